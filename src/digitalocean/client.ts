@@ -1,0 +1,210 @@
+import { request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { redact } from '../redact.js';
+import {
+  DigitalOceanApiError,
+  DigitalOceanError,
+  DigitalOceanNetworkError,
+  DigitalOceanResponseError,
+  retryAfterSeconds,
+  type RateLimitInfo,
+} from './errors.js';
+import {
+  apiErrorBodySchema,
+  describeIssues,
+  singleSnapshotSchema,
+  snapshotListSchema,
+  type Snapshot,
+} from './schemas.js';
+
+export interface DigitalOceanClientOptions {
+  /** Base URL of the API (origin plus an optional path prefix). */
+  apiUrl: URL;
+  token: string;
+  /** Shared keep-alive dispatcher; its timeouts bound every request. */
+  dispatcher: Dispatcher;
+  userAgent: string;
+}
+
+export type ResourceType = 'droplet' | 'volume';
+
+export interface ListPageQuery {
+  page: number;
+  perPage: number;
+  resourceType?: ResourceType | undefined;
+}
+
+export interface SnapshotPage {
+  snapshots: Snapshot[];
+  /** `meta.total`: every snapshot across all pages (of the requested resource_type). */
+  total: number;
+  next: URL | undefined;
+  last: URL | undefined;
+  rateLimit: RateLimitInfo;
+}
+
+// A 200-snapshot page is about 60 KB; anything near this is not a snapshot list.
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** A DigitalOcean API client for the snapshot endpoints. Knows nothing about MCP. */
+export class DigitalOceanClient {
+  readonly listEndpoint: URL;
+  private readonly basePath: string;
+
+  constructor(private readonly options: DigitalOceanClientOptions) {
+    this.basePath = options.apiUrl.pathname.replace(/\/+$/, '');
+    this.listEndpoint = new URL(`${this.basePath}/v2/snapshots`, options.apiUrl.origin);
+  }
+
+  listUrl(query: ListPageQuery): URL {
+    const url = new URL(this.listEndpoint);
+    url.searchParams.set('page', String(query.page));
+    url.searchParams.set('per_page', String(query.perPage));
+    if (query.resourceType) url.searchParams.set('resource_type', query.resourceType);
+    return url;
+  }
+
+  /** Whether a URL (from a pagination link) is the list endpoint on the configured origin. */
+  isListUrl(url: URL): boolean {
+    return url.origin === this.listEndpoint.origin && url.pathname === this.listEndpoint.pathname;
+  }
+
+  async listSnapshots(url: URL, signal?: AbortSignal): Promise<SnapshotPage> {
+    const { json, rateLimit } = await this.getJson(url, signal);
+    const parsed = snapshotListSchema.safeParse(json);
+    if (!parsed.success) throw malformed(url, parsed.error);
+    const pages = parsed.data.links?.pages;
+    return {
+      snapshots: parsed.data.snapshots,
+      total: parsed.data.meta.total,
+      next: this.linkUrl(pages?.next, url),
+      last: this.linkUrl(pages?.last, url),
+      rateLimit,
+    };
+  }
+
+  async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
+    const url = new URL(`${this.basePath}/v2/snapshots/${encodeURIComponent(id)}`, this.options.apiUrl.origin);
+    const { json } = await this.getJson(url, signal);
+    const parsed = singleSnapshotSchema.safeParse(json);
+    if (!parsed.success) throw malformed(url, parsed.error);
+    return parsed.data.snapshot;
+  }
+
+  private linkUrl(href: string | undefined, base: URL): URL | undefined {
+    if (!href) return undefined;
+    try {
+      return new URL(href, base);
+    } catch {
+      throw new DigitalOceanResponseError(`DigitalOcean returned a pagination link that is not a URL: ${JSON.stringify(href.slice(0, 200))}`);
+    }
+  }
+
+  private async getJson(url: URL, signal: AbortSignal | undefined): Promise<{ json: unknown; rateLimit: RateLimitInfo }> {
+    // The token goes to the configured origin and nowhere else, whatever a caller passes.
+    if (url.origin !== this.options.apiUrl.origin) {
+      throw new DigitalOceanError(`refused to send the token to ${url.origin}: not the configured API origin`);
+    }
+    let response: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      response = await request(url, {
+        method: 'GET',
+        dispatcher: this.options.dispatcher,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          accept: 'application/json',
+          'user-agent': this.options.userAgent,
+        },
+        signal,
+      });
+      text = await readBody(response.body);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      throw this.networkError(url, error);
+    }
+    const rateLimit = readRateLimit(response.headers);
+    const json = parseJson(text);
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      const body = apiErrorBodySchema.safeParse(json ?? {});
+      const errorBody = body.success ? body.data : {};
+      throw new DigitalOceanApiError(
+        response.statusCode,
+        {
+          id: errorBody.id && this.clean(errorBody.id),
+          message: errorBody.message && this.clean(errorBody.message),
+          request_id: errorBody.request_id ?? header(response.headers, 'x-request-id'),
+        },
+        retryAfterSeconds(header(response.headers, 'retry-after'), rateLimit, Date.now()),
+        rateLimit,
+      );
+    }
+    if (json === undefined) {
+      throw new DigitalOceanResponseError(
+        `DigitalOcean answered ${url.pathname} with HTTP ${response.statusCode} but the body is not JSON (${describeText(text)})`,
+      );
+    }
+    return { json, rateLimit };
+  }
+
+  private networkError(url: URL, error: unknown): DigitalOceanNetworkError {
+    const code = (error as { code?: unknown })?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    return new DigitalOceanNetworkError(
+      this.clean(`GET ${url.pathname}: ${message}`),
+      typeof code === 'string' ? code : undefined,
+    );
+  }
+
+  private clean(text: string): string {
+    return redact(text, this.options.token);
+  }
+}
+
+async function readBody(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw Object.assign(new Error(`response body larger than ${MAX_BODY_BYTES} bytes`), { code: 'BODY_TOO_LARGE' });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeText(text: string): string {
+  if (text.trim() === '') return 'empty body';
+  const start = text.slice(0, 60).replace(/\s+/g, ' ');
+  return `starts with ${JSON.stringify(start)}`;
+}
+
+function malformed(url: URL, error: z.ZodError): DigitalOceanResponseError {
+  return new DigitalOceanResponseError(
+    `DigitalOcean answered ${url.pathname} with JSON that does not match the documented shape: ${describeIssues(error)}`,
+  );
+}
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readRateLimit(headers: Dispatcher.ResponseData['headers']): RateLimitInfo {
+  const number = (name: string) => {
+    const value = Number(header(headers, name));
+    return Number.isFinite(value) ? value : undefined;
+  };
+  return { limit: number('ratelimit-limit'), remaining: number('ratelimit-remaining'), reset: number('ratelimit-reset') };
+}

@@ -1,0 +1,102 @@
+/**
+ * Failures of DigitalOcean calls, classified so the tool layer can tell an agent what to do next.
+ * Messages here never contain the token: the client redacts before constructing them.
+ */
+
+export type ApiErrorKind =
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'bad_request' // 400, 422 and other 4xx
+  | 'rate_limited' // 429
+  | 'server_error'; // 5xx
+
+export interface RateLimitInfo {
+  limit?: number;
+  remaining?: number;
+  /** Unix epoch seconds at which the oldest counted request expires. */
+  reset?: number;
+}
+
+export class DigitalOceanError extends Error {
+  override name = 'DigitalOceanError';
+}
+
+/** The API answered with a non-2xx status. */
+export class DigitalOceanApiError extends DigitalOceanError {
+  override name = 'DigitalOceanApiError';
+  readonly kind: ApiErrorKind;
+
+  constructor(
+    readonly status: number,
+    readonly body: { id?: string; message?: string; request_id?: string },
+    readonly retryAfterSeconds: number | undefined,
+    readonly rateLimit: RateLimitInfo,
+  ) {
+    super(`DigitalOcean API answered HTTP ${status}${body.id ? ` (${body.id})` : ''}${body.message ? `: ${body.message}` : ''}`);
+    this.kind = classifyStatus(status);
+  }
+}
+
+/** The API could not be reached, or the connection failed before a full answer arrived. */
+export class DigitalOceanNetworkError extends DigitalOceanError {
+  override name = 'DigitalOceanNetworkError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The API answered 2xx with something other than the documented JSON shape. */
+export class DigitalOceanResponseError extends DigitalOceanError {
+  override name = 'DigitalOceanResponseError';
+}
+
+/** A pagination link we refuse to follow (another origin or path, or a page seen before). */
+export class DigitalOceanPaginationError extends DigitalOceanError {
+  override name = 'DigitalOceanPaginationError';
+}
+
+function classifyStatus(status: number): ApiErrorKind {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  return 'bad_request';
+}
+
+/**
+ * Seconds to wait before retrying: `retry-after` (seconds or HTTP date) when present, else, when
+ * the hourly quota is spent, the time until `ratelimit-reset`.
+ */
+export function retryAfterSeconds(
+  retryAfter: string | undefined,
+  rateLimit: RateLimitInfo,
+  nowMs: number,
+): number | undefined {
+  if (retryAfter !== undefined && retryAfter.trim() !== '') {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - nowMs) / 1000));
+  }
+  if (rateLimit.remaining === 0 && rateLimit.reset !== undefined) {
+    return Math.max(0, Math.ceil(rateLimit.reset - nowMs / 1000));
+  }
+  return undefined;
+}
+
+/** A multi-page listing failed after some pages arrived; the partial list is withheld on purpose. */
+export class IncompleteListError extends DigitalOceanError {
+  override name = 'IncompleteListError';
+  constructor(
+    override readonly cause: unknown,
+    readonly pagesFetched: number,
+    readonly snapshotsFetched: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * Response shapes from DigitalOcean's OpenAPI description (resources/snapshots/models). Objects
+ * strip unknown fields, so a new API field neither breaks parsing nor leaks into our output.
+ */
+export const snapshotSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  created_at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time'),
+  regions: z.array(z.string()),
+  resource_id: z.string(),
+  resource_type: z.string(),
+  min_disk_size: z.number().int().nonnegative(),
+  size_gigabytes: z.number().nonnegative(),
+  // Requires the tag:read scope; the spec marks it nullable, and an absent field means the same.
+  tags: z
+    .array(z.string())
+    .nullable()
+    .optional()
+    .transform((tags) => tags ?? null),
+});
+export type Snapshot = z.output<typeof snapshotSchema>;
+
+const pageLinksSchema = z.object({
+  first: z.string().optional(),
+  prev: z.string().optional(),
+  next: z.string().optional(),
+  last: z.string().optional(),
+});
+
+export const snapshotListSchema = z.object({
+  snapshots: z.array(snapshotSchema),
+  // A single page answers `links: {}` or no links at all.
+  links: z.object({ pages: pageLinksSchema.optional() }).nullish(),
+  meta: z.object({ total: z.number().int().nonnegative() }),
+});
+export type SnapshotList = z.output<typeof snapshotListSchema>;
+
+export const singleSnapshotSchema = z.object({ snapshot: snapshotSchema });
+
+/** The error body every endpoint documents (shared/models/error.yml); read leniently. */
+export const apiErrorBodySchema = z.object({
+  id: z.string().optional().catch(undefined),
+  message: z.string().optional().catch(undefined),
+  request_id: z.string().optional().catch(undefined),
+});
+export type ApiErrorBody = z.output<typeof apiErrorBodySchema>;
+
+/** "snapshots[3].size_gigabytes: expected number, received string" for the first few issues. */
+export function describeIssues(error: z.ZodError, max = 3): string {
+  const lines = error.issues.slice(0, max).map((issue) => {
+    const path = issue.path.reduce<string>(
+      (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+      '',
+    );
+    return `${path || '(root)'}: ${issue.message}`;
+  });
+  const more = error.issues.length - max;
+  return lines.join('; ') + (more > 0 ? `; and ${more} more` : '');
+}

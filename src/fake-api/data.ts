@@ -1,0 +1,65 @@
+import type { Snapshot } from '../digitalocean/schemas.js';
+
+/** mulberry32: a tiny seeded PRNG, so the same seed gives the same account on every machine. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const REGIONS = ['nyc1', 'nyc3', 'sfo2', 'sfo3', 'ams3', 'fra1', 'lon1', 'sgp1', 'tor1', 'blr1', 'syd1'] as const;
+const DROPLET_PREFIXES = ['web', 'api', 'db', 'worker', 'cache', 'build', 'mail', 'vpn', 'staging', 'bastion'];
+const VOLUME_PREFIXES = ['pvc', 'data', 'pgdata', 'uploads', 'backups', 'logs'];
+const TAGS = ['web', 'env:prod', 'env:staging', 'k8s', 'backup', 'db', 'team:data', 'keep'];
+const DROPLET_DISKS = [25, 50, 60, 80, 160, 320];
+const VOLUME_DISKS = [1, 10, 20, 50, 100, 250, 500];
+
+// Fixed, so generated data never depends on the day the tests run.
+const FIRST = Date.parse('2023-01-01T00:00:00Z');
+const LAST = Date.parse('2026-11-01T00:00:00Z');
+
+/**
+ * A deterministic account of `count` snapshots in the shape the API returns, oldest first: about
+ * 60% Droplet snapshots (ids of digits) and 40% volume snapshots (UUIDs), some with no tags.
+ */
+export function generateSnapshots(count: number, seed = 1): Snapshot[] {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const uuid = () => {
+    const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
+  };
+  const step = (LAST - FIRST) / Math.max(count, 1);
+  const snapshots: Snapshot[] = [];
+  let dropletId = 100_000_000;
+  for (let i = 0; i < count; i++) {
+    const created = Math.floor(FIRST + step * i + random() * step * 0.9);
+    const droplet = random() < 0.6;
+    const disk = pick(droplet ? DROPLET_DISKS : VOLUME_DISKS);
+    const regionCount = droplet ? 1 + Math.floor(random() * random() * 3) : 1;
+    const regions = [...new Set(Array.from({ length: regionCount }, () => pick(REGIONS)))];
+    const tagCount = random() < 0.3 ? 0 : 1 + Math.floor(random() * 3);
+    const tags = [...new Set(Array.from({ length: tagCount }, () => pick(TAGS)))];
+    const serial = String(1 + Math.floor(random() * 20)).padStart(2, '0');
+    dropletId += 1 + Math.floor(random() * 5000);
+    snapshots.push({
+      id: droplet ? String(dropletId) : uuid(),
+      name: `${pick(droplet ? DROPLET_PREFIXES : VOLUME_PREFIXES)}-${serial}-${created}`,
+      created_at: new Date(created).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      regions,
+      resource_id: droplet ? String(200_000_000 + Math.floor(random() * 99_999_999)) : uuid(),
+      resource_type: droplet ? 'droplet' : 'volume',
+      min_disk_size: disk,
+      size_gigabytes: droplet
+        ? Math.max(0.01, Math.round(random() * disk * 0.6 * 100) / 100)
+        : Math.max(0.0001, Math.round(random() * disk * 0.8 * 10_000) / 10_000),
+      tags,
+    });
+  }
+  return snapshots;
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Snapshot } from '../digitalocean/schemas.js';
+import { generateSnapshots } from './data.js';
+
+/**
+ * A stand-in for DigitalOcean's snapshot endpoints, on 127.0.0.1, faithful to the OpenAPI
+ * description: bearer auth with scopes, page/per_page/resource_type, absolute links.pages,
+ * meta.total, rate-limit headers. Faults and latency can be injected for tests and benchmarks.
+ */
+
+export type Scope = 'snapshot:read' | 'tag:read';
+
+/** One injected misbehaviour, used by the next matching request(s). */
+export type Fault =
+  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { type: 'body'; body: string; status?: number }
+  | { type: 'links'; pages: Record<string, string> }
+  | { type: 'delay'; ms: number }
+  | { type: 'reset' }
+  | { type: 'hang' };
+
+export interface FakeApiOptions {
+  /** Snapshots in API order; default a generated account of `count` snapshots. */
+  snapshots?: Snapshot[];
+  count?: number;
+  seed?: number;
+  /** Valid tokens and their scopes; default one token with snapshot:read and tag:read. */
+  tokens?: Record<string, Scope[]>;
+  /** Latency added to every response, in ms. */
+  latencyMs?: number;
+  /** Requests allowed per rolling hour and per minute, per token (DigitalOcean: 5000 and 250). */
+  rateLimit?: { perHour: number; perMinute: number };
+  /** A single page answers `links: {}` (the examples) or no links at all (the prose); both are real. */
+  singlePageLinks?: 'empty' | 'omit';
+  /** Ids that exist as images but are not snapshots: GET answers 400 not_a_snapshot. */
+  imageIds?: string[];
+  port?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query as received. */
+  url: string;
+  /** Whether the request carried a valid token (never the token itself). */
+  authorized: boolean;
+  status: number;
+}
+
+export interface FakeApi {
+  /** Base URL to set as DIGITALOCEAN_API_URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly snapshots: Snapshot[];
+  readonly requests: RecordedRequest[];
+  /**
+   * Queue a fault for `times` requests whose path starts with `pathPrefix` (default any), after
+   * letting `skip` such requests through untouched.
+   */
+  inject(fault: Fault, options?: { times?: number; pathPrefix?: string; skip?: number }): void;
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+export const FAKE_TOKEN = 'fake-do-token-read-only';
+const DEFAULT_PER_PAGE = 20;
+const MAX_PER_PAGE = 200;
+
+export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
+  const snapshots = options.snapshots ?? generateSnapshots(options.count ?? 50, options.seed ?? 1);
+  const tokens = options.tokens ?? { [FAKE_TOKEN]: ['snapshot:read', 'tag:read'] };
+  const rateLimit = options.rateLimit ?? { perHour: 5000, perMinute: 250 };
+  const imageIds = new Set(options.imageIds ?? ['7555620']);
+  const requests: RecordedRequest[] = [];
+  const faults: { fault: Fault; remaining: number; pathPrefix: string; skip: number }[] = [];
+  const history = new Map<string, number[]>();
+  const sockets = new Set<Socket>();
+  let latencyMs = options.latencyMs ?? 0;
+  let baseUrl = '';
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      send(res, 500, { id: 'server_error', message: String(error) });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const scopes = token !== undefined ? tokens[token] : undefined;
+    const record: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized: !!scopes, status: 0 };
+    requests.push(record);
+    res.on('finish', () => (record.status = res.statusCode));
+
+    const fault = takeFault(url.pathname);
+    if (latencyMs > 0) await sleep(latencyMs);
+    if (fault?.type === 'delay') await sleep(fault.ms);
+    if (fault?.type === 'hang') return; // never answers; close() ends it
+    if (fault?.type === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+
+    if (!scopes || token === undefined) {
+      return send(res, 401, { id: 'Unauthorized', message: 'Unable to authenticate you' });
+    }
+    const limited = countRequest(token);
+    if (limited) return send(res, 429, { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, limited);
+    const rateHeaders = rateLimitHeaders(token);
+
+    if (fault?.type === 'status') {
+      return send(res, fault.status, fault.body ?? { id: 'server_error', message: 'Unexpected server-side error' }, {
+        ...rateHeaders,
+        ...fault.headers,
+      });
+    }
+    if (fault?.type === 'body') {
+      res.writeHead(fault.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...rateHeaders });
+      res.end(fault.body);
+      return;
+    }
+    if (req.method !== 'GET') {
+      return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, rateHeaders);
+    }
+    if (!scopes.includes('snapshot:read')) {
+      return send(res, 403, { id: 'Forbidden', message: 'You are missing the required permission snapshot:read.' }, rateHeaders);
+    }
+    const visible = (snapshot: Snapshot): Snapshot => (scopes.includes('tag:read') ? snapshot : { ...snapshot, tags: null });
+
+    if (url.pathname === '/v2/snapshots') {
+      const listed = list(url, visible);
+      if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, rateHeaders);
+      if (fault?.type === 'links') listed.body.links = { pages: fault.pages };
+      return send(res, 200, listed.body, rateHeaders);
+    }
+    const single = /^\/v2\/snapshots\/([^/]+)$/.exec(url.pathname);
+    if (single) {
+      const id = decodeURIComponent(single[1]!);
+      const found = snapshots.find((snapshot) => snapshot.id === id);
+      if (found) return send(res, 200, { snapshot: visible(found) }, rateHeaders);
+      if (imageIds.has(id)) return send(res, 400, { id: 'bad_request', message: 'the resource is not a snapshot' }, rateHeaders);
+    }
+    return send(res, 404, { id: 'not_found', message: 'The resource you requested could not be found.' }, rateHeaders);
+  }
+
+  function list(url: URL, visible: (snapshot: Snapshot) => Snapshot): { body: Record<string, unknown> } | { error: string } {
+    const page = intParam(url, 'page', 1);
+    const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE);
+    const resourceType = url.searchParams.get('resource_type');
+    if (page === undefined || page < 1) return { error: 'page must be a positive integer' };
+    if (perPage === undefined || perPage < 1 || perPage > MAX_PER_PAGE) {
+      return { error: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` };
+    }
+    if (resourceType !== null && resourceType !== 'droplet' && resourceType !== 'volume') {
+      return { error: 'resource_type must be droplet or volume' };
+    }
+    const matching = resourceType ? snapshots.filter((snapshot) => snapshot.resource_type === resourceType) : snapshots;
+    const lastPage = Math.max(1, Math.ceil(matching.length / perPage));
+    const link = (n: number) => {
+      const target = new URL('/v2/snapshots', baseUrl);
+      target.searchParams.set('page', String(n));
+      target.searchParams.set('per_page', String(perPage));
+      if (resourceType) target.searchParams.set('resource_type', resourceType);
+      return target.href;
+    };
+    const pages: Record<string, string> = {};
+    if (page > 1) Object.assign(pages, { first: link(1), prev: link(Math.min(page - 1, lastPage)) });
+    if (page < lastPage) Object.assign(pages, { last: link(lastPage), next: link(page + 1) });
+    const body: Record<string, unknown> = {
+      snapshots: matching.slice((page - 1) * perPage, page * perPage).map(visible),
+    };
+    if (Object.keys(pages).length > 0) body.links = { pages };
+    else if ((options.singlePageLinks ?? 'empty') === 'empty') body.links = {};
+    body.meta = { total: matching.length };
+    return { body };
+  }
+
+  function takeFault(pathname: string): Fault | undefined {
+    const index = faults.findIndex((entry) => pathname.startsWith(entry.pathPrefix));
+    if (index < 0) return undefined;
+    const entry = faults[index]!;
+    if (entry.skip > 0) {
+      entry.skip -= 1;
+      return undefined;
+    }
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) faults.splice(index, 1);
+    return entry.fault;
+  }
+
+  /** Returns the retry-after seconds when the token is over a limit, else records the request. */
+  function countRequest(token: string): Record<string, string> | undefined {
+    const now = Date.now();
+    const times = (history.get(token) ?? []).filter((at) => at > now - 3_600_000);
+    history.set(token, times);
+    const lastMinute = times.filter((at) => at > now - 60_000);
+    if (times.length >= rateLimit.perHour || lastMinute.length >= rateLimit.perMinute) {
+      const oldest = times.length >= rateLimit.perHour ? times[0]! + 3_600_000 : lastMinute[0]! + 60_000;
+      return { ...rateLimitHeaders(token), 'ratelimit-remaining': '0', 'retry-after': String(Math.max(1, Math.ceil((oldest - now) / 1000))) };
+    }
+    times.push(now);
+    return undefined;
+  }
+
+  function rateLimitHeaders(token: string): Record<string, string> {
+    const times = history.get(token) ?? [];
+    const reset = Math.ceil(((times[0] ?? Date.now()) + 3_600_000) / 1000);
+    return {
+      'ratelimit-limit': String(rateLimit.perHour),
+      'ratelimit-remaining': String(Math.max(0, rateLimit.perHour - times.length)),
+      'ratelimit-reset': String(reset),
+    };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: baseUrl,
+    snapshots,
+    requests,
+    inject(fault, { times = 1, pathPrefix = '/', skip = 0 } = {}) {
+      faults.push({ fault, remaining: times, pathPrefix, skip });
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const isError = status >= 400 && body !== null && typeof body === 'object' && !Array.isArray(body);
+  const payload = isError && !('request_id' in body) ? { ...body, request_id: randomUUID() } : body;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(payload));
+}
+
+function intParam(url: URL, name: string, fallback: number): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  return /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,98 @@
+import {
+  DigitalOceanApiError,
+  DigitalOceanNetworkError,
+  DigitalOceanPaginationError,
+  DigitalOceanResponseError,
+  IncompleteListError,
+} from '../digitalocean/errors.js';
+
+export const TOKENS_PAGE = 'https://cloud.digitalocean.com/account/api/tokens';
+const STATUS_PAGE = 'https://status.digitalocean.com';
+
+export interface FailureContext {
+  /** The configured API base URL, named in messages about reaching it. */
+  apiUrl: URL;
+  /** The variable the token came from, so the agent can tell the user which one to fix. */
+  tokenVariable: string;
+  now?: () => number;
+}
+
+/** What a failed call tells the agent: what happened, and what to do next. Never a stack trace. */
+export function describeFailure(error: unknown, context: FailureContext): string {
+  if (error instanceof IncompleteListError) {
+    return (
+      `${describeFailure(error.cause, context)}\n` +
+      `The listing stopped after ${error.pagesFetched} page(s) (${error.snapshotsFetched} snapshots); ` +
+      'nothing is returned, because a partial list could be mistaken for the whole account.'
+    );
+  }
+  if (error instanceof DigitalOceanApiError) return describeApiError(error, context);
+  if (error instanceof DigitalOceanNetworkError) {
+    const code = error.code && !error.message.includes(error.code) ? ` [${error.code}]` : '';
+    return (
+      `Could not reach the DigitalOcean API at ${context.apiUrl.origin} (${error.message}${code}). ` +
+      'Check the network connection and DIGITALOCEAN_API_URL, then retry.'
+    );
+  }
+  if (error instanceof DigitalOceanResponseError) {
+    return (
+      `${error.message}. ` +
+      'A proxy between here and DigitalOcean, or a change in the API, can cause this. Retry once; ' +
+      'if it persists, report it with this message.'
+    );
+  }
+  if (error instanceof DigitalOceanPaginationError) {
+    return `${error.message}. Retry with a larger per_page (fewer pages); if it persists, report it.`;
+  }
+  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function describeApiError(error: DigitalOceanApiError, context: FailureContext): string {
+  const said = apiSaid(error);
+  switch (error.kind) {
+    case 'unauthorized':
+      return (
+        `DigitalOcean rejected the API token (${said}): it is wrong, expired or revoked. ` +
+        `Create a read-only token with the snapshot:read scope (and tag:read to see tags) at ${TOKENS_PAGE}, ` +
+        `set it in ${context.tokenVariable} in this MCP server's configuration, and restart the server. Retrying will not help.`
+      );
+    case 'forbidden':
+      return (
+        `The API token is valid but not allowed to read snapshots (${said}). ` +
+        `Give the token the snapshot:read scope (and tag:read for tags) at ${TOKENS_PAGE}, or create a new read-only token, ` +
+        `set it in ${context.tokenVariable}, and restart the server. Retrying will not help.`
+      );
+    case 'not_found':
+      return (
+        `DigitalOcean answered not found (${said}). ` +
+        `Check that DIGITALOCEAN_API_URL (now ${context.apiUrl.href}) points at the DigitalOcean API.`
+      );
+    case 'rate_limited':
+      return (
+        `DigitalOcean is rate limiting this token (${said}; the limits are 250 requests a minute and 5,000 an hour per token). ` +
+        `${retryWhen(error, context)} Use per_page=200 or a smaller limit to need fewer requests.`
+      );
+    case 'server_error':
+      return (
+        `DigitalOcean's API failed on its side (${said}). Retry in a minute; if it persists, check ${STATUS_PAGE}.`
+      );
+    case 'bad_request':
+      return `DigitalOcean refused the request (${said}). Check the arguments against the tool's input schema.`;
+  }
+}
+
+function apiSaid(error: DigitalOceanApiError): string {
+  const parts = [`HTTP ${error.status}`];
+  if (error.body.id) parts.push(error.body.id);
+  let text = parts.join(' ');
+  if (error.body.message) text += `: "${error.body.message}"`;
+  if (error.body.request_id) text += `; request_id ${error.body.request_id}`;
+  return text;
+}
+
+function retryWhen(error: DigitalOceanApiError, context: FailureContext): string {
+  const seconds = error.retryAfterSeconds;
+  if (seconds === undefined) return 'Wait a minute before retrying.';
+  const at = new Date((context.now ?? Date.now)() + seconds * 1000).toISOString().slice(11, 19);
+  return `Retry after ${seconds} second${seconds === 1 ? '' : 's'} (at ${at} UTC).`;
+}

@@ -1,0 +1,60 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import { Agent, type Dispatcher } from 'undici';
+import type { Config, LogLevel } from './config.js';
+import { DigitalOceanClient } from './digitalocean/client.js';
+import { createLogger, stderrSink, type LogSink } from './logger.js';
+import { createToolContext } from './tools/context.js';
+import { registerListSnapshots } from './tools/list-snapshots.js';
+import { SERVER_NAME, SERVER_VERSION } from './version.js';
+
+export interface ServerOptions {
+  config: Config;
+  /** Where log lines go besides MCP logging notifications; default stderr. */
+  logSinks?: LogSink[];
+  /** HTTP dispatcher for API calls; default a keep-alive Agent owned (and closed) by the server. */
+  dispatcher?: Dispatcher;
+}
+
+const INSTRUCTIONS =
+  'Read-only access to the snapshots (Droplet and volume backups) of one DigitalOcean account. ' +
+  'Use list_snapshots to answer what snapshots exist, where, how big and how old. Nothing here creates or deletes anything.';
+
+/** Builds the MCP server with its tools. No I/O happens until a transport connects and a tool is called. */
+export function createServer(options: ServerOptions): McpServer {
+  const { config } = options;
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION, title: 'DigitalOcean Snapshots' },
+    { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
+  );
+  const logger = createLogger({
+    level: config.logLevel,
+    secret: config.token,
+    sinks: [...(options.logSinks ?? [stderrSink]), mcpLogSink(server)],
+  });
+
+  const ownDispatcher = options.dispatcher ? undefined : new Agent({ connectTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const client = config.token
+    ? new DigitalOceanClient({
+        apiUrl: config.apiUrl,
+        token: config.token,
+        dispatcher: options.dispatcher ?? ownDispatcher!,
+        userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
+      })
+    : undefined;
+  if (ownDispatcher) server.server.onclose = () => void ownDispatcher.close();
+
+  registerListSnapshots(server, createToolContext(config, client, logger));
+  return server;
+}
+
+const MCP_LEVELS: Record<LogLevel, LoggingLevel> = { debug: 'debug', info: 'info', warn: 'warning', error: 'error' };
+
+function mcpLogSink(server: McpServer): LogSink {
+  return (level, message, fields) => {
+    if (!server.isConnected()) return;
+    server
+      .sendLoggingMessage({ level: MCP_LEVELS[level], logger: SERVER_NAME, data: { msg: message, ...fields } })
+      .catch(() => undefined);
+  };
+}

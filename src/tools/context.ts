@@ -1,0 +1,53 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from '../config.js';
+import type { DigitalOceanClient } from '../digitalocean/client.js';
+import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
+import type { LogFields, Logger } from '../logger.js';
+import { redact } from '../redact.js';
+
+export interface ToolOutcome {
+  content: CallToolResult['content'];
+  structuredContent: Record<string, unknown>;
+  /** A few figures for the log line of this call. */
+  summary: LogFields;
+}
+
+/** What every tool shares: the client (when a token is set), failure messages, and a log line per call. */
+export interface ToolContext {
+  run(tool: string, signal: AbortSignal, work: (client: DigitalOceanClient) => Promise<ToolOutcome>): Promise<CallToolResult>;
+}
+
+export function createToolContext(config: Config, client: DigitalOceanClient | undefined, logger: Logger): ToolContext {
+  const failureContext = { apiUrl: config.apiUrl, tokenVariable: config.tokenVariable ?? 'DIGITALOCEAN_API_TOKEN' };
+  return {
+    async run(tool, signal, work) {
+      if (!client) {
+        logger.warn('tool called without a token', { tool });
+        return errorResult(
+          'No DigitalOcean API token is configured. Set DIGITALOCEAN_API_TOKEN in the env of this MCP server ' +
+            "(the server's entry in the client's MCP configuration) to a read-only token with the snapshot:read scope " +
+            `(and tag:read to see tags), created at ${TOKENS_PAGE}, then restart the server.`,
+        );
+      }
+      const started = performance.now();
+      try {
+        const { summary, ...result } = await work(client);
+        logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...summary });
+        return result;
+      } catch (error) {
+        const message = redact(describeFailure(error, failureContext), config.token);
+        logger.warn(`${tool} failed`, {
+          tool,
+          ms: Math.round(performance.now() - started),
+          cancelled: signal.aborted || undefined,
+          error: message,
+        });
+        return errorResult(message);
+      }
+    },
+  };
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}

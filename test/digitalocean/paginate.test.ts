@@ -1,0 +1,126 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DigitalOceanClient } from '../../src/digitalocean/client.js';
+import { DigitalOceanPaginationError, IncompleteListError } from '../../src/digitalocean/errors.js';
+import { collectSnapshots } from '../../src/digitalocean/paginate.js';
+import { FAKE_TOKEN, startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
+import { harness, textOf } from '../helpers.js';
+
+let api: FakeApi;
+let foreign: Server;
+let foreignHits: { url: string; authorization: string | undefined }[];
+let foreignUrl: string;
+let dispatcher: Agent;
+let client: DigitalOceanClient;
+
+beforeEach(async () => {
+  api = await startFakeApi({ count: 50 });
+  foreignHits = [];
+  foreign = createServer((req, res) => {
+    foreignHits.push({ url: req.url ?? '', authorization: req.headers.authorization });
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+  // Another port is another origin, as far as the token is concerned.
+  foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
+  dispatcher = new Agent();
+  client = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, userAgent: 'test' });
+});
+
+afterEach(async () => {
+  await api.close();
+  await new Promise((resolve) => foreign.close(resolve));
+  await dispatcher.close();
+});
+
+async function paginationFailure(promise: Promise<unknown>): Promise<IncompleteListError> {
+  const error = await promise.then(
+    () => expect.unreachable('should have failed'),
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(IncompleteListError);
+  expect((error as IncompleteListError).cause).toBeInstanceOf(DigitalOceanPaginationError);
+  return error as IncompleteListError;
+}
+
+describe('following links.pages.next', () => {
+  it('never follows a next link to another origin, so the token stays home', async () => {
+    api.inject({ type: 'links', pages: { next: `${foreignUrl}/v2/snapshots?page=2&per_page=10` } });
+    const error = await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 50 }));
+    expect(error.message).toContain(`leads to ${foreignUrl}/v2/snapshots`);
+    expect(error.message).toContain('the token was not sent there');
+    expect(foreignHits).toEqual([]);
+  });
+
+  it('never follows a next link to another path on the API origin', async () => {
+    api.inject({ type: 'links', pages: { next: `${api.url}/v2/account?page=2` } });
+    await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 50 }));
+    expect(api.requests.map((request) => request.url)).toEqual(['/v2/snapshots?page=1&per_page=10']);
+  });
+
+  it('stops a next link that loops back to a page already fetched', async () => {
+    api.inject({ type: 'links', pages: { next: `${api.url}/v2/snapshots?page=1&per_page=10` } }, { skip: 1 });
+    const error = await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 50 }));
+    expect(error.message).toMatch(/points back to a page already fetched/);
+    expect(error.pagesFetched).toBe(2);
+    expect(api.requests).toHaveLength(2);
+  });
+
+  it('keeps per_page and resource_type where a link dropped them', async () => {
+    api.inject({ type: 'links', pages: { next: `${api.url}/v2/snapshots?page=2` } });
+    const volumes = api.snapshots.filter((snapshot) => snapshot.resource_type === 'volume');
+    const result = await collectSnapshots(client, { page: 1, perPage: 5, resourceType: 'volume', limit: 10 });
+    expect(result.snapshots).toEqual(volumes.slice(0, 10));
+    expect(api.requests[1]!.url).toBe('/v2/snapshots?page=2&per_page=5&resource_type=volume');
+  });
+
+  it('accepts a relative next link on the list endpoint', async () => {
+    api.inject({ type: 'links', pages: { next: '/v2/snapshots?page=2&per_page=10' } });
+    const result = await collectSnapshots(client, { page: 1, perPage: 10, limit: 20 });
+    expect(result.snapshots).toEqual(api.snapshots.slice(0, 20));
+  });
+
+  it('treats a single page without links as the whole list', async () => {
+    await api.close();
+    api = await startFakeApi({ count: 7, singlePageLinks: 'omit' });
+    client = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, userAgent: 'test' });
+    const result = await collectSnapshots(client, { page: 1, perPage: 20, limit: 100 });
+    expect(result).toMatchObject({ total: 7, truncated: false, pagesFetched: 1, continuation: undefined });
+  });
+
+  it('reports where to continue: mid-page and at a page boundary', async () => {
+    const mid = await collectSnapshots(client, { page: 1, perPage: 10, limit: 25 });
+    expect(mid).toMatchObject({ truncated: true, pagesFetched: 3, continuation: { page: 3, skip: 5 } });
+    const boundary = await collectSnapshots(client, { page: 2, perPage: 10, limit: 20 });
+    expect(boundary.snapshots).toEqual(api.snapshots.slice(10, 30));
+    expect(boundary).toMatchObject({ truncated: true, pagesFetched: 2, continuation: { page: 4, skip: 0 } });
+  });
+
+  it('stops at once when the signal aborts', async () => {
+    api.setLatency(5_000);
+    const controller = new AbortController();
+    const pending = collectSnapshots(client, { page: 1, perPage: 10, limit: 50, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('cancelled by the client')), 20);
+    await expect(pending).rejects.toThrow('cancelled by the client');
+  });
+
+  it('refuses to send the token to any origin but the configured one', async () => {
+    await expect(client.listSnapshots(new URL(`${foreignUrl}/v2/snapshots`))).rejects.toThrow(/refused to send the token/);
+    expect(foreignHits).toEqual([]);
+  });
+});
+
+describe('through the tool', () => {
+  it('a foreign next link is an actionable error, and nothing reaches the foreign host', async () => {
+    const h = await harness({ count: 50 });
+    h.api.inject({ type: 'links', pages: { next: `${foreignUrl}/v2/snapshots?page=2` } });
+    const result = await h.call({ per_page: 10, limit: 50 });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/not followed and the token was not sent there/);
+    expect(textOf(result)).toMatch(/stopped after 1 page\(s\) \(10 snapshots\); nothing is returned/);
+    expect(foreignHits).toEqual([]);
+    await h.close();
+  });
+});

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { expect } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { startFakeApi, type FakeApi, type FakeApiOptions, type Scope } from '../src/fake-api/server.js';
+import type { LogSink } from '../src/logger.js';
+import { createServer } from '../src/server.js';
+
+/** A token-shaped secret that must never appear in any output; checked on every call below. */
+export function canaryToken(): string {
+  return `dop_v1_CANARY${randomBytes(16).toString('hex')}`;
+}
+
+export interface Harness {
+  api: FakeApi;
+  client: Client;
+  token: string;
+  logs: string[];
+  call(args?: Record<string, unknown>, name?: string): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real server from createServer() and an SDK client over InMemoryTransport, talking HTTP to
+ * the fake API on 127.0.0.1. `env` overrides what the server reads from its environment.
+ */
+export async function harness(
+  options: FakeApiOptions & { scopes?: Scope[]; env?: Record<string, string | undefined> } = {},
+): Promise<Harness> {
+  const token = canaryToken();
+  const api = await startFakeApi({ tokens: { [token]: options.scopes ?? ['snapshot:read', 'tag:read'] }, ...options });
+  const config = loadConfig({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...options.env });
+  const logs: string[] = [];
+  const capture: LogSink = (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }));
+  const server = createServer({ config, logSinks: [capture] });
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  return {
+    api,
+    client,
+    token,
+    logs,
+    async call(args = {}, name = 'list_snapshots') {
+      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+      expect(JSON.stringify(result)).not.toContain(token);
+      return result;
+    },
+    async close() {
+      expect(logs.join('\n')).not.toContain(token);
+      await client.close();
+      await server.close();
+      await api.close();
+    },
+  };
+}
+
+export function textOf(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+}

@@ -1,0 +1,163 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { harness, textOf, type Harness } from '../helpers.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+async function failure(args: Record<string, unknown> = {}): Promise<string> {
+  const result = await h.call(args);
+  expect(result.isError).toBe(true);
+  expect(result.structuredContent).toBeUndefined();
+  const text = textOf(result);
+  expect(text).not.toMatch(/\n\s+at /); // no stack trace
+  return text;
+}
+
+describe('API failures become actionable tool errors', () => {
+  it('401: the token is wrong, with the API message and request_id, and where to make a new one', async () => {
+    h = await harness({ count: 5, tokens: {} });
+    const text = await failure();
+    expect(text).toMatch(/rejected the API token \(HTTP 401 Unauthorized: "Unable to authenticate you"; request_id [0-9a-f-]{36}\)/);
+    expect(text).toMatch(/DIGITALOCEAN_API_TOKEN/);
+    expect(text).toMatch(/cloud\.digitalocean\.com\/account\/api\/tokens/);
+    expect(text).toMatch(/Retrying will not help/);
+  });
+
+  it('401 names the variable the token actually came from', async () => {
+    h = await harness({ count: 5, tokens: {}, env: { DIGITALOCEAN_API_TOKEN: undefined, DIGITALOCEAN_TOKEN: 'x-wrong' } });
+    expect(await failure()).toMatch(/set it in DIGITALOCEAN_TOKEN/);
+  });
+
+  it('403: the token lacks snapshot:read', async () => {
+    h = await harness({ count: 5, scopes: [] });
+    const text = await failure();
+    expect(text).toMatch(/not allowed to read snapshots \(HTTP 403 Forbidden/);
+    expect(text).toMatch(/snapshot:read scope/);
+  });
+
+  it('404: the API URL is probably wrong', async () => {
+    h = await harness({ count: 5 });
+    h.api.inject({ type: 'status', status: 404, body: { id: 'not_found', message: 'The resource you requested could not be found.' } });
+    const text = await failure();
+    expect(text).toMatch(/not found \(HTTP 404 not_found/);
+    expect(text).toContain(`DIGITALOCEAN_API_URL (now ${h.api.url}/)`);
+  });
+
+  it('429 with retry-after: when to retry', async () => {
+    h = await harness({ count: 5 });
+    h.api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers: { 'retry-after': '29' } });
+    const text = await failure();
+    expect(text).toMatch(/rate limiting this token \(HTTP 429 too_many_requests: "API Rate limit exceeded\."/);
+    expect(text).toMatch(/Retry after 29 seconds \(at \d\d:\d\d:\d\d UTC\)/);
+  });
+
+  it('429 without retry-after: when the quota resets (ratelimit-reset)', async () => {
+    h = await harness({ count: 5 });
+    const reset = Math.floor(Date.now() / 1000) + 120;
+    h.api.inject({
+      type: 'status',
+      status: 429,
+      body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' },
+      headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) },
+    });
+    expect(await failure()).toMatch(/Retry after (119|120|121) seconds/);
+  });
+
+  it("429 from the fake's own burst limit", async () => {
+    h = await harness({ count: 50, rateLimit: { perHour: 5000, perMinute: 2 } });
+    expect((await h.call({ per_page: 10, limit: 10 })).isError).toBeFalsy();
+    expect((await h.call({ per_page: 10, limit: 10 })).isError).toBeFalsy();
+    expect(await failure({ per_page: 10, limit: 10 })).toMatch(/Retry after \d+ seconds/);
+  });
+
+  it.each([500, 502, 503])('%i: DigitalOcean is failing, retry later', async (status) => {
+    h = await harness({ count: 5 });
+    h.api.inject({ type: 'status', status, body: { id: 'server_error', message: 'Unexpected server-side error' } });
+    const text = await failure();
+    expect(text).toContain(`HTTP ${status} server_error`);
+    expect(text).toMatch(/Retry in a minute.*status\.digitalocean\.com/);
+  });
+
+  it('5xx with an HTML body still explains itself', async () => {
+    h = await harness({ count: 5 });
+    h.api.inject({ type: 'body', status: 502, body: '<html><body>Bad Gateway</body></html>' });
+    expect(await failure()).toMatch(/failed on its side \(HTTP 502\)/);
+  });
+
+  it('network: the API cannot be reached', async () => {
+    const closed = createHttpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    h = await harness({ count: 5, env: { DIGITALOCEAN_API_URL: `http://127.0.0.1:${port}` } });
+    const text = await failure();
+    expect(text).toMatch(new RegExp(`Could not reach the DigitalOcean API at http://127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
+    expect(text).toMatch(/Check the network connection and DIGITALOCEAN_API_URL/);
+  });
+
+  it('network: the connection is reset mid-request', async () => {
+    h = await harness({ count: 5 });
+    h.api.inject({ type: 'reset' });
+    expect(await failure()).toMatch(/Could not reach the DigitalOcean API/);
+  });
+
+  it('a body that is not JSON', async () => {
+    h = await harness({ count: 5 });
+    h.api.inject({ type: 'body', body: '{"snapshots": [' });
+    expect(await failure()).toMatch(/HTTP 200 but the body is not JSON \(starts with "\{\\"snapshots\\": \["\)/);
+  });
+
+  it.each([
+    ['a snapshot field of the wrong type', { snapshots: [{ id: '1', name: 'a', created_at: '2020-07-28T16:47:44Z', regions: [], resource_id: '2', resource_type: 'droplet', min_disk_size: 1, size_gigabytes: '2.5', tags: [] }], meta: { total: 1 } }, /snapshots\[0\]\.size_gigabytes: .*expected number/],
+    ['a missing meta', { snapshots: [] }, /meta: .*expected object/],
+    ['snapshots that are not an array', { snapshots: {}, meta: { total: 0 } }, /snapshots: .*expected array/],
+    ['a created_at that is not a date', { snapshots: [{ id: '1', name: 'a', created_at: 'yesterday', regions: [], resource_id: '2', resource_type: 'droplet', min_disk_size: 1, size_gigabytes: 1, tags: [] }], meta: { total: 1 } }, /snapshots\[0\]\.created_at: expected an ISO 8601 date-time/],
+  ])('a response of the wrong shape: %s', async (_name, body, pattern) => {
+    h = await harness({ count: 5 });
+    h.api.inject({ type: 'body', body: JSON.stringify(body) });
+    const text = await failure();
+    expect(text).toMatch(/does not match the documented shape/);
+    expect(text).toMatch(pattern);
+  });
+
+  it('a failure on a later page withholds the partial list and says so', async () => {
+    h = await harness({ count: 30 });
+    h.api.inject({ type: 'status', status: 503, body: { id: 'service_unavailable', message: 'try later' } }, { skip: 1 });
+    const text = await failure({ per_page: 10, limit: 30 });
+    expect(text).toMatch(/HTTP 503 service_unavailable/);
+    expect(text).toMatch(/stopped after 1 page\(s\) \(10 snapshots\); nothing is returned/);
+  });
+
+  it('no token: the server explains which variable to set', async () => {
+    h = await harness({ count: 5, env: { DIGITALOCEAN_API_TOKEN: undefined } });
+    const text = await failure();
+    expect(text).toMatch(/No DigitalOcean API token is configured\. Set DIGITALOCEAN_API_TOKEN/);
+    expect(h.api.requests).toHaveLength(0);
+  });
+});
+
+describe('bad inputs are refused before any request', () => {
+  it.each([
+    { per_page: 0 },
+    { per_page: 201 },
+    { per_page: 1.5 },
+    { per_page: '10' },
+    { page: 0 },
+    { page: -1 },
+    { resource_type: 'image' },
+    { limit: 0 },
+    { limit: 1001 },
+    { limit: null },
+    { regoin: 'fra1' },
+  ])('%j', async (args) => {
+    h = await harness({ count: 5 });
+    const result = await h.call(args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Invalid arguments for tool list_snapshots/);
+    expect(h.api.requests).toHaveLength(0);
+  });
+});
