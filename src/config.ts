@@ -8,6 +8,8 @@ export const TOKEN_VARIABLES = [
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
 
+export const DEFAULT_DEADLINE_SECONDS = 30;
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -19,6 +21,8 @@ export interface Config {
   /** Base URL of the API, without a trailing slash; paths such as /v2/snapshots are appended. */
   apiUrl: URL;
   logLevel: LogLevel;
+  /** Every tool call, retries included, ends within this many seconds. */
+  deadlineSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -41,6 +45,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tokenVariable,
     apiUrl: parseApiUrl(env.DIGITALOCEAN_API_URL?.trim() || DEFAULT_API_URL),
     logLevel: parseLogLevel(env.LOG_LEVEL?.trim().toLowerCase() || 'info'),
+    deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
   };
 }
 
@@ -67,4 +72,13 @@ function parseApiUrl(raw: string): URL {
 function parseLogLevel(raw: string): LogLevel {
   if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
   throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+}
+
+function parseSeconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
+    throw new ConfigError(`${name} must be a number of seconds above 0 and at most 600, got "${raw}"`);
+  }
+  return seconds;
 }

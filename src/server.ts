@@ -4,6 +4,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Config, LogLevel } from './config.js';
 import { DigitalOceanClient } from './digitalocean/client.js';
 import { createLogger, stderrSink, type LogSink } from './logger.js';
+import type { RetryPolicy } from './digitalocean/retry.js';
 import { createToolContext } from './tools/context.js';
 import { registerListSnapshots } from './tools/list-snapshots.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
@@ -14,7 +15,11 @@ export interface ServerOptions {
   logSinks?: LogSink[];
   /** HTTP dispatcher for API calls; default a keep-alive Agent owned (and closed) by the server. */
   dispatcher?: Dispatcher;
+  retry?: RetryPolicy;
 }
+
+// No tool takes more than a handful of values; a larger argument tree is an attack or a mistake.
+const MAX_TOOL_INPUT_ELEMENTS = 1000;
 
 const INSTRUCTIONS =
   'Read-only access to the snapshots (Droplet and volume backups) of one DigitalOcean account. ' +
@@ -25,7 +30,7 @@ export function createServer(options: ServerOptions): McpServer {
   const { config } = options;
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'DigitalOcean Snapshots' },
-    { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS, maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS },
   );
   const logger = createLogger({
     level: config.logLevel,
@@ -33,16 +38,24 @@ export function createServer(options: ServerOptions): McpServer {
     sinks: [...(options.logSinks ?? [stderrSink]), mcpLogSink(server)],
   });
 
-  const ownDispatcher = options.dispatcher ? undefined : new Agent({ connectTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  // A silent server times out (and is retried) well inside the call's deadline.
+  const timeout = Math.min(15_000, (config.deadlineSeconds * 1000) / 2);
+  const ownDispatcher = options.dispatcher
+    ? undefined
+    : new Agent({ connectTimeout: Math.min(10_000, timeout), headersTimeout: timeout, bodyTimeout: timeout });
   const client = config.token
     ? new DigitalOceanClient({
         apiUrl: config.apiUrl,
         token: config.token,
         dispatcher: options.dispatcher ?? ownDispatcher!,
         userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
+        retry: options.retry,
+        onRequest: ({ method, path, status, ms, retries, error }) =>
+          logger.debug('api request', { method, path, status, ms, retries, error }),
       })
     : undefined;
-  if (ownDispatcher) server.server.onclose = () => void ownDispatcher.close();
+  // Closing drops in-flight requests at once (the SDK has already aborted their handlers).
+  if (ownDispatcher) server.server.onclose = () => void ownDispatcher.destroy().catch(() => undefined);
 
   registerListSnapshots(server, createToolContext(config, client, logger));
   return server;

@@ -13,6 +13,11 @@ export function canaryToken(): string {
   return `dop_v1_CANARY${randomBytes(16).toString('hex')}`;
 }
 
+/** The production policy's shape, with millisecond backoffs so fault tests stay quick. */
+export const FAST_RETRIES = { maxRetries: 4, baseDelayMs: 2, maxDelayMs: 20 };
+/** Enough faults to outlast every retry. */
+export const ALWAYS = { times: FAST_RETRIES.maxRetries + 1 };
+
 export interface Harness {
   api: FakeApi;
   client: Client;
@@ -34,7 +39,7 @@ export async function harness(
   const config = loadConfig({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...options.env });
   const logs: string[] = [];
   const capture: LogSink = (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }));
-  const server = createServer({ config, logSinks: [capture] });
+  const server = createServer({ config, logSinks: [capture], retry: FAST_RETRIES });
   const client = new Client({ name: 'test', version: '1.0.0' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);

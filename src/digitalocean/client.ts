@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import { interceptors, request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { redact } from '../redact.js';
 import {
@@ -16,6 +16,7 @@ import {
   snapshotListSchema,
   type Snapshot,
 } from './schemas.js';
+import { DEFAULT_RETRY_POLICY, retryCallback, type RetryPolicy } from './retry.js';
 
 export interface DigitalOceanClientOptions {
   /** Base URL of the API (origin plus an optional path prefix). */
@@ -24,6 +25,26 @@ export interface DigitalOceanClientOptions {
   /** Shared keep-alive dispatcher; its timeouts bound every request. */
   dispatcher: Dispatcher;
   userAgent: string;
+  retry?: RetryPolicy;
+  /** Told once per request, after any retries: for a debug log line. Never sees the token. */
+  onRequest?: (event: RequestEvent) => void;
+}
+
+export interface RequestEvent {
+  method: 'GET';
+  /** Path and query. */
+  path: string;
+  /** HTTP status, or undefined when no answer arrived. */
+  status: number | undefined;
+  ms: number;
+  retries: number;
+  error?: string;
+}
+
+/** What bounds one request: the tool call's cancellation and deadline (epoch ms). */
+export interface RequestContext {
+  signal?: AbortSignal | undefined;
+  deadline?: number | undefined;
 }
 
 export type ResourceType = 'droplet' | 'volume';
@@ -50,9 +71,15 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export class DigitalOceanClient {
   readonly listEndpoint: URL;
   private readonly basePath: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly retry: RetryPolicy;
 
   constructor(private readonly options: DigitalOceanClientOptions) {
     this.basePath = options.apiUrl.pathname.replace(/\/+$/, '');
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    // undici's retry interceptor re-sends on 429/5xx and connection failures; throwOnError: false
+    // hands us the last failed answer when it gives up, so its body (id, message, request_id) is kept.
+    this.dispatcher = options.dispatcher.compose(interceptors.retry({ throwOnError: false, methods: ['GET'] }));
     this.listEndpoint = new URL(`${this.basePath}/v2/snapshots`, options.apiUrl.origin);
   }
 
@@ -69,8 +96,8 @@ export class DigitalOceanClient {
     return url.origin === this.listEndpoint.origin && url.pathname === this.listEndpoint.pathname;
   }
 
-  async listSnapshots(url: URL, signal?: AbortSignal): Promise<SnapshotPage> {
-    const { json, rateLimit } = await this.getJson(url, signal);
+  async listSnapshots(url: URL, context: RequestContext = {}): Promise<SnapshotPage> {
+    const { json, rateLimit } = await this.getJson(url, context);
     const parsed = snapshotListSchema.safeParse(json);
     if (!parsed.success) throw malformed(url, parsed.error);
     const pages = parsed.data.links?.pages;
@@ -83,9 +110,9 @@ export class DigitalOceanClient {
     };
   }
 
-  async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
+  async getSnapshot(id: string, context: RequestContext = {}): Promise<Snapshot> {
     const url = new URL(`${this.basePath}/v2/snapshots/${encodeURIComponent(id)}`, this.options.apiUrl.origin);
-    const { json } = await this.getJson(url, signal);
+    const { json } = await this.getJson(url, context);
     const parsed = singleSnapshotSchema.safeParse(json);
     if (!parsed.success) throw malformed(url, parsed.error);
     return parsed.data.snapshot;
@@ -100,29 +127,53 @@ export class DigitalOceanClient {
     }
   }
 
-  private async getJson(url: URL, signal: AbortSignal | undefined): Promise<{ json: unknown; rateLimit: RateLimitInfo }> {
+  private async getJson(url: URL, context: RequestContext): Promise<{ json: unknown; rateLimit: RateLimitInfo }> {
     // The token goes to the configured origin and nowhere else, whatever a caller passes.
     if (url.origin !== this.options.apiUrl.origin) {
       throw new DigitalOceanError(`refused to send the token to ${url.origin}: not the configured API origin`);
     }
+    const { signal, deadline } = context;
+    const counter = { attempts: 1 };
+    const started = performance.now();
+    const report = (status: number | undefined, error?: string) =>
+      this.options.onRequest?.({
+        method: 'GET',
+        path: url.pathname + url.search,
+        status,
+        ms: Math.round(performance.now() - started),
+        retries: counter.attempts - 1,
+        error,
+      });
+
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
-      response = await request(url, {
+      response = (await request(url, {
         method: 'GET',
-        dispatcher: this.options.dispatcher,
+        dispatcher: this.dispatcher,
         headers: {
           authorization: `Bearer ${this.options.token}`,
           accept: 'application/json',
           'user-agent': this.options.userAgent,
         },
         signal,
-      });
+        retryOptions: {
+          maxRetries: this.retry.maxRetries,
+          throwOnError: false,
+          retry: retryCallback(this.retry, counter, { signal, deadline }),
+        },
+      } as Parameters<typeof request>[1])) as Dispatcher.ResponseData;
       text = await readBody(response.body);
     } catch (error) {
-      if (signal?.aborted) throw signal.reason ?? error;
-      throw this.networkError(url, error);
+      if (signal?.aborted) {
+        report(undefined, 'aborted');
+        throw signal.reason ?? error;
+      }
+      const failure = this.networkError(url, error, counter.attempts);
+      report(undefined, failure.code ?? 'network error');
+      throw failure;
     }
+    report(response.statusCode);
     const rateLimit = readRateLimit(response.headers);
     const json = parseJson(text);
     if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -137,6 +188,7 @@ export class DigitalOceanClient {
         },
         retryAfterSeconds(header(response.headers, 'retry-after'), rateLimit, Date.now()),
         rateLimit,
+        counter.attempts,
       );
     }
     if (json === undefined) {
@@ -147,12 +199,13 @@ export class DigitalOceanClient {
     return { json, rateLimit };
   }
 
-  private networkError(url: URL, error: unknown): DigitalOceanNetworkError {
+  private networkError(url: URL, error: unknown, attempts: number): DigitalOceanNetworkError {
     const code = (error as { code?: unknown })?.code;
     const message = error instanceof Error ? error.message : String(error);
     return new DigitalOceanNetworkError(
       this.clean(`GET ${url.pathname}: ${message}`),
       typeof code === 'string' ? code : undefined,
+      attempts,
     );
   }
 

@@ -32,6 +32,8 @@ export class DigitalOceanApiError extends DigitalOceanError {
     readonly body: { id?: string; message?: string; request_id?: string },
     readonly retryAfterSeconds: number | undefined,
     readonly rateLimit: RateLimitInfo,
+    /** Tries made, retries included. */
+    readonly attempts = 1,
   ) {
     super(`DigitalOcean API answered HTTP ${status}${body.id ? ` (${body.id})` : ''}${body.message ? `: ${body.message}` : ''}`);
     this.kind = classifyStatus(status);
@@ -44,6 +46,7 @@ export class DigitalOceanNetworkError extends DigitalOceanError {
   constructor(
     message: string,
     readonly code: string | undefined,
+    readonly attempts = 1,
   ) {
     super(message);
   }

@@ -1,15 +1,14 @@
-import type { DigitalOceanClient, ResourceType } from './client.js';
+import type { DigitalOceanClient, RequestContext, ResourceType } from './client.js';
 import { DigitalOceanPaginationError, IncompleteListError } from './errors.js';
 import type { Snapshot } from './schemas.js';
 
-export interface CollectOptions {
+export interface CollectOptions extends RequestContext {
   /** API page to start from (1-based). */
   page: number;
   perPage: number;
   resourceType?: ResourceType | undefined;
   /** The most snapshots to return. */
   limit: number;
-  signal?: AbortSignal | undefined;
 }
 
 /** Where the next call starts to continue exactly after the last snapshot returned. */
@@ -27,6 +26,16 @@ export interface CollectResult {
   truncated: boolean;
   pagesFetched: number;
   continuation: Continuation | undefined;
+  /** Set when the account changed while it was paged: the list may have shifted. */
+  drift: ListDrift | undefined;
+}
+
+export interface ListDrift {
+  /** `meta.total` on the first and on the last page read. */
+  totalBefore: number;
+  totalAfter: number;
+  /** Snapshots seen twice (a shift pushed them onto the next page) and dropped. */
+  duplicatesRemoved: number;
 }
 
 // With limit <= 1000 and per_page >= 1 a well-behaved API never needs more; a hostile one stops here.
@@ -38,34 +47,54 @@ const MAX_PAGES = 1000;
  * page throws IncompleteListError rather than returning a shorter list.
  */
 export async function collectSnapshots(client: DigitalOceanClient, options: CollectOptions): Promise<CollectResult> {
-  const { limit, perPage, resourceType, signal } = options;
+  const { limit, perPage, resourceType, signal, deadline } = options;
   const snapshots: Snapshot[] = [];
+  const ids = new Set<string>();
   const requested = new Set<string>();
   let url = client.listUrl({ page: options.page, perPage, resourceType });
   let pageNumber = options.page;
   let total: number | undefined;
+  let lastTotal = 0;
+  let duplicates = 0;
   let pagesFetched = 0;
+
+  const result = (truncated: boolean, continuation: Continuation | undefined): CollectResult => {
+    const changed = total !== undefined && (lastTotal !== total || duplicates > 0);
+    return {
+      snapshots,
+      total: total ?? 0,
+      truncated,
+      pagesFetched,
+      continuation,
+      drift: changed ? { totalBefore: total!, totalAfter: lastTotal, duplicatesRemoved: duplicates } : undefined,
+    };
+  };
 
   try {
     for (;;) {
       requested.add(url.href);
-      const page = await client.listSnapshots(url, signal);
+      const page = await client.listSnapshots(url, { signal, deadline });
       pagesFetched += 1;
       total ??= page.total;
+      lastTotal = page.total;
 
-      const room = limit - snapshots.length;
-      if (page.snapshots.length > room) {
-        snapshots.push(...page.snapshots.slice(0, room));
-        return { snapshots, total, truncated: true, pagesFetched, continuation: { page: pageNumber, skip: room } };
+      let consumed = 0;
+      for (const snapshot of page.snapshots) {
+        if (snapshots.length >= limit) break;
+        consumed += 1;
+        if (ids.has(snapshot.id)) {
+          duplicates += 1;
+          continue;
+        }
+        ids.add(snapshot.id);
+        snapshots.push(snapshot);
       }
-      snapshots.push(...page.snapshots);
-      if (!page.next) return { snapshots, total, truncated: false, pagesFetched, continuation: undefined };
+      if (consumed < page.snapshots.length) return result(true, { page: pageNumber, skip: consumed });
+      if (!page.next) return result(false, undefined);
 
       const next = followable(client, page.next, { perPage, resourceType });
       const nextNumber = Number(next.searchParams.get('page') ?? pageNumber + 1);
-      if (snapshots.length >= limit) {
-        return { snapshots, total, truncated: true, pagesFetched, continuation: { page: nextNumber, skip: 0 } };
-      }
+      if (snapshots.length >= limit) return result(true, { page: nextNumber, skip: 0 });
       if (requested.has(next.href)) {
         throw new DigitalOceanPaginationError(
           `pagination stopped: the next-page link points back to a page already fetched (${next.pathname}${next.search})`,
@@ -76,7 +105,7 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
       pageNumber = nextNumber;
     }
   } catch (error) {
-    if (pagesFetched === 0 || signal?.aborted) throw error;
+    if (pagesFetched === 0) throw error;
     throw new IncompleteListError(error, pagesFetched, snapshots.length);
   }
 }

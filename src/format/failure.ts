@@ -14,6 +14,7 @@ export interface FailureContext {
   apiUrl: URL;
   /** The variable the token came from, so the agent can tell the user which one to fix. */
   tokenVariable: string;
+  deadlineSeconds: number;
   now?: () => number;
 }
 
@@ -27,10 +28,16 @@ export function describeFailure(error: unknown, context: FailureContext): string
     );
   }
   if (error instanceof DigitalOceanApiError) return describeApiError(error, context);
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    return (
+      `The call did not finish within its ${context.deadlineSeconds} s deadline: DigitalOcean is slow or not answering. ` +
+      'Retry in a minute, or ask for less (a smaller limit, a resource_type); the deadline is set by CALL_DEADLINE_SECONDS.'
+    );
+  }
   if (error instanceof DigitalOceanNetworkError) {
     const code = error.code && !error.message.includes(error.code) ? ` [${error.code}]` : '';
     return (
-      `Could not reach the DigitalOcean API at ${context.apiUrl.origin} (${error.message}${code}). ` +
+      `Could not reach the DigitalOcean API at ${context.apiUrl.origin} (${error.message}${code}${tries(error.attempts)}). ` +
       'Check the network connection and DIGITALOCEAN_API_URL, then retry.'
     );
   }
@@ -87,7 +94,7 @@ function apiSaid(error: DigitalOceanApiError): string {
   let text = parts.join(' ');
   if (error.body.message) text += `: "${error.body.message}"`;
   if (error.body.request_id) text += `; request_id ${error.body.request_id}`;
-  return text;
+  return text + tries(error.attempts);
 }
 
 function retryWhen(error: DigitalOceanApiError, context: FailureContext): string {
@@ -95,4 +102,8 @@ function retryWhen(error: DigitalOceanApiError, context: FailureContext): string
   if (seconds === undefined) return 'Wait a minute before retrying.';
   const at = new Date((context.now ?? Date.now)() + seconds * 1000).toISOString().slice(11, 19);
   return `Retry after ${seconds} second${seconds === 1 ? '' : 's'} (at ${at} UTC).`;
+}
+
+function tries(attempts: number): string {
+  return attempts > 1 ? `; after ${attempts} attempts` : '';
 }

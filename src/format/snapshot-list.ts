@@ -1,5 +1,5 @@
 import type { Snapshot } from '../digitalocean/schemas.js';
-import type { CollectResult, Continuation } from '../digitalocean/paginate.js';
+import type { CollectResult, Continuation, ListDrift } from '../digitalocean/paginate.js';
 
 export const MAX_LIMIT = 1000;
 const MAX_PER_PAGE = 200;
@@ -23,6 +23,7 @@ const TYPE_LETTERS: Record<string, string> = { droplet: 'D', volume: 'V' };
  */
 export function formatSnapshotList(result: CollectResult, request: ListRequest): string {
   const lines = [headline(result, request)];
+  if (result.drift) lines.push(driftNote(result.drift));
   const continuation = continuationHint(result, request);
   if (continuation) lines.push(continuation);
   if (result.snapshots.length > 0) {
@@ -60,6 +61,13 @@ function headline(result: CollectResult, request: ListRequest): string {
   const from = request.page > 1 ? ` starting at page ${request.page} (per_page=${request.perPage})` : '';
   const status = result.truncated ? 'more exist' : request.page > 1 ? 'through the last page' : 'complete list';
   return `${formatNumber(count)} of ${plural(total, noun)}${from}, ${gb} GB in these ${formatNumber(count)}; ${status}.`;
+}
+
+/** Said when the account changed under a multi-page read, so the agent does not trust a stale view. */
+export function driftNote(drift: ListDrift): string {
+  const total = drift.totalBefore !== drift.totalAfter ? `meta.total went from ${drift.totalBefore} to ${drift.totalAfter}` : 'the pages shifted';
+  const duplicates = drift.duplicatesRemoved > 0 ? `; ${drift.duplicatesRemoved} snapshot(s) seen twice were listed once` : '';
+  return `Warning: snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`;
 }
 
 function continuationHint(result: CollectResult, request: ListRequest): string | undefined {

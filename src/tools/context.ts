@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config.js';
-import type { DigitalOceanClient } from '../digitalocean/client.js';
+import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
 import type { LogFields, Logger } from '../logger.js';
 import { redact } from '../redact.js';
@@ -14,11 +14,23 @@ export interface ToolOutcome {
 
 /** What every tool shares: the client (when a token is set), failure messages, and a log line per call. */
 export interface ToolContext {
-  run(tool: string, signal: AbortSignal, work: (client: DigitalOceanClient) => Promise<ToolOutcome>): Promise<CallToolResult>;
+  /**
+   * Runs one call: `work` gets the client and a request context that ends at the client's
+   * cancellation or at the call's deadline, whichever comes first.
+   */
+  run(
+    tool: string,
+    signal: AbortSignal,
+    work: (client: DigitalOceanClient, request: RequestContext) => Promise<ToolOutcome>,
+  ): Promise<CallToolResult>;
 }
 
 export function createToolContext(config: Config, client: DigitalOceanClient | undefined, logger: Logger): ToolContext {
-  const failureContext = { apiUrl: config.apiUrl, tokenVariable: config.tokenVariable ?? 'DIGITALOCEAN_API_TOKEN' };
+  const failureContext = {
+    apiUrl: config.apiUrl,
+    tokenVariable: config.tokenVariable ?? 'DIGITALOCEAN_API_TOKEN',
+    deadlineSeconds: config.deadlineSeconds,
+  };
   return {
     async run(tool, signal, work) {
       if (!client) {
@@ -30,12 +42,16 @@ export function createToolContext(config: Config, client: DigitalOceanClient | u
         );
       }
       const started = performance.now();
+      const deadlineMs = config.deadlineSeconds * 1000;
+      const request = { signal: AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]), deadline: Date.now() + deadlineMs };
       try {
-        const { summary, ...result } = await work(client);
+        const { summary, ...result } = await work(client, request);
         logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...summary });
         return result;
       } catch (error) {
-        const message = redact(describeFailure(error, failureContext), config.token);
+        const message = signal.aborted
+          ? 'The call was cancelled by the client.'
+          : redact(describeFailure(error, failureContext), config.token);
         logger.warn(`${tool} failed`, {
           tool,
           ms: Math.round(performance.now() - started),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { collectSnapshots } from '../digitalocean/paginate.js';
-import { formatSnapshotList, MAX_LIMIT } from '../format/snapshot-list.js';
+import { driftNote, formatSnapshotList, MAX_LIMIT } from '../format/snapshot-list.js';
 import type { ToolContext } from './context.js';
 
 export const LIST_SNAPSHOTS = 'list_snapshots';
@@ -60,6 +60,10 @@ export const listSnapshotsOutput = z.strictObject({
   total: z.number().int().describe("The API's meta.total: all snapshots of the requested resource_type in the account."),
   truncated: z.boolean().describe('True when more snapshots exist after the last one returned.'),
   pages_fetched: z.number().int().describe('API pages requested for this answer.'),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('Present when the answer may be inconsistent, e.g. snapshots were created or deleted while pages were read.'),
 });
 
 export function registerListSnapshots(server: McpServer, context: ToolContext): void {
@@ -73,15 +77,16 @@ export function registerListSnapshots(server: McpServer, context: ToolContext): 
       annotations: { readOnlyHint: true, openWorldHint: true, idempotentHint: true, destructiveHint: false },
     },
     (args, extra) =>
-      context.run(LIST_SNAPSHOTS, extra.signal, async (client) => {
+      context.run(LIST_SNAPSHOTS, extra.signal, async (client, bounds) => {
         const request = { page: args.page, perPage: args.per_page, resourceType: args.resource_type, limit: args.limit };
-        const result = await collectSnapshots(client, { ...request, signal: extra.signal });
+        const result = await collectSnapshots(client, { ...request, ...bounds });
         const structuredContent: z.output<typeof listSnapshotsOutput> = {
           snapshots: result.snapshots,
           count: result.snapshots.length,
           total: result.total,
           truncated: result.truncated,
           pages_fetched: result.pagesFetched,
+          ...(result.drift && { warnings: [driftNote(result.drift)] }),
         };
         return {
           content: [{ type: 'text', text: formatSnapshotList(result, request) }],

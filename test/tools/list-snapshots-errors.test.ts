@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, textOf, type Harness } from '../helpers.js';
+import { ALWAYS, harness, textOf, type Harness } from '../helpers.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -48,9 +48,10 @@ describe('API failures become actionable tool errors', () => {
   });
 
   it('429 with retry-after: when to retry', async () => {
-    h = await harness({ count: 5 });
+    h = await harness({ count: 5, env: { CALL_DEADLINE_SECONDS: '10' } });
     h.api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers: { 'retry-after': '29' } });
     const text = await failure();
+    expect(h.api.requests).toHaveLength(1); // 29 s is past the deadline: no point waiting
     expect(text).toMatch(/rate limiting this token \(HTTP 429 too_many_requests: "API Rate limit exceeded\."/);
     expect(text).toMatch(/Retry after 29 seconds \(at \d\d:\d\d:\d\d UTC\)/);
   });
@@ -76,16 +77,17 @@ describe('API failures become actionable tool errors', () => {
 
   it.each([500, 502, 503])('%i: DigitalOcean is failing, retry later', async (status) => {
     h = await harness({ count: 5 });
-    h.api.inject({ type: 'status', status, body: { id: 'server_error', message: 'Unexpected server-side error' } });
+    h.api.inject({ type: 'status', status, body: { id: 'server_error', message: 'Unexpected server-side error' } }, ALWAYS);
     const text = await failure();
     expect(text).toContain(`HTTP ${status} server_error`);
+    expect(text).toContain('after 5 attempts');
     expect(text).toMatch(/Retry in a minute.*status\.digitalocean\.com/);
   });
 
   it('5xx with an HTML body still explains itself', async () => {
     h = await harness({ count: 5 });
-    h.api.inject({ type: 'body', status: 502, body: '<html><body>Bad Gateway</body></html>' });
-    expect(await failure()).toMatch(/failed on its side \(HTTP 502\)/);
+    h.api.inject({ type: 'body', status: 502, body: '<html><body>Bad Gateway</body></html>' }, ALWAYS);
+    expect(await failure()).toMatch(/failed on its side \(HTTP 502; after 5 attempts\)/);
   });
 
   it('network: the API cannot be reached', async () => {
@@ -101,8 +103,8 @@ describe('API failures become actionable tool errors', () => {
 
   it('network: the connection is reset mid-request', async () => {
     h = await harness({ count: 5 });
-    h.api.inject({ type: 'reset' });
-    expect(await failure()).toMatch(/Could not reach the DigitalOcean API/);
+    h.api.inject({ type: 'reset' }, ALWAYS);
+    expect(await failure()).toMatch(/Could not reach the DigitalOcean API .*after 5 attempts/);
   });
 
   it('a body that is not JSON', async () => {
@@ -126,7 +128,7 @@ describe('API failures become actionable tool errors', () => {
 
   it('a failure on a later page withholds the partial list and says so', async () => {
     h = await harness({ count: 30 });
-    h.api.inject({ type: 'status', status: 503, body: { id: 'service_unavailable', message: 'try later' } }, { skip: 1 });
+    h.api.inject({ type: 'status', status: 503, body: { id: 'service_unavailable', message: 'try later' } }, { skip: 1, ...ALWAYS });
     const text = await failure({ per_page: 10, limit: 30 });
     expect(text).toMatch(/HTTP 503 service_unavailable/);
     expect(text).toMatch(/stopped after 1 page\(s\) \(10 snapshots\); nothing is returned/);
