@@ -3,6 +3,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
+import { LineGuard } from './stdio/line-guard.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
 
 let config: Config;
@@ -15,7 +16,11 @@ try {
 
 const log = createLogger({ level: config.logLevel, secret: config.token });
 const server = createServer({ config });
-const transport = new StdioServerTransport();
+const guard = new LineGuard({
+  reply: (message) => process.stdout.write(`${JSON.stringify(message)}\n`),
+  onRejected: (reason) => log.warn('rejected a message from the client', { reason }),
+});
+const transport = new StdioServerTransport(process.stdin.pipe(guard), process.stdout);
 
 let closing = false;
 async function shutdown(reason: string): Promise<void> {

@@ -18,6 +18,8 @@ export type Fault =
   | { type: 'body'; body: string; status?: number }
   | { type: 'links'; pages: Record<string, string> }
   | { type: 'delay'; ms: number }
+  /** Changes the account (the live snapshot array) just before this request is answered. */
+  | { type: 'mutate'; apply: (snapshots: Snapshot[]) => void }
   | { type: 'reset' }
   | { type: 'hang' };
 
@@ -45,7 +47,10 @@ export interface RecordedRequest {
   url: string;
   /** Whether the request carried a valid token (never the token itself). */
   authorized: boolean;
+  /** 0 until answered. */
   status: number;
+  /** The client closed the connection before the answer was complete (a cancelled request). */
+  aborted: boolean;
 }
 
 export interface FakeApi {
@@ -76,6 +81,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const history = new Map<string, number[]>();
   const sockets = new Set<Socket>();
   let latencyMs = options.latencyMs ?? 0;
+  let shuttingDown = false;
   let baseUrl = '';
 
   const server = createServer((req, res) => {
@@ -92,15 +98,19 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     const url = new URL(req.url ?? '/', baseUrl);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const scopes = token !== undefined ? tokens[token] : undefined;
-    const record: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized: !!scopes, status: 0 };
+    const record: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized: !!scopes, status: 0, aborted: false };
     requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
+    let closedHere = false;
+    res.on('close', () => (record.aborted = !res.writableFinished && !closedHere && !shuttingDown));
 
     const fault = takeFault(url.pathname);
     if (latencyMs > 0) await sleep(latencyMs);
     if (fault?.type === 'delay') await sleep(fault.ms);
+    if (fault?.type === 'mutate') fault.apply(snapshots);
     if (fault?.type === 'hang') return; // never answers; close() ends it
     if (fault?.type === 'reset') {
+      closedHere = true;
       req.socket.destroy();
       return;
     }
@@ -233,6 +243,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       latencyMs = ms;
     },
     close() {
+      shuttingDown = true;
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },

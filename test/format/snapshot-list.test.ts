@@ -35,7 +35,7 @@ describe('formatSnapshotList', () => {
 
   it('falls back to page and skip when no exact page fits', () => {
     const text = formatSnapshotList(
-      { snapshots, total: 40, truncated: true, pagesFetched: 1, continuation: { page: 1, skip: 5 } },
+      { snapshots, total: 40, truncated: true, pagesFetched: 1, continuation: { page: 1, skip: 5 }, drift: undefined },
       { ...request, limit: 5, resourceType: 'volume' },
     );
     expect(text.split('\n')[1]).toBe(
@@ -45,7 +45,7 @@ describe('formatSnapshotList', () => {
 
   it('does not suggest raising a limit that is already the maximum', () => {
     const text = formatSnapshotList(
-      { snapshots, total: 4000, truncated: true, pagesFetched: 5, continuation: { page: 6, skip: 0 } },
+      { snapshots, total: 4000, truncated: true, pagesFetched: 5, continuation: { page: 6, skip: 0 }, drift: undefined },
       { ...request, limit: 1000 },
     );
     expect(text.split('\n')[1]).toBe('To continue exactly after the last one: page=6, per_page=200.');
