@@ -23,11 +23,20 @@ try {
     console.log(`tool ${tool.name}: ${tool.title}; inputs: ${Object.keys(tool.inputSchema.properties ?? {}).join(', ')}`);
   }
 
-  await call('The first 100 snapshots (the defaults)', {}, 12);
-  await call('Volume snapshots, five of them', { resource_type: 'volume', limit: 5 });
-  const first = await call('45 snapshots, 20 per request: the answer says where to continue', { per_page: 20, limit: 45 }, 8);
-  const [, page, perPage] = /page=(\d+), per_page=(\d+)/.exec(first) ?? [];
-  await call('Continuing where that answer said', { page: Number(page), per_page: Number(perPage), limit: 3 });
+  await call('The first 100 snapshots (the defaults): one request, API order', {}, 10);
+  await call('A whole question in one call: volume snapshots in fra1 older than 90 days, largest first, with their cost', {
+    resource_type: 'volume',
+    region: 'fra1',
+    older_than_days: 90,
+    sort: 'size_desc',
+    limit: 5,
+  });
+  const first = await call('The whole account summarised, newest first, 3 at a time', { summary: true, sort: 'created_desc', limit: 3 });
+  const cursor = /cursor="([^"]+)"/.exec(first)?.[1];
+  await call('The next 3, exactly after those, with the cursor the answer gave', { summary: true, sort: 'created_desc', limit: 3, cursor });
+  const id = /^(\d+|[0-9a-f-]{36})\t/m.exec(first)?.[1];
+  await call('One snapshot by id', { id }, 20, 'get_snapshot');
+  await call('An id that does not exist', { id: '1' }, 20, 'get_snapshot');
 
   api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers: { 'retry-after': '30', 'ratelimit-remaining': '0' } });
   await call('When DigitalOcean rate limits the token, the agent is told when to retry', { limit: 5 });
@@ -37,10 +46,10 @@ try {
   await api.close();
 }
 
-/** Calls list_snapshots, prints what the agent sees, and returns the text. */
-async function call(title: string, args: Record<string, unknown>, maxLines = 20): Promise<string> {
-  const result = (await client.callTool({ name: 'list_snapshots', arguments: args })) as CallToolResult;
-  heading(`${title}\nlist_snapshots ${JSON.stringify(args)}`);
+/** Calls a tool, prints what the agent sees, and returns the text. */
+async function call(title: string, args: Record<string, unknown>, maxLines = 20, tool = 'list_snapshots'): Promise<string> {
+  const result = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
+  heading(`${title}\n${tool} ${JSON.stringify(args)}`);
   const text = result.content.map((part) => (part.type === 'text' ? part.text : `[${part.type}]`)).join('\n');
   const lines = text.split('\n');
   console.log(lines.slice(0, maxLines).join('\n'));

@@ -6,7 +6,9 @@ import { DigitalOceanClient } from './digitalocean/client.js';
 import { createLogger, stderrSink, type LogSink } from './logger.js';
 import type { RetryPolicy } from './digitalocean/retry.js';
 import { createToolContext } from './tools/context.js';
+import { registerGetSnapshot } from './tools/get-snapshot.js';
 import { registerListSnapshots } from './tools/list-snapshots.js';
+import { registerReviewSnapshotCosts } from './prompts/review-snapshot-costs.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
 
 export interface ServerOptions {
@@ -23,14 +25,15 @@ const MAX_TOOL_INPUT_ELEMENTS = 1000;
 
 const INSTRUCTIONS =
   'Read-only access to the snapshots (Droplet and volume backups) of one DigitalOcean account. ' +
-  'Use list_snapshots to answer what snapshots exist, where, how big and how old. Nothing here creates or deletes anything.';
+  'list_snapshots answers what snapshots exist, where, how big, how old and what they cost (filters, sort and a summary ' +
+  'in one call); get_snapshot shows one by id. Nothing here creates or deletes anything.';
 
 /** Builds the MCP server with its tools. No I/O happens until a transport connects and a tool is called. */
 export function createServer(options: ServerOptions): McpServer {
   const { config } = options;
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'DigitalOcean Snapshots' },
-    { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS, maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS },
+    { capabilities: { tools: {}, prompts: {}, logging: {} }, instructions: INSTRUCTIONS, maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS },
   );
   const logger = createLogger({
     level: config.logLevel,
@@ -57,7 +60,10 @@ export function createServer(options: ServerOptions): McpServer {
   // Closing drops in-flight requests at once (the SDK has already aborted their handlers).
   if (ownDispatcher) server.server.onclose = () => void ownDispatcher.destroy().catch(() => undefined);
 
-  registerListSnapshots(server, createToolContext(config, client, logger));
+  const context = createToolContext(config, client, logger);
+  registerListSnapshots(server, context);
+  registerGetSnapshot(server, context);
+  registerReviewSnapshotCosts(server);
   return server;
 }
 

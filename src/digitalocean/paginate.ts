@@ -5,9 +5,11 @@ import type { Snapshot } from './schemas.js';
 export interface CollectOptions extends RequestContext {
   /** API page to start from (1-based). */
   page: number;
+  /** Snapshots at the top of the first page to pass over (a continuation inside a page). */
+  skip?: number;
   perPage: number;
   resourceType?: ResourceType | undefined;
-  /** The most snapshots to return. */
+  /** The most snapshots to return; Infinity reads every page. */
   limit: number;
 }
 
@@ -38,8 +40,8 @@ export interface ListDrift {
   duplicatesRemoved: number;
 }
 
-// With limit <= 1000 and per_page >= 1 a well-behaved API never needs more; a hostile one stops here.
-const MAX_PAGES = 1000;
+// 200,000 snapshots at per_page=200, or limit 1000 at per_page=1: past this the API is misbehaving.
+export const MAX_PAGES = 1000;
 
 /**
  * Follows `links.pages.next` from the starting page until `limit` snapshots are in hand or the
@@ -78,8 +80,8 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
       total ??= page.total;
       lastTotal = page.total;
 
-      let consumed = 0;
-      for (const snapshot of page.snapshots) {
+      let consumed = pagesFetched === 1 ? Math.min(options.skip ?? 0, page.snapshots.length) : 0;
+      for (const snapshot of page.snapshots.slice(consumed)) {
         if (snapshots.length >= limit) break;
         consumed += 1;
         if (ids.has(snapshot.id)) {

@@ -1,66 +1,160 @@
+import type { ListDrift } from '../digitalocean/paginate.js';
 import type { Snapshot } from '../digitalocean/schemas.js';
-import type { CollectResult, Continuation, ListDrift } from '../digitalocean/paginate.js';
+import { SORT_LABELS, type SortOrder } from '../snapshots/query.js';
+import { round, type SnapshotSummary, type Tally } from '../snapshots/summary.js';
 
 export const MAX_LIMIT = 1000;
-const MAX_PER_PAGE = 200;
-// Continuing with fewer per page than this costs more requests than re-reading one page.
-const MIN_USEFUL_PER_PAGE = 20;
+/**
+ * The text stays under what agent clients take without complaint: Claude Code warns at 10,000
+ * tokens (about 40,000 characters) and cuts at 25,000. The JSON in structuredContent is complete.
+ */
+export const TEXT_BUDGET_CHARS = 40_000;
+// Room kept for the closing lines when the list has to be cut.
+const FOOTER_RESERVE = 600;
 
-export interface ListRequest {
+export type ResponseFormat = 'concise' | 'detailed';
+
+export interface ListView {
+  /** The snapshots returned (structuredContent holds them all). */
+  snapshots: Snapshot[];
+  /** `meta.total` for the resource_type. */
+  total: number;
+  truncated: boolean;
+  pagesFetched: number;
+  drift: ListDrift | undefined;
+  /** Set when every page was scanned (filters, sort or summary). */
+  scan: { scanned: number; summary: SnapshotSummary; filters: string; sort: SortOrder | undefined } | undefined;
+  resourceType: string | undefined;
+  /** The API page the answer started on (raw paging only). */
   page: number;
+  /** Position of the first snapshot returned in the whole (filtered, sorted) list. */
+  offset: number;
   perPage: number;
-  resourceType?: string | undefined;
   limit: number;
+  format: ResponseFormat;
+  nextCursor: string | undefined;
+  /** A cursor that continues right after the first `listed` snapshots returned. */
+  cursorAfter: (listed: number) => string;
 }
 
-// Tab-separated, one letter for the type: the text must stay a small fraction of the JSON.
-const COLUMNS = 'id\tname\ttype\tGB\tregions\tcreated\ttags   (type: D = Droplet snapshot, V = volume snapshot)';
 const TYPE_LETTERS: Record<string, string> = { droplet: 'D', volume: 'V' };
+const LEGEND = '(type: D = Droplet snapshot, V = volume snapshot)';
+const COLUMNS: Record<ResponseFormat, string> = {
+  concise: `id\tname\ttype\tGB\tregions\tcreated\ttags   ${LEGEND}`,
+  detailed: `id\tname\ttype\tGB\tmin_disk_gb\tregions\tcreated_at\tresource_id\ttags   ${LEGEND}`,
+};
 
 /**
  * The text an agent reads: a headline it can act on (how many of how many, the size, whether and
- * how to continue) and one compact line per snapshot. structuredContent carries the full data.
+ * how to continue), the summary when every page was scanned, and one line per snapshot, cut to the
+ * budget with a way to read on.
  */
-export function formatSnapshotList(result: CollectResult, request: ListRequest): string {
-  const lines = [headline(result, request)];
-  if (result.drift) lines.push(driftNote(result.drift));
-  const continuation = continuationHint(result, request);
-  if (continuation) lines.push(continuation);
-  if (result.snapshots.length > 0) {
-    lines.push('', COLUMNS, ...result.snapshots.map(snapshotLine));
-    if (result.snapshots.some((snapshot) => snapshot.tags === null)) {
-      lines.push('', 'tags "?" = not visible: the token may lack the tag:read scope.');
-    }
+export function formatSnapshotList(view: ListView, budget = TEXT_BUDGET_CHARS): string {
+  const head = [headline(view)];
+  if (view.drift) head.push(driftNote(view.drift));
+  // A continuation repeats only the summary's first line: the rest came with the first answer.
+  if (view.scan) head.push(...summaryLines(view.scan.summary).slice(0, view.offset > 0 ? 1 : undefined));
+  if (view.truncated && view.nextCursor) {
+    const raise = view.limit < MAX_LIMIT ? `, or raise limit (up to ${MAX_LIMIT})` : '';
+    head.push(`More exist: call again with the same arguments and cursor="${view.nextCursor}"${raise}.`);
+  }
+  if (view.snapshots.length === 0) return head.join('\n');
+
+  head.push('', COLUMNS[view.format]);
+  let size = head.reduce((sum, line) => sum + line.length + 1, 0);
+  const rows: string[] = [];
+  for (const snapshot of view.snapshots) {
+    const row = view.format === 'detailed' ? detailedLine(snapshot) : snapshotLine(snapshot);
+    if (size + row.length + 1 > budget - FOOTER_RESERVE) break;
+    rows.push(row);
+    size += row.length + 1;
+  }
+  const lines = [...head, ...rows];
+  if (view.snapshots.some((snapshot) => snapshot.tags === null)) {
+    lines.push('', 'tags "?" = not visible: the token may lack the tag:read scope.');
+  }
+  if (rows.length < view.snapshots.length) {
+    const rest = view.snapshots.length - rows.length;
+    lines.push(
+      '',
+      `Listed ${formatNumber(rows.length)} of the ${formatNumber(view.snapshots.length)} returned; ${formatNumber(rest)} more are in structuredContent ` +
+        `only, to keep this text under ${formatNumber(budget)} characters. To read them as text: the same arguments with ` +
+        `cursor="${view.cursorAfter(rows.length)}", or narrow with filters (name, region, tag, created_after/before, min/max_size_gb).`,
+    );
   }
   return lines.join('\n');
 }
 
 export function snapshotLine(snapshot: Snapshot): string {
-  const tags = snapshot.tags === null ? '?' : snapshot.tags.length > 0 ? snapshot.tags.map(cell).join(',') : '-';
   return [
     cell(snapshot.id),
     cell(snapshot.name),
-    TYPE_LETTERS[snapshot.resource_type] ?? cell(snapshot.resource_type),
+    typeLetter(snapshot),
     formatNumber(snapshot.size_gigabytes, false),
-    snapshot.regions.length > 0 ? snapshot.regions.map(cell).join(',') : '-',
+    regions(snapshot),
     snapshot.created_at.slice(0, 10),
-    tags,
+    tags(snapshot),
   ].join('\t');
 }
 
-function headline(result: CollectResult, request: ListRequest): string {
-  const noun = request.resourceType ? `${request.resourceType} snapshot` : 'snapshot';
-  const { total } = result;
-  const count = result.snapshots.length;
-  if (total === 0) return `No ${noun}s in this account.`;
-  if (count === 0) {
-    const pages = Math.ceil(total / request.perPage);
-    return `No ${noun}s on page ${request.page}: the account has ${plural(total, noun)}, ${plural(pages, 'page')} at per_page=${request.perPage}. Call again with page=1.`;
+function detailedLine(snapshot: Snapshot): string {
+  return [
+    cell(snapshot.id),
+    cell(snapshot.name),
+    typeLetter(snapshot),
+    String(snapshot.size_gigabytes),
+    String(snapshot.min_disk_size),
+    regions(snapshot),
+    cell(snapshot.created_at),
+    cell(snapshot.resource_id),
+    tags(snapshot),
+  ].join('\t');
+}
+
+function headline(view: ListView): string {
+  const noun = view.resourceType ? `${view.resourceType} snapshot` : 'snapshot';
+  const count = view.snapshots.length;
+  if (view.scan) {
+    const status = view.truncated ? 'more exist' : view.offset > 0 ? 'the last of them' : 'all of them';
+    const { summary, scanned, filters, sort } = view.scan;
+    const how = [filters && `filters ${filters}`, sort && `sorted ${SORT_LABELS[sort]}`].filter(Boolean).join('; ');
+    const scannedText = `scanned all ${plural(scanned, noun)} in ${plural(view.pagesFetched, 'page')}`;
+    if (summary.matched === 0) return `No ${noun}s match${how ? ` (${how})` : ''}; ${scannedText}.`;
+    const gb = formatNumber(round(view.snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0), 2));
+    return (
+      `${formatNumber(count)} of ${plural(summary.matched, `matching ${noun}`)}${how ? ` (${how})` : ''}, ` +
+      `${gb} GB in these ${formatNumber(count)}; ${status}. ${capitalize(scannedText)}.`
+    );
   }
-  const gb = formatNumber(sumGigabytes(result.snapshots));
-  const from = request.page > 1 ? ` starting at page ${request.page} (per_page=${request.perPage})` : '';
-  const status = result.truncated ? 'more exist' : request.page > 1 ? 'through the last page' : 'complete list';
-  return `${formatNumber(count)} of ${plural(total, noun)}${from}, ${gb} GB in these ${formatNumber(count)}; ${status}.`;
+  if (view.total === 0) return `No ${noun}s in this account.`;
+  if (count === 0) {
+    const pages = Math.ceil(view.total / view.perPage);
+    return `No ${noun}s on page ${view.page}: the account has ${plural(view.total, noun)}, ${plural(pages, 'page')} at per_page=${view.perPage}. Call again with page=1.`;
+  }
+  const gb = formatNumber(round(view.snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0), 2));
+  const from = view.page > 1 ? ` starting at page ${view.page} (per_page=${view.perPage})` : '';
+  return `${formatNumber(count)} of ${plural(view.total, noun)}${from}, ${gb} GB in these ${formatNumber(count)}; ${view.truncated ? 'more exist' : view.page > 1 ? 'through the last page' : 'complete list'}.`;
+}
+
+function summaryLines(summary: SnapshotSummary): string[] {
+  if (summary.matched === 0) return [];
+  const tallies = (map: Record<string, Tally>) =>
+    Object.entries(map)
+      .map(([key, tally]) => `${key} ${formatNumber(tally.count)} (${formatNumber(tally.gb)} GB)`)
+      .join(', ');
+  const lines = [
+    `All ${formatNumber(summary.matched)} matching: ${formatNumber(summary.total_gb)} GB, about $${summary.monthly_cost_usd.toFixed(2)} a month ` +
+      `at $${summary.price_per_gb_month_usd} per GB-month.`,
+    `By type: ${tallies(summary.by_resource_type)}. By region (a snapshot in several regions counts in each): ${tallies(summary.by_region)}.`,
+  ];
+  const { oldest, newest, largest } = summary;
+  if (oldest && newest && largest) {
+    lines.push(
+      `Oldest ${oldest.id} ${cell(oldest.name)} (${oldest.created_at.slice(0, 10)}); newest ${newest.id} ${cell(newest.name)} ` +
+        `(${newest.created_at.slice(0, 10)}); largest ${largest.id} ${cell(largest.name)} (${formatNumber(largest.size_gigabytes)} GB).`,
+    );
+  }
+  return lines;
 }
 
 /** Said when the account changed under a multi-page read, so the agent does not trust a stale view. */
@@ -70,36 +164,20 @@ export function driftNote(drift: ListDrift): string {
   return `Warning: snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`;
 }
 
-function continuationHint(result: CollectResult, request: ListRequest): string | undefined {
-  const next = result.continuation;
-  if (!result.truncated || !next) return undefined;
-  const same = request.resourceType ? `, resource_type=${request.resourceType}` : '';
-  const raise = request.limit < MAX_LIMIT ? `, or raise limit (up to ${MAX_LIMIT})` : '';
-  const exact = exactContinuation(next, request.perPage);
-  if (exact) return `To continue exactly after the last one: page=${exact.page}, per_page=${exact.perPage}${same}${raise}.`;
-  return `To continue: page=${next.page}, per_page=${request.perPage}${same}, and skip the first ${next.skip} snapshots of that page (already listed here)${raise}.`;
+function typeLetter(snapshot: Snapshot): string {
+  return TYPE_LETTERS[snapshot.resource_type] ?? cell(snapshot.resource_type);
 }
 
-/**
- * Pages are fixed windows of per_page snapshots, so the next snapshot (offset n) starts a page
- * exactly when per_page divides n. Take the largest such per_page, if it is not wastefully small.
- */
-export function exactContinuation(next: Continuation, perPage: number): { page: number; perPage: number } | undefined {
-  if (next.skip === 0) return { page: next.page, perPage };
-  const offset = (next.page - 1) * perPage + next.skip;
-  for (let size = Math.min(MAX_PER_PAGE, offset); size >= MIN_USEFUL_PER_PAGE; size--) {
-    if (offset % size === 0) return { page: offset / size + 1, perPage: size };
-  }
-  return undefined;
+function regions(snapshot: Snapshot): string {
+  return snapshot.regions.length > 0 ? snapshot.regions.map(cell).join(',') : '-';
 }
 
-/** Total size rounded to hundredths of a GB, so float noise (0.1 + 0.2) never shows. */
-export function sumGigabytes(snapshots: readonly Snapshot[]): number {
-  const hundredths = snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes * 100, 0);
-  return Math.round(hundredths) / 100;
+function tags(snapshot: Snapshot): string {
+  if (snapshot.tags === null) return '?';
+  return snapshot.tags.length > 0 ? snapshot.tags.map(cell).join(',') : '-';
 }
 
-function formatNumber(value: number, grouping = true): string {
+export function formatNumber(value: number, grouping = true): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 2, useGrouping: grouping });
 }
 
@@ -107,8 +185,12 @@ function plural(count: number, noun: string): string {
   return `${formatNumber(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Keeps one snapshot on one line and the columns intact, whatever a name contains (tabs, newlines). */
-function cell(value: string): string {
+export function cell(value: string): string {
   // eslint-disable-next-line no-control-regex
   return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }

@@ -5,6 +5,11 @@ import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
 import type { LogFields, Logger } from '../logger.js';
 import { redact } from '../redact.js';
 
+/** A call's arguments do not make sense together (beyond what the schema checks); told as is. */
+export class ArgumentError extends Error {
+  override name = 'ArgumentError';
+}
+
 export interface ToolOutcome {
   content: CallToolResult['content'];
   structuredContent: Record<string, unknown>;
@@ -22,6 +27,8 @@ export interface ToolContext {
     tool: string,
     signal: AbortSignal,
     work: (client: DigitalOceanClient, request: RequestContext) => Promise<ToolOutcome>,
+    /** A tool's own words for failures it knows better (e.g. a 404 for one id); undefined for the usual ones. */
+    explain?: (error: unknown) => string | undefined,
   ): Promise<CallToolResult>;
 }
 
@@ -32,7 +39,7 @@ export function createToolContext(config: Config, client: DigitalOceanClient | u
     deadlineSeconds: config.deadlineSeconds,
   };
   return {
-    async run(tool, signal, work) {
+    async run(tool, signal, work, explain) {
       if (!client) {
         logger.warn('tool called without a token', { tool });
         return errorResult(
@@ -51,7 +58,9 @@ export function createToolContext(config: Config, client: DigitalOceanClient | u
       } catch (error) {
         const message = signal.aborted
           ? 'The call was cancelled by the client.'
-          : redact(describeFailure(error, failureContext), config.token);
+          : error instanceof ArgumentError
+            ? `Invalid arguments for tool ${tool}: ${error.message}`
+            : redact(explain?.(error) ?? describeFailure(error, failureContext), config.token);
         logger.warn(`${tool} failed`, {
           tool,
           ms: Math.round(performance.now() - started),

@@ -9,7 +9,10 @@ describe('npm run demo', () => {
     const { stdout } = await promisify(execFile)(process.execPath, [demo], { env: { PATH: process.env.PATH } });
     expect(stdout).toMatch(/=== Server digitalocean-snapshots-mcp \d+\.\d+\.\d+, fake API at http:\/\/127\.0\.0\.1:\d+ with 250 snapshots/);
     expect(stdout).toMatch(/^100 of 250 snapshots, [\d,.]+ GB in these 100; more exist\.$/m);
-    expect(stdout).toMatch(/^5 of \d+ volume snapshots/m);
+    expect(stdout).toMatch(/^\d+ of \d+ matching volume snapshots \(filters older_than_days=90, region=fra1; sorted largest first\)/m);
+    expect(stdout).toMatch(/^All 250 matching: [\d,.]+ GB, about \$[\d,.]+ a month at \$0\.06 per GB-month\.$/m);
+    expect(stdout).toMatch(/^(Droplet|Volume) snapshot \S+ "[^"]+": [\d.]+ GB/m);
+    expect(stdout).toMatch(/^No snapshot with id 1 \(HTTP 404/m);
     expect(stdout).toMatch(/Retry after 30 seconds/);
     expect(stdout).toMatch(/expected number to be <=200/);
   });

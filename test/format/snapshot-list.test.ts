@@ -1,54 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { generateSnapshots } from '../../src/fake-api/data.js';
-import { exactContinuation, formatSnapshotList, snapshotLine, sumGigabytes } from '../../src/format/snapshot-list.js';
+import { formatSnapshotList, snapshotLine, type ListView } from '../../src/format/snapshot-list.js';
+import { round } from '../../src/snapshots/summary.js';
 
-describe('exactContinuation', () => {
-  it('always names a page that starts exactly at the next snapshot, or none', () => {
-    let exact = 0;
-    for (let perPage = 1; perPage <= 200; perPage += 7) {
-      for (let page = 1; page <= 12; page++) {
-        for (let skip = 0; skip < perPage; skip += 3) {
-          const offset = (page - 1) * perPage + skip;
-          const next = exactContinuation({ page, skip }, perPage);
-          if (!next) continue;
-          exact += 1;
-          expect((next.page - 1) * next.perPage).toBe(offset);
-          expect(next.perPage).toBeLessThanOrEqual(200);
-          if (skip > 0) expect(next.perPage).toBeGreaterThanOrEqual(20);
-        }
-      }
-    }
-    expect(exact).toBeGreaterThan(1000);
-  });
-
-  it('keeps per_page at a page boundary and prefers the largest page size', () => {
-    expect(exactContinuation({ page: 4, skip: 0 }, 10)).toEqual({ page: 4, perPage: 10 });
-    expect(exactContinuation({ page: 1, skip: 100 }, 200)).toEqual({ page: 2, perPage: 100 });
-    expect(exactContinuation({ page: 2, skip: 200 }, 400)).toEqual({ page: 4, perPage: 200 });
-    expect(exactContinuation({ page: 1, skip: 7 }, 200)).toBeUndefined();
-  });
+const snapshots = generateSnapshots(400, 2);
+const view = (overrides: Partial<ListView> = {}): ListView => ({
+  snapshots: snapshots.slice(0, 5),
+  total: 400,
+  truncated: true,
+  pagesFetched: 1,
+  drift: undefined,
+  scan: undefined,
+  resourceType: undefined,
+  page: 1,
+  offset: 0,
+  perPage: 200,
+  limit: 5,
+  format: 'concise',
+  nextCursor: 'NEXT',
+  cursorAfter: (listed) => `AFTER-${listed}`,
+  ...overrides,
 });
 
 describe('formatSnapshotList', () => {
-  const snapshots = generateSnapshots(5, 2);
-  const request = { page: 1, perPage: 200, limit: 100 };
-
-  it('falls back to page and skip when no exact page fits', () => {
-    const text = formatSnapshotList(
-      { snapshots, total: 40, truncated: true, pagesFetched: 1, continuation: { page: 1, skip: 5 }, drift: undefined },
-      { ...request, limit: 5, resourceType: 'volume' },
-    );
-    expect(text.split('\n')[1]).toBe(
-      'To continue: page=1, per_page=200, resource_type=volume, and skip the first 5 snapshots of that page (already listed here), or raise limit (up to 1000).',
-    );
+  it('names the cursor and the larger limit when more exist', () => {
+    expect(formatSnapshotList(view()).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT", or raise limit (up to 1000).');
+    expect(formatSnapshotList(view({ limit: 1000 })).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT".');
   });
 
-  it('does not suggest raising a limit that is already the maximum', () => {
-    const text = formatSnapshotList(
-      { snapshots, total: 4000, truncated: true, pagesFetched: 5, continuation: { page: 6, skip: 0 }, drift: undefined },
-      { ...request, limit: 1000 },
-    );
-    expect(text.split('\n')[1]).toBe('To continue exactly after the last one: page=6, per_page=200.');
+  it('cuts the list at the budget and says how to read on from the first unlisted one', () => {
+    const text = formatSnapshotList(view({ snapshots, limit: 400 }), 5000);
+    expect(text.length).toBeLessThanOrEqual(5000);
+    const rows = text.split('\n').filter((line) => /^(\d+|[0-9a-f-]{36})\t/.test(line));
+    expect(rows.length).toBeGreaterThan(20);
+    expect(text).toContain(`Listed ${rows.length} of the 400 returned; ${400 - rows.length} more are in structuredContent only`);
+    expect(text).toContain(`cursor="AFTER-${rows.length}"`);
   });
 
   it('writes one tab-separated line per snapshot, sizes to two decimals', () => {
@@ -56,8 +42,18 @@ describe('formatSnapshotList', () => {
     expect(line).toBe(`9\tn\tV\t68.34\t-\t${snapshots[0]!.created_at.slice(0, 10)}\t-`);
   });
 
-  it('sums sizes without float noise', () => {
-    const base = snapshots[0]!;
-    expect(sumGigabytes([0.1, 0.2].map((size) => ({ ...base, size_gigabytes: size })))).toBe(0.3);
+  it('is at most a third of the raw API bytes per snapshot', () => {
+    const text = formatSnapshotList(view({ snapshots: snapshots.slice(0, 300), limit: 300 }));
+    const raw = snapshots.slice(0, 300).reduce((sum, snapshot) => sum + JSON.stringify(snapshot).length, 0);
+    expect(text.length).toBeLessThan(raw / 3);
+  });
+});
+
+describe('round', () => {
+  it('rounds half away from zero without float noise', () => {
+    expect(round(0.1 + 0.2, 2)).toBe(0.3);
+    expect(round(1.005, 2)).toBe(1.01);
+    expect(round(2.675, 2)).toBe(2.68);
+    expect(round(604.7172, 2)).toBe(604.72);
   });
 });

@@ -1,24 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/digitalocean/schemas.js';
-import { harness, textOf, type Harness } from '../helpers.js';
+import { harness, listed, textOf, type Harness } from '../helpers.js';
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
-
-interface Listed {
-  snapshots: Snapshot[];
-  count: number;
-  total: number;
-  truncated: boolean;
-  pages_fetched: number;
-}
-
-function listed(result: Awaited<ReturnType<Harness['call']>>): Listed {
-  expect(result.isError).toBeFalsy();
-  return result.structuredContent as unknown as Listed;
-}
 
 function listRequests(api: Harness['api']) {
   return api.requests.filter((request) => request.url.startsWith('/v2/snapshots'));
@@ -28,14 +15,17 @@ describe('list_snapshots in tools/list', () => {
   it('publishes bounds, enum, descriptions, annotations and the output schema', async () => {
     h = await harness();
     const { tools } = await h.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['list_snapshots']);
+    expect(tools.map((tool) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
     const tool = tools[0]!;
     expect(tool.title).toBeTruthy();
     expect(tool.description).toMatch(/limit/);
     expect(tool.annotations).toEqual({ readOnlyHint: true, openWorldHint: true, idempotentHint: true, destructiveHint: false });
 
     const props = tool.inputSchema.properties as Record<string, Record<string, unknown>>;
-    expect(Object.keys(props).sort()).toEqual(['limit', 'page', 'per_page', 'resource_type']);
+    expect(Object.keys(props).sort()).toEqual([
+      'created_after', 'created_before', 'cursor', 'limit', 'max_size_gb', 'min_size_gb', 'name', 'older_than_days',
+      'page', 'per_page', 'region', 'resource_type', 'response_format', 'sort', 'summary', 'tag',
+    ]);
     for (const prop of Object.values(props)) expect(prop.description).toEqual(expect.any(String));
     expect(props.resource_type).toMatchObject({ enum: ['droplet', 'volume'] });
     expect(props.per_page).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 200 });
@@ -46,6 +36,7 @@ describe('list_snapshots in tools/list', () => {
 
     const output = tool.outputSchema!;
     expect(output.required).toEqual(['snapshots', 'count', 'total', 'truncated', 'pages_fetched']);
+    expect(Object.keys(output.properties!)).toEqual(['snapshots', 'count', 'total', 'truncated', 'pages_fetched', 'next_cursor', 'summary', 'warnings']);
     expect(output).toMatchObject({ additionalProperties: false });
     const item = (output.properties as Record<string, { items: { required: string[] } }>).snapshots!.items;
     expect(item.required.sort()).toEqual(
@@ -150,7 +141,8 @@ describe('list_snapshots text', () => {
     const gb = h.api.snapshots.slice(0, 60).reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0);
     const [head, hint, blank, columns, ...rows] = text.split('\n');
     expect(head).toBe(`60 of 250 snapshots, ${gb.toLocaleString('en-US', { maximumFractionDigits: 2 })} GB in these 60; more exist.`);
-    expect(hint).toBe('To continue exactly after the last one: page=2, per_page=60, or raise limit (up to 1000).');
+    const cursor = (result.structuredContent as { next_cursor: string }).next_cursor;
+    expect(hint).toBe(`More exist: call again with the same arguments and cursor="${cursor}", or raise limit (up to 1000).`);
     expect(blank).toBe('');
     expect(columns).toMatch(/^id\tname\ttype\tGB\tregions\tcreated\ttags/);
     expect(rows).toHaveLength(60);
@@ -162,10 +154,23 @@ describe('list_snapshots text', () => {
 
   it('continues exactly where the hint says', async () => {
     h = await harness({ count: 250 });
-    const first = await h.call({ limit: 60 });
-    const hint = /page=(\d+), per_page=(\d+)/.exec(textOf(first))!;
-    const second = listed(await h.call({ page: Number(hint[1]), per_page: Number(hint[2]), limit: 60 }));
+    const first = await h.call({ limit: 60, per_page: 25 });
+    const cursor = /cursor="([^"]+)"/.exec(textOf(first))![1];
+    const second = listed(await h.call({ limit: 60, per_page: 25, cursor }));
     expect([...listed(first).snapshots, ...second.snapshots]).toEqual(h.api.snapshots.slice(0, 120));
+    expect(h.api.requests.map((request) => request.url).slice(3)).toEqual([
+      '/v2/snapshots?page=3&per_page=25',
+      '/v2/snapshots?page=4&per_page=25',
+      '/v2/snapshots?page=5&per_page=25',
+    ]);
+  });
+
+  it('a cursor takes precedence over page', async () => {
+    h = await harness({ count: 250 });
+    const first = listed(await h.call({ page: 2, per_page: 20, limit: 10 }));
+    expect(first.snapshots).toEqual(h.api.snapshots.slice(20, 30));
+    const next = (first as unknown as { next_cursor: string }).next_cursor;
+    expect(listed(await h.call({ page: 2, per_page: 20, limit: 10, cursor: next })).snapshots).toEqual(h.api.snapshots.slice(30, 40));
   });
 
   it('says complete when nothing more exists', async () => {

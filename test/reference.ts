@@ -1,0 +1,92 @@
+import type { Snapshot } from '../src/digitalocean/schemas.js';
+
+/**
+ * The selection the tests expect, computed independently of src/snapshots: plain loops and string
+ * comparisons, so a bug there cannot hide in the expectation.
+ */
+export interface Selection {
+  resource_type?: 'droplet' | 'volume';
+  name?: string;
+  region?: string;
+  tag?: string;
+  created_after?: string;
+  created_before?: string;
+  min_size_gb?: number;
+  max_size_gb?: number;
+  sort?: 'created_desc' | 'created_asc' | 'size_desc' | 'name_asc';
+}
+
+export function select(all: Snapshot[], s: Selection): Snapshot[] {
+  const out: Snapshot[] = [];
+  for (const snap of all) {
+    if (s.resource_type && snap.resource_type !== s.resource_type) continue;
+    if (s.name !== undefined && !nameOk(snap.name, s.name)) continue;
+    if (s.region !== undefined && !snap.regions.map((r) => r.toLowerCase()).includes(s.region.toLowerCase())) continue;
+    if (s.tag !== undefined && !(snap.tags ?? []).map((t) => t.toLowerCase()).includes(s.tag.toLowerCase())) continue;
+    const t = new Date(snap.created_at).getTime();
+    if (s.created_after !== undefined && !(t >= new Date(s.created_after).getTime())) continue;
+    if (s.created_before !== undefined && !(t < new Date(s.created_before).getTime())) continue;
+    if (s.min_size_gb !== undefined && snap.size_gigabytes < s.min_size_gb) continue;
+    if (s.max_size_gb !== undefined && snap.size_gigabytes > s.max_size_gb) continue;
+    out.push(snap);
+  }
+  if (!s.sort) return out;
+  const indexed = out.map((snap, i) => ({ snap, i }));
+  const key = (x: { snap: Snapshot }) => new Date(x.snap.created_at).getTime();
+  indexed.sort((a, b) => {
+    let d = 0;
+    if (s.sort === 'created_desc') d = key(b) - key(a);
+    if (s.sort === 'created_asc') d = key(a) - key(b);
+    if (s.sort === 'size_desc') d = b.snap.size_gigabytes - a.snap.size_gigabytes;
+    if (s.sort === 'name_asc') {
+      const [x, y] = [a.snap.name.toLowerCase(), b.snap.name.toLowerCase()];
+      d = x < y ? -1 : x > y ? 1 : a.snap.name < b.snap.name ? -1 : a.snap.name > b.snap.name ? 1 : 0;
+    }
+    return d !== 0 ? d : a.i - b.i;
+  });
+  return indexed.map((x) => x.snap);
+}
+
+/** Glob by hand: * and ? over the lower-cased name, else a substring. */
+function nameOk(name: string, pattern: string): boolean {
+  const n = name.toLowerCase();
+  const p = pattern.toLowerCase();
+  if (!p.includes('*') && !p.includes('?')) return n.includes(p);
+  const memo = new Map<string, boolean>();
+  const match = (i: number, j: number): boolean => {
+    const k = `${i},${j}`;
+    if (memo.has(k)) return memo.get(k)!;
+    let r: boolean;
+    if (j === p.length) r = i === n.length;
+    else if (p[j] === '*') r = match(i, j + 1) || (i < n.length && match(i + 1, j));
+    else r = i < n.length && (p[j] === '?' || p[j] === n[i]) && match(i + 1, j + 1);
+    memo.set(k, r);
+    return r;
+  };
+  return match(0, 0);
+}
+
+/** Summary numbers in integer cents and hundredths of a GB, by hand. */
+export function expectedSummary(matches: Snapshot[]) {
+  const totalGb = matches.reduce((sum, snap) => sum + snap.size_gigabytes, 0);
+  const byType: Record<string, { count: number; gb: number }> = {};
+  const byRegion: Record<string, { count: number; gb: number }> = {};
+  for (const snap of matches) {
+    byType[snap.resource_type] ??= { count: 0, gb: 0 };
+    byType[snap.resource_type]!.count += 1;
+    byType[snap.resource_type]!.gb += snap.size_gigabytes;
+    for (const region of new Set(snap.regions)) {
+      byRegion[region] ??= { count: 0, gb: 0 };
+      byRegion[region]!.count += 1;
+      byRegion[region]!.gb += snap.size_gigabytes;
+    }
+  }
+  const cents = (x: number) => Math.round(x * 100 + 1e-9) / 100;
+  return {
+    matched: matches.length,
+    total_gb: cents(totalGb),
+    monthly_cost_usd: cents(totalGb * 0.06),
+    byType: Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, { count: v.count, gb: cents(v.gb) }])),
+    byRegion: Object.fromEntries(Object.entries(byRegion).map(([k, v]) => [k, { count: v.count, gb: cents(v.gb) }])),
+  };
+}
