@@ -9,6 +9,7 @@ export const TOKEN_VARIABLES = [
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
 
 export const DEFAULT_DEADLINE_SECONDS = 30;
+export const DEFAULT_CONCURRENCY = 8;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -23,6 +24,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Every tool call, retries included, ends within this many seconds. */
   deadlineSeconds: number;
+  /** API requests at once when a call needs several pages. */
+  concurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +49,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiUrl: parseApiUrl(env.DIGITALOCEAN_API_URL?.trim() || DEFAULT_API_URL),
     logLevel: parseLogLevel(env.LOG_LEVEL?.trim().toLowerCase() || 'info'),
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
+    concurrency: parseCount('PAGE_CONCURRENCY', env.PAGE_CONCURRENCY, DEFAULT_CONCURRENCY, 32),
   };
 }
 
@@ -81,4 +85,13 @@ function parseSeconds(name: string, raw: string | undefined, fallback: number): 
     throw new ConfigError(`${name} must be a number of seconds above 0 and at most 600, got "${raw}"`);
   }
   return seconds;
+}
+
+function parseCount(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > max) {
+    throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  }
+  return count;
 }

@@ -1,8 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Config, LogLevel } from './config.js';
-import { DigitalOceanClient } from './digitalocean/client.js';
+import type { Connection } from './digitalocean/connect.js';
 import { createLogger, stderrSink, type LogSink } from './logger.js';
 import type { RetryPolicy } from './digitalocean/retry.js';
 import { createToolContext } from './tools/context.js';
@@ -41,24 +41,27 @@ export function createServer(options: ServerOptions): McpServer {
     sinks: [...(options.logSinks ?? [stderrSink]), mcpLogSink(server)],
   });
 
-  // A silent server times out (and is retried) well inside the call's deadline.
-  const timeout = Math.min(15_000, (config.deadlineSeconds * 1000) / 2);
-  const ownDispatcher = options.dispatcher
-    ? undefined
-    : new Agent({ connectTimeout: Math.min(10_000, timeout), headersTimeout: timeout, bodyTimeout: timeout });
+  let connection: Promise<Connection> | undefined;
   const client = config.token
-    ? new DigitalOceanClient({
-        apiUrl: config.apiUrl,
-        token: config.token,
-        dispatcher: options.dispatcher ?? ownDispatcher!,
-        userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
-        retry: options.retry,
-        onRequest: ({ method, path, status, ms, retries, error }) =>
-          logger.debug('api request', { method, path, status, ms, retries, error }),
-      })
+    ? async () => {
+        connection ??= import('./digitalocean/connect.js').then(({ connect }) =>
+          connect({
+            apiUrl: config.apiUrl,
+            token: config.token!,
+            dispatcher: options.dispatcher,
+            deadlineSeconds: config.deadlineSeconds,
+            concurrency: config.concurrency,
+            userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
+            retry: options.retry,
+            onRequest: ({ method, path, status, ms, retries, error }) =>
+              logger.debug('api request', { method, path, status, ms, retries, error }),
+          }),
+        );
+        return (await connection).client;
+      }
     : undefined;
   // Closing drops in-flight requests at once (the SDK has already aborted their handlers).
-  if (ownDispatcher) server.server.onclose = () => void ownDispatcher.destroy().catch(() => undefined);
+  server.server.onclose = () => void connection?.then((open) => open.close());
 
   const context = createToolContext(config, client, logger);
   registerListSnapshots(server, context);

@@ -26,6 +26,8 @@ export interface DigitalOceanClientOptions {
   dispatcher: Dispatcher;
   userAgent: string;
   retry?: RetryPolicy;
+  /** Requests to run at once when paging concurrently (default 1: sequential). */
+  concurrency?: number;
   /** Told once per request, after any retries: for a debug log line. Never sees the token. */
   onRequest?: (event: RequestEvent) => void;
 }
@@ -73,10 +75,14 @@ export class DigitalOceanClient {
   private readonly basePath: string;
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryPolicy;
+  private readonly concurrency: number;
+  /** From the latest response: how close the token is to its hourly limit. */
+  private rateLimit: RateLimitInfo = {};
 
   constructor(private readonly options: DigitalOceanClientOptions) {
     this.basePath = options.apiUrl.pathname.replace(/\/+$/, '');
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
     // undici's retry interceptor re-sends on 429/5xx and connection failures; throwOnError: false
     // hands us the last failed answer when it gives up, so its body (id, message, request_id) is kept.
     this.dispatcher = options.dispatcher.compose(interceptors.retry({ throwOnError: false, methods: ['GET'] }));
@@ -89,6 +95,17 @@ export class DigitalOceanClient {
     url.searchParams.set('per_page', String(query.perPage));
     if (query.resourceType) url.searchParams.set('resource_type', query.resourceType);
     return url;
+  }
+
+  /**
+   * How many requests to run at once now: all the configured ones while the hourly quota is
+   * comfortable, fewer as `ratelimit-remaining` runs low (the per-minute burst limit is not in the
+   * headers; its 429s are retried after `retry-after`).
+   */
+  parallelism(): number {
+    const remaining = this.rateLimit.remaining;
+    if (remaining === undefined || remaining >= 100) return this.concurrency;
+    return remaining >= 25 ? Math.min(2, this.concurrency) : 1;
   }
 
   /** Whether a URL (from a pagination link) is the list endpoint on the configured origin. */
@@ -175,6 +192,7 @@ export class DigitalOceanClient {
     }
     report(response.statusCode);
     const rateLimit = readRateLimit(response.headers);
+    if (rateLimit.remaining !== undefined) this.rateLimit = rateLimit;
     const json = parseJson(text);
     if (response.statusCode < 200 || response.statusCode >= 300) {
       const body = apiErrorBodySchema.safeParse(json ?? {});

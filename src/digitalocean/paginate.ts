@@ -1,4 +1,4 @@
-import type { DigitalOceanClient, RequestContext, ResourceType } from './client.js';
+import type { DigitalOceanClient, RequestContext, ResourceType, SnapshotPage } from './client.js';
 import { DigitalOceanPaginationError, IncompleteListError } from './errors.js';
 import type { Snapshot } from './schemas.js';
 
@@ -44,72 +44,154 @@ export interface ListDrift {
 export const MAX_PAGES = 1000;
 
 /**
- * Follows `links.pages.next` from the starting page until `limit` snapshots are in hand or the
- * pages run out. Links are checked before the token is sent along them; a failure after the first
- * page throws IncompleteListError rather than returning a shorter list.
+ * Reads pages from the starting one until `limit` snapshots are in hand or the pages run out.
+ * Page 1 tells how many pages exist (meta.total), so the pages still needed are then fetched
+ * concurrently, as many at once as the client allows, and taken in API order; no page the answer
+ * does not need is requested. If the account grew meanwhile, `links.pages.next` is followed from
+ * there, checked before the token is sent along it. A failure after the first page throws
+ * IncompleteListError rather than returning a shorter list.
  */
 export async function collectSnapshots(client: DigitalOceanClient, options: CollectOptions): Promise<CollectResult> {
-  const { limit, perPage, resourceType, signal, deadline } = options;
-  const snapshots: Snapshot[] = [];
-  const ids = new Set<string>();
-  const requested = new Set<string>();
-  let url = client.listUrl({ page: options.page, perPage, resourceType });
-  let pageNumber = options.page;
-  let total: number | undefined;
-  let lastTotal = 0;
-  let duplicates = 0;
-  let pagesFetched = 0;
-
-  const result = (truncated: boolean, continuation: Continuation | undefined): CollectResult => {
-    const changed = total !== undefined && (lastTotal !== total || duplicates > 0);
-    return {
-      snapshots,
-      total: total ?? 0,
-      truncated,
-      pagesFetched,
-      continuation,
-      drift: changed ? { totalBefore: total!, totalAfter: lastTotal, duplicatesRemoved: duplicates } : undefined,
-    };
-  };
-
+  const { perPage, resourceType, limit } = options;
+  const collector = new Collector(limit);
   try {
+    let number = options.page;
+    let page = await client.listSnapshots(client.listUrl({ page: number, perPage, resourceType }), options);
+    let done = collector.absorb(page, number, options.skip ?? 0);
+    if (done) return done;
+
+    const lastPage = Math.max(number, Math.ceil(page.total / perPage));
+    const wanted = Math.min(lastPage, number + Math.ceil(collector.room() / perPage), number + MAX_PAGES - 1);
+    const numbers = Array.from({ length: wanted - number }, (_, i) => number + 1 + i);
+    const urls = numbers.map((n) => client.listUrl({ page: n, perPage, resourceType }));
+    const requested = new Set([client.listUrl({ page: options.page, perPage, resourceType }).href, ...urls.map((url) => url.href)]);
+    const pages = await fetchAll(urls, (url, bounds) => client.listSnapshots(url, bounds), client, options);
+    for (const [i, fetched] of pages.entries()) {
+      number = numbers[i]!;
+      page = fetched;
+      done = collector.absorb(page, number, 0);
+      if (done) return done;
+    }
+
+    // Only when the list grew (or shifted) while it was read: follow the API's own links.
     for (;;) {
-      requested.add(url.href);
-      const page = await client.listSnapshots(url, { signal, deadline });
-      pagesFetched += 1;
-      total ??= page.total;
-      lastTotal = page.total;
-
-      let consumed = pagesFetched === 1 ? Math.min(options.skip ?? 0, page.snapshots.length) : 0;
-      for (const snapshot of page.snapshots.slice(consumed)) {
-        if (snapshots.length >= limit) break;
-        consumed += 1;
-        if (ids.has(snapshot.id)) {
-          duplicates += 1;
-          continue;
-        }
-        ids.add(snapshot.id);
-        snapshots.push(snapshot);
-      }
-      if (consumed < page.snapshots.length) return result(true, { page: pageNumber, skip: consumed });
-      if (!page.next) return result(false, undefined);
-
+      if (!page.next) return collector.finish(false, undefined);
       const next = followable(client, page.next, { perPage, resourceType });
-      const nextNumber = Number(next.searchParams.get('page') ?? pageNumber + 1);
-      if (snapshots.length >= limit) return result(true, { page: nextNumber, skip: 0 });
       if (requested.has(next.href)) {
-        throw new DigitalOceanPaginationError(
-          `pagination stopped: the next-page link points back to a page already fetched (${next.pathname}${next.search})`,
-        );
+        throw new DigitalOceanPaginationError(`pagination stopped: the next-page link points back to a page already fetched (${next.pathname}${next.search})`);
       }
-      if (pagesFetched >= MAX_PAGES) throw new DigitalOceanPaginationError(`pagination stopped: more than ${MAX_PAGES} pages were needed`);
-      url = next;
-      pageNumber = nextNumber;
+      if (collector.pagesFetched >= MAX_PAGES) throw new DigitalOceanPaginationError(`pagination stopped: more than ${MAX_PAGES} pages were needed`);
+      requested.add(next.href);
+      number = Number(next.searchParams.get('page') ?? number + 1);
+      page = await client.listSnapshots(next, options);
+      done = collector.absorb(page, number, 0);
+      if (done) return done;
     }
   } catch (error) {
-    if (pagesFetched === 0) throw error;
-    throw new IncompleteListError(error, pagesFetched, snapshots.length);
+    if (collector.pagesFetched === 0) throw error;
+    throw new IncompleteListError(error, collector.pagesFetched, collector.snapshots.length);
   }
+}
+
+/** Takes pages in API order: de-duplicates by id, watches meta.total, stops at the limit. */
+class Collector {
+  readonly snapshots: Snapshot[] = [];
+  pagesFetched = 0;
+  private readonly ids = new Set<string>();
+  private total: number | undefined;
+  private lastTotal = 0;
+  private duplicates = 0;
+
+  constructor(private readonly limit: number) {}
+
+  room(): number {
+    return this.limit - this.snapshots.length;
+  }
+
+  /** Returns the result once the answer is complete, else undefined to read on. */
+  absorb(page: SnapshotPage, number: number, skip: number): CollectResult | undefined {
+    this.pagesFetched += 1;
+    this.total ??= page.total;
+    this.lastTotal = page.total;
+    let consumed = Math.min(skip, page.snapshots.length);
+    for (const snapshot of page.snapshots.slice(consumed)) {
+      if (this.snapshots.length >= this.limit) break;
+      consumed += 1;
+      if (this.ids.has(snapshot.id)) {
+        this.duplicates += 1;
+        continue;
+      }
+      this.ids.add(snapshot.id);
+      this.snapshots.push(snapshot);
+    }
+    if (consumed < page.snapshots.length) return this.finish(true, { page: number, skip: consumed });
+    if (!page.next) return this.finish(false, undefined);
+    if (this.snapshots.length >= this.limit) return this.finish(true, { page: number + 1, skip: 0 });
+    return undefined;
+  }
+
+  finish(truncated: boolean, continuation: Continuation | undefined): CollectResult {
+    const total = this.total ?? 0;
+    const changed = this.lastTotal !== total || this.duplicates > 0;
+    return {
+      snapshots: this.snapshots,
+      total,
+      truncated,
+      pagesFetched: this.pagesFetched,
+      continuation,
+      drift: changed ? { totalBefore: total, totalAfter: this.lastTotal, duplicatesRemoved: this.duplicates } : undefined,
+    };
+  }
+}
+
+/**
+ * Runs `fetch` for every item, at most `client.parallelism()` at a time (asked again before each
+ * start, so a token nearing its rate limit slows down), and returns the results in input order.
+ * The first failure aborts the requests still running and is thrown.
+ */
+async function fetchAll<T, R>(
+  items: T[],
+  fetch: (item: T, bounds: RequestContext) => Promise<R>,
+  client: DigitalOceanClient,
+  bounds: RequestContext,
+): Promise<R[]> {
+  if (items.length === 0) return [];
+  const failed = new AbortController();
+  const signal = bounds.signal ? AbortSignal.any([bounds.signal, failed.signal]) : failed.signal;
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let running = 0;
+  let done = 0;
+  return new Promise<R[]>((resolve, reject) => {
+    const launch = () => {
+      if (signal.aborted && running === 0 && !failed.signal.aborted) {
+        failed.abort(signal.reason);
+        reject(signal.reason);
+        return;
+      }
+      while (next < items.length && running < client.parallelism() && !signal.aborted) {
+        const index = next++;
+        running += 1;
+        fetch(items[index]!, { ...bounds, signal }).then(
+          (result) => {
+            results[index] = result;
+            running -= 1;
+            done += 1;
+            if (done === items.length) resolve(results);
+            else launch();
+          },
+          (error: unknown) => {
+            running -= 1;
+            if (!failed.signal.aborted) {
+              failed.abort(error);
+              reject(error);
+            }
+          },
+        );
+      }
+    };
+    launch();
+  });
 }
 
 /**

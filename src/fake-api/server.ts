@@ -59,7 +59,7 @@ export interface FakeApi {
   readonly snapshots: Snapshot[];
   readonly requests: RecordedRequest[];
   /**
-   * Queue a fault for `times` requests whose path starts with `pathPrefix` (default any), after
+   * Queue a fault for `times` requests whose path and query start with `pathPrefix` (default any), after
    * letting `skip` such requests through untouched.
    */
   inject(fault: Fault, options?: { times?: number; pathPrefix?: string; skip?: number }): void;
@@ -104,7 +104,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     let closedHere = false;
     res.on('close', () => (record.aborted = !res.writableFinished && !closedHere && !shuttingDown));
 
-    const fault = takeFault(url.pathname);
+    const fault = takeFault(url.pathname + url.search);
     if (latencyMs > 0) await sleep(latencyMs);
     if (fault?.type === 'delay') await sleep(fault.ms);
     if (fault?.type === 'mutate') fault.apply(snapshots);
@@ -189,8 +189,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     return { body };
   }
 
-  function takeFault(pathname: string): Fault | undefined {
-    const index = faults.findIndex((entry) => pathname.startsWith(entry.pathPrefix));
+  function takeFault(target: string): Fault | undefined {
+    const index = faults.findIndex((entry) => target.startsWith(entry.pathPrefix));
     if (index < 0) return undefined;
     const entry = faults[index]!;
     if (entry.skip > 0) {

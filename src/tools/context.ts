@@ -32,7 +32,8 @@ export interface ToolContext {
   ): Promise<CallToolResult>;
 }
 
-export function createToolContext(config: Config, client: DigitalOceanClient | undefined, logger: Logger): ToolContext {
+/** `client` is undefined without a token; otherwise it loads the HTTP stack on first use. */
+export function createToolContext(config: Config, client: (() => Promise<DigitalOceanClient>) | undefined, logger: Logger): ToolContext {
   const failureContext = {
     apiUrl: config.apiUrl,
     tokenVariable: config.tokenVariable ?? 'DIGITALOCEAN_API_TOKEN',
@@ -52,7 +53,7 @@ export function createToolContext(config: Config, client: DigitalOceanClient | u
       const deadlineMs = config.deadlineSeconds * 1000;
       const request = { signal: AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]), deadline: Date.now() + deadlineMs };
       try {
-        const { summary, ...result } = await work(client, request);
+        const { summary, ...result } = await work(await client(), request);
         logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...summary });
         return result;
       } catch (error) {

@@ -45,41 +45,96 @@ async function paginationFailure(promise: Promise<unknown>): Promise<IncompleteL
   return error as IncompleteListError;
 }
 
+// 50 snapshots at per_page=10: page 1 says there are 5 pages, pages 2-5 are fetched as planned,
+// and only a next link on page 5 (the account grew, or the API says so) is followed.
+const LAST = '/v2/snapshots?page=5&';
+
 describe('following links.pages.next', () => {
   it('never follows a next link to another origin, so the token stays home', async () => {
-    api.inject({ type: 'links', pages: { next: `${foreignUrl}/v2/snapshots?page=2&per_page=10` } });
-    const error = await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 50 }));
+    api.inject({ type: 'links', pages: { next: `${foreignUrl}/v2/snapshots?page=6&per_page=10` } }, { pathPrefix: LAST });
+    const error = await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 100 }));
     expect(error.message).toContain(`leads to ${foreignUrl}/v2/snapshots`);
     expect(error.message).toContain('the token was not sent there');
+    expect(error.pagesFetched).toBe(5);
     expect(foreignHits).toEqual([]);
   });
 
   it('never follows a next link to another path on the API origin', async () => {
-    api.inject({ type: 'links', pages: { next: `${api.url}/v2/account?page=2` } });
-    await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 50 }));
-    expect(api.requests.map((request) => request.url)).toEqual(['/v2/snapshots?page=1&per_page=10']);
+    api.inject({ type: 'links', pages: { next: `${api.url}/v2/account?page=6` } }, { pathPrefix: LAST });
+    await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 100 }));
+    expect(api.requests.map((request) => request.url)).not.toContain('/v2/account?page=6');
+    expect(api.requests).toHaveLength(5);
   });
 
   it('stops a next link that loops back to a page already fetched', async () => {
-    api.inject({ type: 'links', pages: { next: `${api.url}/v2/snapshots?page=1&per_page=10` } }, { skip: 1 });
-    const error = await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 50 }));
+    api.inject({ type: 'links', pages: { next: `${api.url}/v2/snapshots?page=2&per_page=10` } }, { pathPrefix: LAST });
+    const error = await paginationFailure(collectSnapshots(client, { page: 1, perPage: 10, limit: 100 }));
     expect(error.message).toMatch(/points back to a page already fetched/);
-    expect(error.pagesFetched).toBe(2);
-    expect(api.requests).toHaveLength(2);
+    expect(api.requests).toHaveLength(5);
   });
 
-  it('keeps per_page and resource_type where a link dropped them', async () => {
-    api.inject({ type: 'links', pages: { next: `${api.url}/v2/snapshots?page=2` } });
+  it('follows next links when the account grew during the scan', async () => {
     const volumes = api.snapshots.filter((snapshot) => snapshot.resource_type === 'volume');
-    const result = await collectSnapshots(client, { page: 1, perPage: 5, resourceType: 'volume', limit: 10 });
-    expect(result.snapshots).toEqual(volumes.slice(0, 10));
-    expect(api.requests[1]!.url).toBe('/v2/snapshots?page=2&per_page=5&resource_type=volume');
+    const lastPage = Math.ceil(volumes.length / 5);
+    const extras = Array.from({ length: 5 }, (_, i) => ({ ...volumes[0]!, id: `ffffffff-ffff-4fff-bfff-fffffffffff${i}` }));
+    api.inject({ type: 'mutate', apply: (snapshots) => void snapshots.push(...extras) }, { pathPrefix: '/v2/snapshots?page=2&' });
+    const result = await collectSnapshots(client, { page: 1, perPage: 5, resourceType: 'volume', limit: 1000 });
+    expect(result.snapshots).toEqual([...volumes, ...extras]);
+    expect(api.requests.at(-1)!.url).toBe(`/v2/snapshots?page=${lastPage + 1}&per_page=5&resource_type=volume`);
+    expect(result.drift).toMatchObject({ totalBefore: volumes.length, totalAfter: volumes.length + 5 });
   });
 
-  it('accepts a relative next link on the list endpoint', async () => {
-    api.inject({ type: 'links', pages: { next: '/v2/snapshots?page=2&per_page=10' } });
-    const result = await collectSnapshots(client, { page: 1, perPage: 10, limit: 20 });
-    expect(result.snapshots).toEqual(api.snapshots.slice(0, 20));
+  it('keeps per_page and resource_type where a next link dropped them', async () => {
+    const volumes = api.snapshots.filter((snapshot) => snapshot.resource_type === 'volume');
+    const lastPage = Math.ceil(volumes.length / 5);
+    api.inject({ type: 'links', pages: { next: `/v2/snapshots?page=${lastPage + 1}` } }, { pathPrefix: `/v2/snapshots?page=${lastPage}&` });
+    const result = await collectSnapshots(client, { page: 1, perPage: 5, resourceType: 'volume', limit: 1000 });
+    expect(result.snapshots).toEqual(volumes);
+    expect(api.requests.at(-1)!.url).toBe(`/v2/snapshots?page=${lastPage + 1}&per_page=5&resource_type=volume`);
+  });
+
+  it('fetches no page the answer does not need', async () => {
+    await collectSnapshots(client, { page: 1, perPage: 10, limit: 25 });
+    expect(api.requests.map((request) => request.url)).toEqual([
+      '/v2/snapshots?page=1&per_page=10',
+      '/v2/snapshots?page=2&per_page=10',
+      '/v2/snapshots?page=3&per_page=10',
+    ]);
+  });
+
+  it('runs the needed pages concurrently, up to the client concurrency, in API order', async () => {
+    api.setLatency(30);
+    let inFlight = 0;
+    let peak = 0;
+    const observed = new DigitalOceanClient({
+      apiUrl: new URL(api.url),
+      token: FAKE_TOKEN,
+      dispatcher,
+      userAgent: 'test',
+      concurrency: 3,
+      onRequest: () => (inFlight -= 1),
+    });
+    const original = observed.listSnapshots.bind(observed);
+    observed.listSnapshots = (url, context) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      return original(url, context);
+    };
+    const result = await collectSnapshots(observed, { page: 1, perPage: 5, limit: 1000 });
+    expect(result.snapshots).toEqual(api.snapshots);
+    expect(result.pagesFetched).toBe(10);
+    expect(peak).toBe(3);
+  });
+
+  it('slows down as the hourly quota runs low', async () => {
+    await api.close();
+    api = await startFakeApi({ count: 50, rateLimit: { perHour: 60, perMinute: 1000 } });
+    const lowQuota = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, userAgent: 'test', concurrency: 8 });
+    expect(lowQuota.parallelism()).toBe(8);
+    await collectSnapshots(lowQuota, { page: 1, perPage: 50, limit: 10 });
+    expect(lowQuota.parallelism()).toBe(2);
+    for (let i = 0; i < 40; i++) await collectSnapshots(lowQuota, { page: 1, perPage: 50, limit: 10 });
+    expect(lowQuota.parallelism()).toBe(1);
   });
 
   it('treats a single page without links as the whole list', async () => {
@@ -115,11 +170,11 @@ describe('following links.pages.next', () => {
 describe('through the tool', () => {
   it('a foreign next link is an actionable error, and nothing reaches the foreign host', async () => {
     const h = await harness({ count: 50 });
-    h.api.inject({ type: 'links', pages: { next: `${foreignUrl}/v2/snapshots?page=2` } });
-    const result = await h.call({ per_page: 10, limit: 50 });
+    h.api.inject({ type: 'links', pages: { next: `${foreignUrl}/v2/snapshots?page=6` } }, { pathPrefix: LAST });
+    const result = await h.call({ per_page: 10, limit: 100 });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/not followed and the token was not sent there/);
-    expect(textOf(result)).toMatch(/stopped after 1 page\(s\) \(10 snapshots\); nothing is returned/);
+    expect(textOf(result)).toMatch(/stopped after 5 page\(s\) \(50 snapshots\); nothing is returned/);
     expect(foreignHits).toEqual([]);
     await h.close();
   });

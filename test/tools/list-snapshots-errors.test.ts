@@ -128,7 +128,7 @@ describe('API failures become actionable tool errors', () => {
 
   it('a failure on a later page withholds the partial list and says so', async () => {
     h = await harness({ count: 30 });
-    h.api.inject({ type: 'status', status: 503, body: { id: 'service_unavailable', message: 'try later' } }, { skip: 1, ...ALWAYS });
+    h.api.inject({ type: 'status', status: 503, body: { id: 'service_unavailable', message: 'try later' } }, { pathPrefix: '/v2/snapshots?page=2&', ...ALWAYS });
     const text = await failure({ per_page: 10, limit: 30 });
     expect(text).toMatch(/HTTP 503 service_unavailable/);
     expect(text).toMatch(/stopped after 1 page\(s\) \(10 snapshots\); nothing is returned/);
