@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Config, LogLevel } from './config.js';
 import type { Connection } from './digitalocean/connect.js';
 import { createLogger, stderrSink, type LogSink } from './logger.js';
+import { noElicitationValidator } from './sdk/no-elicitation-validator.js';
 import type { RetryPolicy } from './digitalocean/retry.js';
 import { createToolContext } from './tools/context.js';
 import { registerGetSnapshot } from './tools/get-snapshot.js';
@@ -33,7 +34,12 @@ export function createServer(options: ServerOptions): McpServer {
   const { config } = options;
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'DigitalOcean Snapshots' },
-    { capabilities: { tools: {}, prompts: {}, logging: {} }, instructions: INSTRUCTIONS, maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS },
+    {
+      capabilities: { tools: {}, prompts: {}, logging: {} },
+      instructions: INSTRUCTIONS,
+      maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS,
+      jsonSchemaValidator: noElicitationValidator,
+    },
   );
   const logger = createLogger({
     level: config.logLevel,

@@ -51,6 +51,8 @@ export interface RecordedRequest {
   status: number;
   /** The client closed the connection before the answer was complete (a cancelled request). */
   aborted: boolean;
+  /** Time from arrival to the end of the answer, injected latency included. */
+  ms: number;
 }
 
 export interface FakeApi {
@@ -98,9 +100,13 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     const url = new URL(req.url ?? '/', baseUrl);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const scopes = token !== undefined ? tokens[token] : undefined;
-    const record: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized: !!scopes, status: 0, aborted: false };
+    const record: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized: !!scopes, status: 0, aborted: false, ms: 0 };
     requests.push(record);
-    res.on('finish', () => (record.status = res.statusCode));
+    const arrived = performance.now();
+    res.on('finish', () => {
+      record.status = res.statusCode;
+      record.ms = performance.now() - arrived;
+    });
     let closedHere = false;
     res.on('close', () => (record.aborted = !res.writableFinished && !closedHere && !shuttingDown));
 

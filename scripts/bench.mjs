@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// npm run bench [-- --write]: the performance figures of the built server, each measured side by
+// side with its comparison in this one run, against the fake API (real HTTP on 127.0.0.1).
+// Prints one table; --write also puts it into BENCHMARKS.md.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Agent } from 'undici';
+import { DigitalOceanClient } from '../dist/digitalocean/client.js';
+import { collectSnapshots } from '../dist/digitalocean/paginate.js';
+import { FAKE_TOKEN, startFakeApi } from '../dist/fake-api/server.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const entry = path.join(root, 'dist/index.js');
+const LATENCY_MS = 100;
+const OPEN = { perHour: 1_000_000, perMinute: 1_000_000 };
+const rows = [];
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const row = (figure, value, comparison, target) => {
+  rows.push({ figure, value, comparison, target });
+  console.error(`  ${figure}: ${value} | ${comparison} | ${target}`);
+};
+
+// 1. Start-up: spawn to answered tools/list, against bare Node answering the same two requests.
+const floorScript = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'floor.mjs');
+writeFileSync(
+  floorScript,
+  `let b='';process.stdin.on('data',(d)=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){const m=JSON.parse(b.slice(0,i));b=b.slice(i+1);` +
+    `if(m.method==='initialize')process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{protocolVersion:'2025-06-18',capabilities:{tools:{}},serverInfo:{name:'floor',version:'1'}}})+'\\n');` +
+    `if(m.method==='tools/list')process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{tools:[{name:'list_snapshots',inputSchema:{type:'object'}}]}})+'\\n');}});`,
+);
+async function startupMs(script) {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH } });
+  const send = (message) => child.stdin.write(`${JSON.stringify(message)}\n`);
+  send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
+  send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    child.on('exit', () => reject(new Error(`${script} exited before answering`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('"id":2')) resolve();
+    });
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  child.removeAllListeners('exit');
+  child.kill();
+  return ms;
+}
+console.error('start-up…');
+const floorRuns = [];
+const serverRuns = [];
+for (let i = 0; i < 21; i++) {
+  // Interleaved, so both see the same machine load.
+  floorRuns.push(await startupMs(floorScript));
+  serverRuns.push(await startupMs(entry));
+}
+const floor = median(floorRuns);
+const server = median(serverRuns);
+row('Start-up: spawn to answered tools/list (median of 21)', `${server.toFixed(0)} ms`, `bare Node floor ${floor.toFixed(0)} ms: ${(server / floor).toFixed(2)}x`, 'at most 2x (stretch 1.5x)');
+
+// The real server over stdio, as a client runs it.
+async function connect(api) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [entry],
+    env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'error', PATH: process.env.PATH },
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, pid: transport.pid };
+}
+const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+// 2. Everything, at 100 ms per request: the server's concurrent pager against a sequential one.
+for (const count of [2000, 20000]) {
+  console.error(`listing ${count} snapshots…`);
+  const api = await startFakeApi({ count, latencyMs: LATENCY_MS, rateLimit: OPEN });
+  const { client, pid } = await connect(api);
+  // One warm-up call: the first call of a server also loads its HTTP stack (see the last row).
+  await client.callTool({ name: 'list_snapshots', arguments: { limit: 1 } });
+  api.requests.length = 0;
+  let started = performance.now();
+  const result = await client.callTool({ name: 'list_snapshots', arguments: { summary: true, limit: 1000 } });
+  const concurrentMs = performance.now() - started;
+  if (result.isError || result.structuredContent.summary.matched !== count) throw new Error(`scan failed: ${JSON.stringify(result.content)}`);
+  const concurrentRequests = api.requests.length;
+  const rss = peakRssMb(pid);
+  await client.close();
+
+  const dispatcher = new Agent();
+  const sequential = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, userAgent: 'bench', concurrency: 1 });
+  api.requests.length = 0;
+  started = performance.now();
+  const all = await collectSnapshots(sequential, { page: 1, perPage: 200, limit: Number.POSITIVE_INFINITY });
+  const sequentialMs = performance.now() - started;
+  if (all.snapshots.length !== count) throw new Error('sequential scan incomplete');
+  const sequentialRequests = api.requests.length;
+  await dispatcher.close();
+  await api.close();
+  row(
+    `All ${count.toLocaleString('en-US')} snapshots at ${LATENCY_MS} ms a request (summary=true, limit=1000)`,
+    `${concurrentMs.toFixed(0)} ms, ${concurrentRequests} requests, ${(concurrentMs / LATENCY_MS).toFixed(1)} round trips`,
+    `sequential pager ${sequentialMs.toFixed(0)} ms, ${sequentialRequests} requests, ${(sequentialMs / LATENCY_MS).toFixed(1)} round trips`,
+    count === 2000 ? 'at most 3.5 round trips (sequential: 10)' : '',
+  );
+  if (count === 20000) row('Peak RSS of the server process, whole-account scan of 20,000 (limit 1000)', `${rss.toFixed(0)} MB`, '', 'under 150 MB');
+}
+
+// 3 and 5. Text against raw JSON per snapshot, and the server's own time per call at zero latency.
+{
+  console.error('text size and overhead…');
+  const api = await startFakeApi({ count: 2000, rateLimit: OPEN });
+  const { client } = await connect(api);
+  const result = await client.callTool({ name: 'list_snapshots', arguments: { limit: 200 } });
+  const text = result.content[0].text;
+  const rows200 = text.split('\n').filter((line) => /^(\d+|[0-9a-f-]{36})\t/.test(line));
+  const textPer = rows200.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) / rows200.length;
+  const rawPer = api.snapshots.slice(0, 200).reduce((sum, snapshot) => sum + Buffer.byteLength(JSON.stringify(snapshot)), 0) / 200;
+  const wholePer = Buffer.byteLength(text) / 200;
+  row('Text bytes per snapshot (concise line)', `${textPer.toFixed(1)} B (${wholePer.toFixed(1)} B with headline)`, `raw API JSON ${rawPer.toFixed(1)} B: ${((textPer / rawPer) * 100).toFixed(1)}%`, 'at most 30%');
+
+  const overheads = [];
+  for (let i = 0; i < 200; i++) {
+    api.requests.length = 0;
+    const started = performance.now();
+    await client.callTool({ name: 'list_snapshots', arguments: { limit: 100 } });
+    const callMs = performance.now() - started;
+    overheads.push(callMs - api.requests.reduce((sum, request) => sum + request.ms, 0));
+  }
+  const first = overheads.slice(0, 1)[0];
+  row('Server overhead per call at zero latency (limit 100, 1 request; median of 200)', `${median(overheads.slice(1)).toFixed(2)} ms`, `first call ${first.toFixed(1)} ms (loads the HTTP stack)`, '');
+  await client.close();
+  await api.close();
+}
+
+const machine = `${os.cpus()[0]?.model.trim()} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+const table = [
+  '| figure | this server | measured beside it | target |',
+  '| --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.comparison} | ${r.target} |`),
+].join('\n');
+console.log(`Machine: ${machine}\n\n${table}`);
+
+if (process.argv.includes('--write')) {
+  const file = path.join(root, 'BENCHMARKS.md');
+  const current = readFileSync(file, 'utf8');
+  const start = current.indexOf('<!-- bench:start -->');
+  const end = current.indexOf('<!-- bench:end -->');
+  const block = `<!-- bench:start -->\nRun on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}.\n\n${table}\n<!-- bench:end -->`;
+  writeFileSync(file, current.slice(0, start) + block + current.slice(end + '<!-- bench:end -->'.length));
+  console.error(`wrote ${file}`);
+}
