@@ -1,7 +1,7 @@
 // Bundles the stdio server into dist/main.js: one file to parse at start-up instead of hundreds,
 // and the HTTP stack in a chunk loaded on the first call. dist/index.js (tsc's unbundled entry is
 // overwritten) becomes a launcher that turns on Node's compile cache first. Figures: BENCHMARKS.md.
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
@@ -21,6 +21,9 @@ const withoutAjv = {
   },
 };
 
+const { version } = JSON.parse(await readFile('package.json', 'utf8'));
+await rm('dist/chunks', { recursive: true, force: true });
+
 await build({
   entryPoints: { main: 'src/index.ts' },
   outdir: 'dist',
@@ -35,6 +38,7 @@ await build({
   logLevel: 'warning',
   // CommonJS dependencies (undici) call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  define: { __SERVER_VERSION__: JSON.stringify(version) },
   plugins: [withoutAjv],
 });
 

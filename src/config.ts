@@ -1,4 +1,6 @@
-/** Settings read once from the environment; everything else receives a Config. */
+import { parseArgs } from 'node:util';
+
+/** Settings read once from the environment and the command line; everything else receives a Config. */
 
 export const TOKEN_VARIABLES = [
   'DIGITALOCEAN_API_TOKEN',
@@ -17,8 +19,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface Config {
   /** Undefined when no variable is set: the server still starts and explains on each call. */
   token: string | undefined;
-  /** Which variable the token came from, for messages that must not show the token itself. */
-  tokenVariable: (typeof TOKEN_VARIABLES)[number] | undefined;
+  /**
+   * Where the token came from, for messages that must not show the token itself: a variable, or
+   * (over HTTP) the request's Authorization header.
+   */
+  tokenVariable: (typeof TOKEN_VARIABLES)[number] | 'Authorization header' | undefined;
   /** Base URL of the API, without a trailing slash; paths such as /v2/snapshots are appended. */
   apiUrl: URL;
   logLevel: LogLevel;
@@ -26,13 +31,27 @@ export interface Config {
   deadlineSeconds: number;
   /** API requests at once when a call needs several pages. */
   concurrency: number;
+  transport: TransportConfig;
 }
+
+export type TransportConfig =
+  | { kind: 'stdio' }
+  | {
+      kind: 'http';
+      host: string;
+      port: number;
+      /** Host names (without port) accepted in Host and Origin headers; empty accepts any. */
+      allowedHosts: string[];
+    };
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/** Reads the environment and, for the transport, the command line (`--transport`, `--port`, `--host`). */
+export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
   let token: string | undefined;
   let tokenVariable: Config['tokenVariable'];
   for (const name of TOKEN_VARIABLES) {
@@ -50,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: parseLogLevel(env.LOG_LEVEL?.trim().toLowerCase() || 'info'),
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
     concurrency: parseCount('PAGE_CONCURRENCY', env.PAGE_CONCURRENCY, DEFAULT_CONCURRENCY, 32),
+    transport: parseTransport(env, argv),
   };
 }
 
@@ -94,4 +114,37 @@ function parseCount(name: string, raw: string | undefined, fallback: number, max
     throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
   }
   return count;
+}
+
+function parseTransport(env: Record<string, string | undefined>, argv: string[]): TransportConfig {
+  let values: { transport?: string; port?: string; host?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { transport: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}; usage: [--transport stdio|http] [--port N] [--host ADDRESS]`);
+  }
+  const kind = (values.transport ?? env.MCP_TRANSPORT ?? 'stdio').trim().toLowerCase();
+  if (kind === 'stdio') return { kind: 'stdio' };
+  if (kind !== 'http') throw new ConfigError(`--transport (or MCP_TRANSPORT) must be stdio or http, got "${kind}"`);
+  const host = (values.host ?? env.MCP_HOST ?? '127.0.0.1').trim();
+  const port = parsePort(values.port ?? env.MCP_PORT);
+  const configured = (env.MCP_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  // On loopback, only local names: a web page that rebinds its own name to 127.0.0.1 is refused.
+  const loopback = LOOPBACK_HOSTS.includes(host) || host === '::1' || host.startsWith('127.');
+  return { kind: 'http', host, port, allowedHosts: loopback ? [...LOOPBACK_HOSTS, ...configured] : configured };
+}
+
+/** 0 asks the system for a free port (the address is logged). */
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 8080;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port (or MCP_PORT) must be a port number from 0 to 65535, got "${raw}"`);
+  return port;
 }

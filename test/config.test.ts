@@ -36,4 +36,36 @@ describe('loadConfig', () => {
     expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of debug, info, warn, error/);
   });
+
+  it('defaults to stdio; --transport http (or MCP_TRANSPORT) with port and host', () => {
+    expect(loadConfig({}).transport).toEqual({ kind: 'stdio' });
+    expect(loadConfig({}, ['--transport', 'http']).transport).toEqual({
+      kind: 'http',
+      host: '127.0.0.1',
+      port: 8080,
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+    });
+    expect(loadConfig({ MCP_TRANSPORT: 'http', MCP_PORT: '9000', MCP_HOST: '0.0.0.0', MCP_ALLOWED_HOSTS: 'mcp.example.com, Other.example' }).transport).toEqual({
+      kind: 'http',
+      host: '0.0.0.0',
+      port: 9000,
+      allowedHosts: ['mcp.example.com', 'other.example'],
+    });
+    expect(loadConfig({ MCP_PORT: '9000' }, ['--transport=http', '--port=0']).transport).toMatchObject({ port: 0 });
+  });
+
+  it.each([
+    [['--transport', 'sse'], /must be stdio or http/],
+    [['--transport', 'http', '--port', '70000'], /port number from 0 to 65535/],
+    [['--verbose'], /Unknown option '--verbose'.*usage: \[--transport stdio\|http\]/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => loadConfig({}, argv)).toThrow(message);
+  });
+
+  it('reads PAGE_CONCURRENCY and CALL_DEADLINE_SECONDS within bounds', () => {
+    expect(loadConfig({})).toMatchObject({ concurrency: 8, deadlineSeconds: 30 });
+    expect(loadConfig({ PAGE_CONCURRENCY: '3', CALL_DEADLINE_SECONDS: '2.5' })).toMatchObject({ concurrency: 3, deadlineSeconds: 2.5 });
+    expect(() => loadConfig({ PAGE_CONCURRENCY: '0' })).toThrow(/PAGE_CONCURRENCY must be a whole number from 1 to 32/);
+    expect(() => loadConfig({ CALL_DEADLINE_SECONDS: '601' })).toThrow(/CALL_DEADLINE_SECONDS must be/);
+  });
 });

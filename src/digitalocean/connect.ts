@@ -14,11 +14,13 @@ export interface Connection {
 export function connect(
   options: Omit<DigitalOceanClientOptions, 'dispatcher'> & { dispatcher?: Dispatcher; deadlineSeconds: number },
 ): Connection {
-  // A silent server times out (and is retried) well inside the call's deadline.
-  const timeout = Math.min(15_000, (options.deadlineSeconds * 1000) / 2);
-  const own = options.dispatcher
-    ? undefined
-    : new Agent({ connectTimeout: Math.min(10_000, timeout), headersTimeout: timeout, bodyTimeout: timeout });
+  const own = options.dispatcher ? undefined : createDispatcher(options.deadlineSeconds);
   const client = new DigitalOceanClient({ ...options, dispatcher: options.dispatcher ?? own! });
   return { client, close: async () => void (await own?.destroy().catch(() => undefined)) };
+}
+
+/** A keep-alive pool whose timeouts fit inside a call's deadline, so a silent server is retried. */
+export function createDispatcher(deadlineSeconds: number): Agent {
+  const timeout = Math.min(15_000, (deadlineSeconds * 1000) / 2);
+  return new Agent({ connectTimeout: Math.min(10_000, timeout), headersTimeout: timeout, bodyTimeout: timeout });
 }

@@ -11,6 +11,8 @@ export interface CollectOptions extends RequestContext {
   resourceType?: ResourceType | undefined;
   /** The most snapshots to return; Infinity reads every page. */
   limit: number;
+  /** Told after each page: pages read so far, and pages this answer needs as far as known. */
+  onProgress?: ((fetched: number, needed: number) => void) | undefined;
 }
 
 /** Where the next call starts to continue exactly after the last snapshot returned. */
@@ -63,9 +65,20 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
     const lastPage = Math.max(number, Math.ceil(page.total / perPage));
     const wanted = Math.min(lastPage, number + Math.ceil(collector.room() / perPage), number + MAX_PAGES - 1);
     const numbers = Array.from({ length: wanted - number }, (_, i) => number + 1 + i);
+    let fetched = 1;
+    options.onProgress?.(fetched, 1 + numbers.length);
     const urls = numbers.map((n) => client.listUrl({ page: n, perPage, resourceType }));
     const requested = new Set([client.listUrl({ page: options.page, perPage, resourceType }).href, ...urls.map((url) => url.href)]);
-    const pages = await fetchAll(urls, (url, bounds) => client.listSnapshots(url, bounds), client, options);
+    const pages = await fetchAll(
+      urls,
+      async (url, bounds) => {
+        const result = await client.listSnapshots(url, bounds);
+        options.onProgress?.(++fetched, 1 + numbers.length);
+        return result;
+      },
+      client,
+      options,
+    );
     for (const [i, fetched] of pages.entries()) {
       number = numbers[i]!;
       page = fetched;
@@ -84,6 +97,7 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
       requested.add(next.href);
       number = Number(next.searchParams.get('page') ?? number + 1);
       page = await client.listSnapshots(next, options);
+      options.onProgress?.(++fetched, fetched);
       done = collector.absorb(page, number, 0);
       if (done) return done;
     }

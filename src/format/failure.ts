@@ -12,7 +12,7 @@ const STATUS_PAGE = 'https://status.digitalocean.com';
 export interface FailureContext {
   /** The configured API base URL, named in messages about reaching it. */
   apiUrl: URL;
-  /** The variable the token came from, so the agent can tell the user which one to fix. */
+  /** Where the token came from (a variable, or the Authorization header), so the agent can say what to fix. */
   tokenVariable: string;
   deadlineSeconds: number;
   now?: () => number;
@@ -61,13 +61,13 @@ function describeApiError(error: DigitalOceanApiError, context: FailureContext):
       return (
         `DigitalOcean rejected the API token (${said}): it is wrong, expired or revoked. ` +
         `Create a read-only token with the snapshot:read scope (and tag:read to see tags) at ${TOKENS_PAGE}, ` +
-        `set it in ${context.tokenVariable} in this MCP server's configuration, and restart the server. Retrying will not help.`
+        `${fixToken(context.tokenVariable)}. Retrying will not help.`
       );
     case 'forbidden':
       return (
         `The API token is valid but not allowed to read snapshots (${said}). ` +
         `Give the token the snapshot:read scope (and tag:read for tags) at ${TOKENS_PAGE}, or create a new read-only token, ` +
-        `set it in ${context.tokenVariable}, and restart the server. Retrying will not help.`
+        `${fixToken(context.tokenVariable)}. Retrying will not help.`
       );
     case 'not_found':
       return (
@@ -106,4 +106,10 @@ function retryWhen(error: DigitalOceanApiError, context: FailureContext): string
 
 function tries(attempts: number): string {
   return attempts > 1 ? `; after ${attempts} attempts` : '';
+}
+
+function fixToken(source: string): string {
+  return source === 'Authorization header'
+    ? 'send it with each request as "Authorization: Bearer <token>"'
+    : `set it in ${source} in this MCP server's configuration, and restart the server`;
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
-import { collectSnapshots, type CollectResult } from '../digitalocean/paginate.js';
+import { collectSnapshots, type CollectOptions, type CollectResult } from '../digitalocean/paginate.js';
 import { driftNote, formatSnapshotList, MAX_LIMIT, TEXT_BUDGET_CHARS, type ListView } from '../format/snapshot-list.js';
 import { CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from '../snapshots/cursor.js';
 import { compileFilter, filterProblems, isEmptyFilter, sortSnapshots, SORT_ORDERS, type SnapshotFilter } from '../snapshots/query.js';
 import { summarize } from '../snapshots/summary.js';
 import { ArgumentError, type ToolContext } from './context.js';
+import { progressReporter } from './progress.js';
 import { snapshotOutput, summaryOutput } from './output-schemas.js';
 
 export const LIST_SNAPSHOTS = 'list_snapshots';
@@ -127,7 +128,8 @@ export function registerListSnapshots(server: McpServer, context: ToolContext): 
     (args, extra) =>
       context.run(LIST_SNAPSHOTS, extra.signal, async (client, bounds) => {
         const plan = planList(args);
-        const answer = plan.scan ? await scanned(client, args, plan, bounds) : await paged(client, args, plan, bounds);
+        const reading = { ...bounds, onProgress: progressReporter(extra) };
+        const answer = plan.scan ? await scanned(client, args, plan, reading) : await paged(client, args, plan, reading);
         const { view, notes } = answer;
         const warnings = [...(view.drift ? [driftNote(view.drift)] : []), ...notes];
         const structuredContent: ListOutput = {
@@ -204,7 +206,9 @@ interface Answer {
 }
 
 /** Raw paging in API order: stops as soon as `limit` snapshots are in hand. */
-async function paged(client: DigitalOceanClient, args: ListInput, plan: ListPlan, bounds: RequestContext): Promise<Answer> {
+type Reading = RequestContext & Pick<CollectOptions, 'onProgress'>;
+
+async function paged(client: DigitalOceanClient, args: ListInput, plan: ListPlan, bounds: Reading): Promise<Answer> {
   const start = plan.cursor?.offset ?? (args.page - 1) * args.per_page;
   const result = await collectSnapshots(client, {
     page: Math.floor(start / args.per_page) + 1,
@@ -234,7 +238,7 @@ async function paged(client: DigitalOceanClient, args: ListInput, plan: ListPlan
 }
 
 /** Every page, then filter, sort and summarise; the cursor finds its place by the last id it returned. */
-async function scanned(client: DigitalOceanClient, args: ListInput, plan: ListPlan, bounds: RequestContext): Promise<Answer> {
+async function scanned(client: DigitalOceanClient, args: ListInput, plan: ListPlan, bounds: Reading): Promise<Answer> {
   const all = await collectSnapshots(client, {
     page: 1,
     perPage: args.per_page,
