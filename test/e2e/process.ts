@@ -12,8 +12,8 @@ export class ServerProcess {
   private waiters = new Map<number, (message: any) => void>();
   private buffered = '';
 
-  constructor(env: Record<string, string | undefined>) {
-    this.child = spawn(process.execPath, [SERVER_ENTRY], {
+  constructor(env: Record<string, string | undefined>, entry = SERVER_ENTRY) {
+    this.child = spawn(process.execPath, [entry], {
       env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

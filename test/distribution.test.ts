@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { harness } from './helpers.js';
+import { ServerProcess } from './e2e/process.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const read = (file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
+const run = promisify(execFile);
+const pkg = read('package.json');
+const serverJson = read('server.json');
+const manifest = read('manifest.json');
+
+describe('one version, one name, everywhere', () => {
+  it('package.json, server.json, manifest.json and serverInfo agree', async () => {
+    const h = await harness({ count: 1 });
+    const info = h.client.getServerVersion()!;
+    await h.close();
+    expect(info).toMatchObject({ name: pkg.name, version: pkg.version });
+    expect(serverJson.version).toBe(pkg.version);
+    expect(serverJson.packages[0].version).toBe(pkg.version);
+    expect(manifest.version).toBe(pkg.version);
+    expect(manifest.name).toBe(pkg.name);
+    expect(serverJson.packages[0].identifier).toBe(pkg.name);
+    expect(serverJson.name).toBe(pkg.mcpName);
+  });
+});
+
+describe('server.json (MCP Registry, 2025-12-11 schema)', () => {
+  it('has the fields and bounds the schema sets', () => {
+    expect(serverJson.$schema).toBe('https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json');
+    expect(serverJson.name).toMatch(/^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/);
+    expect(serverJson.description.length).toBeGreaterThan(0);
+    expect(serverJson.description.length).toBeLessThanOrEqual(100);
+    expect(serverJson.packages).toEqual([
+      expect.objectContaining({
+        registryType: 'npm',
+        transport: { type: 'stdio' },
+        environmentVariables: [expect.objectContaining({ name: 'DIGITALOCEAN_API_TOKEN', isSecret: true, isRequired: true })],
+      }),
+    ]);
+  });
+});
+
+describe('manifest.json (MCP Bundle 0.3)', () => {
+  it('validates with mcpb', async () => {
+    const { stdout } = await run(path.join(root, 'node_modules/.bin/mcpb'), ['validate', path.join(root, 'manifest.json')]);
+    expect(stdout).toMatch(/Manifest schema validation passes/);
+  });
+
+  it('lists the tools the server lists and maps a required, sensitive token to the environment', async () => {
+    const h = await harness({ count: 1 });
+    const { tools } = await h.client.listTools();
+    await h.close();
+    expect(manifest.tools.map((tool: { name: string }) => tool.name)).toEqual(tools.map((tool) => tool.name));
+    expect(manifest.user_config.digitalocean_api_token).toMatchObject({ type: 'string', sensitive: true, required: true });
+    expect(manifest.server.mcp_config.env).toEqual({ DIGITALOCEAN_API_TOKEN: '${user_config.digitalocean_api_token}' });
+    expect(manifest.compatibility.runtimes.node).toBe(`>=${pkg.engines.node.replace('>=', '')}.0`);
+  });
+
+  it('npm run bundle packs a .mcpb that runs on its own, without node_modules', async () => {
+    await run('npm', ['run', 'bundle'], { cwd: root });
+    const out = mkdtempSync(path.join(os.tmpdir(), 'mcpb-'));
+    await run('unzip', ['-q', path.join(root, `${pkg.name}-${pkg.version}.mcpb`), '-d', out]);
+    expect(JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8'))).not.toHaveProperty('dependencies');
+    const server = new ServerProcess({}, path.join(out, 'dist/index.js'));
+    await server.initialize();
+    expect((await server.request(1, 'tools/list')).result.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
+    server.child.stdin.end();
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('mcp.json', () => {
+  it('is a ready mcpServers entry for this server', () => {
+    const config = read('mcp.json');
+    expect(config.mcpServers['digitalocean-snapshots']).toEqual({
+      command: 'node',
+      args: ['dist/index.js'],
+      env: { DIGITALOCEAN_API_TOKEN: '${DIGITALOCEAN_API_TOKEN}' },
+    });
+  });
+});
