@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Config, TransportConfig } from '../config.js';
 import { createDispatcher } from '../digitalocean/connect.js';
-import type { Logger } from '../logger.js';
+import type { Logger, LogSink } from '../logger.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
@@ -26,7 +26,13 @@ export interface HttpServer {
  * never logged. Host and Origin are checked (DNS-rebinding protection), bodies are capped, and
  * GET /healthz answers for orchestrators.
  */
-export async function startHttpServer(config: Config, options: HttpTransportConfig, log: Logger): Promise<HttpServer> {
+export async function startHttpServer(
+  config: Config,
+  options: HttpTransportConfig,
+  log: Logger,
+  /** Where each request's server logs (redacted against that request's token); default stderr. */
+  logSinks?: LogSink[],
+): Promise<HttpServer> {
   // One keep-alive pool for all requests, whatever token each brings.
   const dispatcher = createDispatcher(config.deadlineSeconds);
   const sockets = new Set<Socket>();
@@ -82,6 +88,7 @@ export async function startHttpServer(config: Config, options: HttpTransportConf
     const server = createServer({
       config: { ...config, token, tokenVariable: fromRequest ? 'Authorization header' : config.tokenVariable },
       dispatcher,
+      logSinks,
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { startHttpServer, type HttpServer } from '../../src/http/serve.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type LogSink } from '../../src/logger.js';
 import { canaryToken, textOf } from '../helpers.js';
 
 let api: FakeApi;
@@ -25,8 +25,8 @@ async function start(env: Record<string, string> = {}, tokens: Record<string, ('
   const config = loadConfig({ DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...env }, ['--transport', 'http', '--port', '0']);
   if (config.transport.kind !== 'http') throw new Error('expected http');
   logs = [];
-  const log = createLogger({ level: 'debug', secret: config.token, sinks: [(level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }))] });
-  http = await startHttpServer(config, config.transport, log);
+  const capture: LogSink = (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }));
+  http = await startHttpServer(config, config.transport, createLogger({ level: 'debug', secret: config.token, sinks: [capture] }), [capture]);
 }
 
 async function connect(token?: string): Promise<Client> {
@@ -64,6 +64,7 @@ describe('Streamable HTTP at /mcp', () => {
     expect(tags(ra)).toEqual(api.snapshots.slice(0, 5).map((snapshot) => snapshot.tags));
     expect(tags(rb)).toEqual([null, null, null, null, null]);
     expect(rc.isError).toBe(true);
+    expect(logs.join('\n')).toMatch(/list_snapshots answered/);
     expect(textOf(rc)).toMatch(/rejected the API token.*send it with each request as "Authorization: Bearer <token>"/s);
     const everything = JSON.stringify([ra, rb, rc]) + logs.join('\n');
     for (const token of [full, noTags, wrong]) expect(everything).not.toContain(token);
