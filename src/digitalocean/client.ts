@@ -6,9 +6,8 @@ import {
   DigitalOceanError,
   DigitalOceanNetworkError,
   DigitalOceanResponseError,
-  retryAfterSeconds,
-  type RateLimitInfo,
 } from './errors.js';
+import { headerValue, readRateLimit, retryAfterSeconds, type RateLimitInfo } from './rate-limit.js';
 import {
   apiErrorBodySchema,
   describeIssues,
@@ -202,9 +201,9 @@ export class DigitalOceanClient {
         {
           id: errorBody.id && this.clean(errorBody.id),
           message: errorBody.message && this.clean(errorBody.message),
-          request_id: errorBody.request_id ?? header(response.headers, 'x-request-id'),
+          request_id: errorBody.request_id ?? headerValue(response.headers, 'x-request-id'),
         },
-        retryAfterSeconds(header(response.headers, 'retry-after'), rateLimit, Date.now()),
+        retryAfterSeconds(response.headers, Date.now()),
         rateLimit,
         counter.attempts,
       );
@@ -265,17 +264,4 @@ function malformed(url: URL, error: z.ZodError): DigitalOceanResponseError {
   return new DigitalOceanResponseError(
     `DigitalOcean answered ${url.pathname} with JSON that does not match the documented shape: ${describeIssues(error)}`,
   );
-}
-
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function readRateLimit(headers: Dispatcher.ResponseData['headers']): RateLimitInfo {
-  const number = (name: string) => {
-    const value = Number(header(headers, name));
-    return Number.isFinite(value) ? value : undefined;
-  };
-  return { limit: number('ratelimit-limit'), remaining: number('ratelimit-remaining'), reset: number('ratelimit-reset') };
 }

@@ -1,3 +1,5 @@
+import type { RateLimitInfo } from './rate-limit.js';
+
 /**
  * Failures of DigitalOcean calls, classified so the tool layer can tell an agent what to do next.
  * Messages here never contain the token: the client redacts before constructing them.
@@ -10,13 +12,6 @@ export type ApiErrorKind =
   | 'bad_request' // 400, 422 and other 4xx
   | 'rate_limited' // 429
   | 'server_error'; // 5xx
-
-export interface RateLimitInfo {
-  limit?: number;
-  remaining?: number;
-  /** Unix epoch seconds at which the oldest counted request expires. */
-  reset?: number;
-}
 
 export class DigitalOceanError extends Error {
   override name = 'DigitalOceanError';
@@ -69,27 +64,6 @@ function classifyStatus(status: number): ApiErrorKind {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server_error';
   return 'bad_request';
-}
-
-/**
- * Seconds to wait before retrying: `retry-after` (seconds or HTTP date) when present, else, when
- * the hourly quota is spent, the time until `ratelimit-reset`.
- */
-export function retryAfterSeconds(
-  retryAfter: string | undefined,
-  rateLimit: RateLimitInfo,
-  nowMs: number,
-): number | undefined {
-  if (retryAfter !== undefined && retryAfter.trim() !== '') {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - nowMs) / 1000));
-  }
-  if (rateLimit.remaining === 0 && rateLimit.reset !== undefined) {
-    return Math.max(0, Math.ceil(rateLimit.reset - nowMs / 1000));
-  }
-  return undefined;
 }
 
 /** A multi-page listing failed after some pages arrived; the partial list is withheld on purpose. */

@@ -1,5 +1,5 @@
 import type { RetryHandler } from 'undici';
-import { retryAfterSeconds } from './errors.js';
+import { retryAfterSeconds, type ResponseHeaders } from './rate-limit.js';
 
 /**
  * When and how long to wait before retrying a request. The retrying itself is undici's retry
@@ -35,7 +35,7 @@ export interface AttemptCounter {
   attempts: number;
 }
 
-type RetryError = Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
+type RetryError = Error & { statusCode?: number; code?: string; headers?: ResponseHeaders };
 
 /** The per-request retry callback for undici's RetryHandler. */
 export function retryCallback(
@@ -73,22 +73,10 @@ export function retryCallback(
 export function delayMs(
   policy: RetryPolicy,
   retry: number,
-  headers: Record<string, string | string[] | undefined> | undefined,
+  headers: ResponseHeaders | undefined,
   random: () => number,
 ): number {
-  const header = (name: string) => {
-    const value = headers?.[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const number = (name: string) => {
-    const value = Number(header(name));
-    return header(name) !== undefined && Number.isFinite(value) ? value : undefined;
-  };
-  const told = retryAfterSeconds(
-    header('retry-after'),
-    { remaining: number('ratelimit-remaining'), reset: number('ratelimit-reset') },
-    Date.now(),
-  );
+  const told = retryAfterSeconds(headers, Date.now());
   if (told !== undefined) return told * 1000;
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return exponential / 2 + (random() * exponential) / 2;
