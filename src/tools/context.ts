@@ -4,11 +4,7 @@ import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
 import type { LogFields, Logger } from '../logger.js';
 import { redact } from '../redact.js';
-
-/** A call's arguments do not make sense together (beyond what the schema checks); told as is. */
-export class ArgumentError extends Error {
-  override name = 'ArgumentError';
-}
+import { ArgumentError } from '../snapshots/listing.js';
 
 export interface ToolOutcome {
   content: CallToolResult['content'];

@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
-import { collectSnapshots, type CollectOptions, type CollectResult } from '../digitalocean/paginate.js';
-import { driftNote, formatSnapshotList, MAX_LIMIT, TEXT_BUDGET_CHARS, type ListView } from '../format/snapshot-list.js';
-import { CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from '../snapshots/cursor.js';
-import { compileFilter, filterProblems, isEmptyFilter, sortSnapshots, SORT_ORDERS, type SnapshotFilter } from '../snapshots/query.js';
-import { summarize } from '../snapshots/summary.js';
-import { ArgumentError, type ToolContext } from './context.js';
+import { driftNote, formatSnapshotList, MAX_LIMIT, TEXT_BUDGET_CHARS } from '../format/snapshot-list.js';
+import { listSnapshots, planList } from '../snapshots/listing.js';
+import { SORT_ORDERS } from '../snapshots/query.js';
+import type { ToolContext } from './context.js';
 import { progressReporter } from './progress.js';
 import { snapshotOutput, summaryOutput } from './output-schemas.js';
 
@@ -97,7 +94,6 @@ export const listSnapshotsInput = z.strictObject({
     .describe("The API's own page (of per_page snapshots) to start from, for raw paging without filters, sort or summary. cursor takes precedence."),
 });
 
-type ListInput = z.output<typeof listSnapshotsInput>;
 
 export const listSnapshotsOutput = z.strictObject({
   snapshots: z.array(snapshotOutput).describe('The snapshots returned: filtered and sorted when asked, else in API order.'),
@@ -128,9 +124,7 @@ export function registerListSnapshots(server: McpServer, context: ToolContext): 
     (args, extra) =>
       context.run(LIST_SNAPSHOTS, extra.signal, async (client, bounds) => {
         const plan = planList(args);
-        const reading = { ...bounds, onProgress: progressReporter(extra) };
-        const answer = plan.scan ? await scanned(client, args, plan, reading) : await paged(client, args, plan, reading);
-        const { view, notes } = answer;
+        const { view, notes } = await listSnapshots(client, args, plan, { ...bounds, onProgress: progressReporter(extra) });
         const warnings = [...(view.drift ? [driftNote(view.drift)] : []), ...notes];
         const structuredContent: ListOutput = {
           snapshots: view.snapshots,
@@ -150,156 +144,4 @@ export function registerListSnapshots(server: McpServer, context: ToolContext): 
         };
       }),
   );
-}
-
-interface ListPlan {
-  filter: SnapshotFilter;
-  /** Every page must be read: a filter, a sort or a summary was asked for. */
-  scan: boolean;
-  /** The arguments that define the list, as the cursor records them. */
-  query: string;
-  cursor: CursorState | undefined;
-}
-
-/** Validates what zod cannot see (combinations, the cursor) before any request is made. */
-function planList(args: ListInput): ListPlan {
-  const problems: string[] = [];
-  if (args.older_than_days !== undefined && args.created_before !== undefined) {
-    problems.push('use either older_than_days or created_before, not both');
-  }
-  const filter: SnapshotFilter = {
-    name: args.name,
-    region: args.region,
-    tag: args.tag,
-    createdAfter: args.created_after === undefined ? undefined : Date.parse(args.created_after),
-    createdBefore:
-      args.created_before !== undefined
-        ? Date.parse(args.created_before)
-        : args.older_than_days !== undefined
-          ? Date.now() - args.older_than_days * 86_400_000
-          : undefined,
-    minSizeGb: args.min_size_gb,
-    maxSizeGb: args.max_size_gb,
-  };
-  problems.push(...filterProblems(filter));
-  const scan = !isEmptyFilter(filter) || args.sort !== undefined || args.summary;
-  if (scan && args.page > 1 && args.cursor === undefined) {
-    problems.push("page is the API's own paging and does not combine with filters, sort or summary; use cursor (next_cursor) to continue");
-  }
-  if (problems.length > 0) throw new ArgumentError(problems.join('; '));
-
-  const query = describeQuery({ resource_type: args.resource_type, ...filterArguments(args), sort: args.sort, scan: scan || undefined });
-  let cursor: CursorState | undefined;
-  try {
-    cursor = args.cursor === undefined ? undefined : decodeCursor(args.cursor, query);
-  } catch (error) {
-    if (error instanceof CursorError) throw new ArgumentError(`cursor: ${error.message}`);
-    throw error;
-  }
-  return { filter, scan, query, cursor };
-}
-
-interface Answer {
-  view: ListView;
-  /** Cautions beyond list drift (which the view carries), shown after the list and in warnings. */
-  notes: string[];
-}
-
-/** Raw paging in API order: stops as soon as `limit` snapshots are in hand. */
-type Reading = RequestContext & Pick<CollectOptions, 'onProgress'>;
-
-async function paged(client: DigitalOceanClient, args: ListInput, plan: ListPlan, bounds: Reading): Promise<Answer> {
-  const start = plan.cursor?.offset ?? (args.page - 1) * args.per_page;
-  const result = await collectSnapshots(client, {
-    page: Math.floor(start / args.per_page) + 1,
-    skip: start % args.per_page,
-    perPage: args.per_page,
-    resourceType: args.resource_type,
-    limit: args.limit,
-    ...bounds,
-  });
-  const end = result.continuation ? (result.continuation.page - 1) * args.per_page + result.continuation.skip : start + result.snapshots.length;
-  const cursorAt = (offset: number, after: string | undefined) => encodeCursor(plan.query, { offset, after });
-  const notes =
-    plan.cursor?.after !== undefined && result.snapshots[0]?.id === plan.cursor.after
-      ? ['The account changed since the previous answer: its last snapshot came again first here. Call without cursor for a fresh list.']
-      : [];
-  return {
-    view: {
-      ...viewBase(args, result),
-      scan: undefined,
-      page: Math.floor(start / args.per_page) + 1,
-      offset: start,
-      nextCursor: result.truncated ? cursorAt(end, result.snapshots.at(-1)?.id) : undefined,
-      cursorAfter: (listed) => cursorAt(start + listed, result.snapshots[listed - 1]?.id),
-    },
-    notes,
-  };
-}
-
-/** Every page, then filter, sort and summarise; the cursor finds its place by the last id it returned. */
-async function scanned(client: DigitalOceanClient, args: ListInput, plan: ListPlan, bounds: Reading): Promise<Answer> {
-  const all = await collectSnapshots(client, {
-    page: 1,
-    perPage: args.per_page,
-    resourceType: args.resource_type,
-    limit: Number.POSITIVE_INFINITY,
-    ...bounds,
-  });
-  const matches = all.snapshots.filter(compileFilter(plan.filter));
-  const ordered = args.sort ? sortSnapshots(matches, args.sort) : matches;
-
-  const notes: string[] = [];
-  let start = 0;
-  if (plan.cursor) {
-    start = plan.cursor.offset;
-    const anchor = plan.cursor.after;
-    if (anchor !== undefined && ordered[start - 1]?.id !== anchor) {
-      const found = ordered.findIndex((snapshot) => snapshot.id === anchor);
-      if (found >= 0) start = found + 1;
-      else notes.push(`The snapshot the cursor continued after (${anchor}) no longer matches or exists; continued by position.`);
-    }
-    start = Math.min(start, ordered.length);
-  }
-  const window = ordered.slice(start, start + args.limit);
-  const truncated = start + window.length < ordered.length;
-  const cursorAt = (listed: number) => encodeCursor(plan.query, { offset: start + listed, after: window[listed - 1]?.id });
-  return {
-    view: {
-      ...viewBase(args, all),
-      snapshots: window,
-      truncated,
-      scan: {
-        scanned: all.snapshots.length,
-        summary: summarize(matches),
-        filters: describeQuery(filterArguments(args)).replaceAll(',', ', '),
-        sort: args.sort,
-      },
-      page: 1,
-      offset: start,
-      nextCursor: truncated ? cursorAt(window.length) : undefined,
-      cursorAfter: cursorAt,
-    },
-    notes,
-  };
-}
-
-function viewBase(args: ListInput, result: CollectResult) {
-  return {
-    snapshots: result.snapshots,
-    total: result.total,
-    truncated: result.truncated,
-    pagesFetched: result.pagesFetched,
-    drift: result.drift,
-    resourceType: args.resource_type,
-    perPage: args.per_page,
-    limit: args.limit,
-    format: args.response_format,
-  };
-}
-
-/** The filter arguments as given: what a cursor records and what the headline repeats. */
-function filterArguments(args: ListInput) {
-  const { name, region, tag, created_after, created_before, older_than_days, min_size_gb, max_size_gb } = args;
-  return { name, region, tag, created_after, created_before, older_than_days, min_size_gb, max_size_gb };
 }
