@@ -23,7 +23,7 @@ try {
     console.log(`tool ${tool.name}: ${tool.title}; inputs: ${Object.keys(tool.inputSchema.properties ?? {}).join(', ')}`);
   }
 
-  await call('The first 100 snapshots (the defaults): one request, API order', {}, 10);
+  await call('The first 50 snapshots (the defaults): one request, API order', {}, 10);
   await call('A whole question in one call: volume snapshots in fra1 older than 90 days, largest first, with their cost', {
     resource_type: 'volume',
     region: 'fra1',

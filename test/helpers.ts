@@ -5,9 +5,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startFakeApi, type FakeApi, type FakeApiOptions, type Scope } from '../src/fake-api/server.js';
-import type { Snapshot } from '../src/digitalocean/schemas.js';
 import type { LogSink } from '../src/logger.js';
 import { createServer } from '../src/server.js';
+import { listAnswer, type ListAnswer } from '../src/snapshots/answers.js';
 
 /** A token-shaped secret that must never appear in any output; checked on every call below. */
 export function canaryToken(): string {
@@ -67,30 +67,8 @@ export function textOf(result: CallToolResult): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 }
 
-/** list_snapshots' structuredContent, as the tests read it. */
-export interface Listed {
-  snapshots: Snapshot[];
-  count: number;
-  total: number;
-  truncated: boolean;
-  pages_fetched: number;
-  next_cursor?: string;
-  warnings?: string[];
-  summary?: {
-    matched: number;
-    total_gb: number;
-    monthly_cost_usd: number;
-    price_per_gb_month_usd: number;
-    by_resource_type: Record<string, { count: number; gb: number }>;
-    by_region: Record<string, { count: number; gb: number }>;
-    oldest: { id: string; created_at: string } | null;
-    newest: { id: string; created_at: string } | null;
-    largest: { id: string; size_gigabytes: number } | null;
-  };
-}
-
-/** The structuredContent of a successful list_snapshots call. */
-export function listed(result: CallToolResult): Listed {
+/** The structuredContent of a successful list_snapshots call, checked against the published shape. */
+export function listed(result: CallToolResult): ListAnswer {
   expect(result.isError, textOf(result)).toBeFalsy();
-  return result.structuredContent as unknown as Listed;
+  return listAnswer.parse(result.structuredContent);
 }

@@ -81,11 +81,13 @@ export function expectedSummary(matches: Snapshot[]) {
       byRegion[region]!.gb += snap.size_gigabytes;
     }
   }
+  // DigitalOcean's price: $0.06 per GB-month, at least $0.01 a snapshot.
+  const cost = matches.reduce((sum, snap) => sum + (snap.size_gigabytes * 0.06 < 0.01 ? 0.01 : snap.size_gigabytes * 0.06), 0);
   const cents = (x: number) => Math.round(x * 100 + 1e-9) / 100;
   return {
     matched: matches.length,
     total_gb: cents(totalGb),
-    monthly_cost_usd: cents(totalGb * 0.06),
+    monthly_cost_usd: cents(cost),
     byType: Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, { count: v.count, gb: cents(v.gb) }])),
     byRegion: Object.fromEntries(Object.entries(byRegion).map(([k, v]) => [k, { count: v.count, gb: cents(v.gb) }])),
   };

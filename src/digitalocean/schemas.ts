@@ -4,23 +4,38 @@ import { z } from 'zod';
  * Response shapes from DigitalOcean's OpenAPI description (resources/snapshots/models). Objects
  * strip unknown fields, so a new API field neither breaks parsing nor leaks into our output.
  */
-export const snapshotSchema = z.object({
-  id: z.string().min(1),
+
+/** The nine snapshot fields, as answers carry them: the one definition of a snapshot. */
+export const snapshotRecord = z.object({
+  id: z.string(),
   name: z.string(),
-  created_at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time'),
+  created_at: z.string(),
   regions: z.array(z.string()),
   resource_id: z.string(),
   resource_type: z.string(),
-  min_disk_size: z.number().int().nonnegative(),
-  size_gigabytes: z.number().nonnegative(),
+  min_disk_size: z.number(),
+  size_gigabytes: z.number(),
+  tags: z.array(z.string()).nullable(),
+});
+export type Snapshot = z.output<typeof snapshotRecord>;
+
+// 10 PB: far beyond any real disk or volume, and small enough that sums over the largest account
+// this server reads stay finite.
+const MAX_GIGABYTES = 10_000_000;
+
+/** The same fields as read from the API, with what the spec promises checked. */
+export const snapshotSchema = snapshotRecord.extend({
+  id: z.string().min(1),
+  created_at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time'),
+  min_disk_size: z.number().int().nonnegative().max(MAX_GIGABYTES),
+  size_gigabytes: z.number().nonnegative().max(MAX_GIGABYTES),
   // Requires the tag:read scope; the spec marks it nullable, and an absent field means the same.
   tags: z
     .array(z.string())
     .nullable()
     .optional()
     .transform((tags) => tags ?? null),
-});
-export type Snapshot = z.output<typeof snapshotSchema>;
+}) satisfies z.ZodType<Snapshot, unknown>;
 
 const pageLinksSchema = z.object({
   first: z.string().optional(),
@@ -35,7 +50,6 @@ export const snapshotListSchema = z.object({
   links: z.object({ pages: pageLinksSchema.optional() }).nullish(),
   meta: z.object({ total: z.number().int().nonnegative() }),
 });
-export type SnapshotList = z.output<typeof snapshotListSchema>;
 
 export const singleSnapshotSchema = z.object({ snapshot: snapshotSchema });
 
@@ -45,7 +59,6 @@ export const apiErrorBodySchema = z.object({
   message: z.string().optional().catch(undefined),
   request_id: z.string().optional().catch(undefined),
 });
-export type ApiErrorBody = z.output<typeof apiErrorBodySchema>;
 
 /** "snapshots[3].size_gigabytes: expected number, received string" for the first few issues. */
 export function describeIssues(error: z.ZodError, max = 3): string {

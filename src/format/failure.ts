@@ -5,6 +5,8 @@ import {
   DigitalOceanResponseError,
   IncompleteListError,
 } from '../digitalocean/errors.js';
+import { MissingScopeError } from '../snapshots/listing.js';
+import { apiText } from './sanitize.js';
 
 export const TOKENS_PAGE = 'https://cloud.digitalocean.com/account/api/tokens';
 const STATUS_PAGE = 'https://status.digitalocean.com';
@@ -28,6 +30,12 @@ export function describeFailure(error: unknown, context: FailureContext): string
     );
   }
   if (error instanceof DigitalOceanApiError) return describeApiError(error, context);
+  if (error instanceof MissingScopeError) {
+    return (
+      `${error.message}: the token lacks the ${error.scope} scope. Add ${error.scope} to the token at ${TOKENS_PAGE} ` +
+      `(or create a new read-only token with it), ${fixToken(context.tokenVariable)}; or ask without that filter.`
+    );
+  }
   if (error instanceof Error && error.name === 'TimeoutError') {
     return (
       `The call did not finish within its ${context.deadlineSeconds} s deadline: DigitalOcean is slow or not answering. ` +
@@ -37,21 +45,21 @@ export function describeFailure(error: unknown, context: FailureContext): string
   if (error instanceof DigitalOceanNetworkError) {
     const code = error.code && !error.message.includes(error.code) ? ` [${error.code}]` : '';
     return (
-      `Could not reach the DigitalOcean API at ${context.apiUrl.origin} (${error.message}${code}${tries(error.attempts)}). ` +
+      `Could not reach the DigitalOcean API at ${context.apiUrl.origin} (${apiText(error.message)}${apiText(code)}${tries(error.attempts)}). ` +
       'Check the network connection and DIGITALOCEAN_API_URL, then retry.'
     );
   }
   if (error instanceof DigitalOceanResponseError) {
     return (
-      `${error.message}. ` +
+      `${apiText(error.message)}. ` +
       'A proxy between here and DigitalOcean, or a change in the API, can cause this. Retry once; ' +
       'if it persists, report it with this message.'
     );
   }
   if (error instanceof DigitalOceanPaginationError) {
-    return `${error.message}. Retry with a larger per_page (fewer pages); if it persists, report it.`;
+    return `${apiText(error.message)}. Retry with a larger per_page (fewer pages); if it persists, report it.`;
   }
-  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  return `Unexpected error: ${apiText(error instanceof Error ? error.message : String(error))}`;
 }
 
 function describeApiError(error: DigitalOceanApiError, context: FailureContext): string {
@@ -89,11 +97,10 @@ function describeApiError(error: DigitalOceanApiError, context: FailureContext):
 }
 
 function apiSaid(error: DigitalOceanApiError): string {
-  const parts = [`HTTP ${error.status}`];
-  if (error.body.id) parts.push(error.body.id);
-  let text = parts.join(' ');
-  if (error.body.message) text += `: "${error.body.message}"`;
-  if (error.body.request_id) text += `; request_id ${error.body.request_id}`;
+  let text = `HTTP ${error.status}`;
+  if (error.body.id) text += ` ${apiText(error.body.id)}`;
+  if (error.body.message) text += `: "${apiText(error.body.message)}"`;
+  if (error.body.request_id) text += `; request_id ${apiText(error.body.request_id)}`;
   return text + tries(error.attempts);
 }
 

@@ -1,196 +1,141 @@
-import type { ListDrift } from '../digitalocean/paginate.js';
 import type { Snapshot } from '../digitalocean/schemas.js';
+import type { ListAnswer } from '../snapshots/answers.js';
+import type { ResponseFormat } from '../snapshots/list-input.js';
 import { SORT_LABELS, type SortOrder } from '../snapshots/query.js';
-import { round, type SnapshotSummary, type Tally } from '../snapshots/summary.js';
+import type { SnapshotSummary, Tally } from '../snapshots/summary.js';
+import { round } from '../snapshots/pricing.js';
+import { sanitize } from './sanitize.js';
+import { capitalize, formatNumber, plural, usd } from './words.js';
 
-export const MAX_LIMIT = 1000;
-/**
- * The text stays under what agent clients take without complaint: Claude Code warns at 10,000
- * tokens (about 40,000 characters) and cuts at 25,000. The JSON in structuredContent is complete.
- */
-export const TEXT_BUDGET_CHARS = 40_000;
-// Room kept for the closing lines when the list has to be cut.
-const FOOTER_RESERVE = 600;
-
-export type ResponseFormat = 'concise' | 'detailed';
-
-export interface ListView {
-  /** The snapshots returned (structuredContent holds them all). */
-  snapshots: Snapshot[];
-  /** `meta.total` for the resource_type. */
-  total: number;
-  truncated: boolean;
-  pagesFetched: number;
-  drift: ListDrift | undefined;
-  /** Set when every page was scanned (filters, sort or summary). */
-  scan: { scanned: number; summary: SnapshotSummary; filters: string; sort: SortOrder | undefined } | undefined;
-  resourceType: string | undefined;
-  /** The API page the answer started on (raw paging only). */
-  page: number;
-  /** Position of the first snapshot returned in the whole (filtered, sorted) list. */
-  offset: number;
-  perPage: number;
-  limit: number;
+/** How the text presents an answer: nothing here is a fact the JSON half lacks. */
+export interface ListPresentation {
   format: ResponseFormat;
-  nextCursor: string | undefined;
-  /** A cursor that continues right after the first `listed` snapshots returned. */
-  cursorAfter: (listed: number) => string;
+  resourceType: string | undefined;
+  /** Scans: the filters as given ("name=web, region=fra1") and the sort. */
+  filters: string;
+  sort: SortOrder | undefined;
+  /** Plain paging: the API page the answer starts on, and its size. */
+  page: number;
+  perPage: number;
+  /** Whether this answer continues an earlier one (a cursor was given). */
+  continued: boolean;
+  limit: number;
+  maxLimit: number;
 }
 
-const TYPE_LETTERS: Record<string, string> = { droplet: 'D', volume: 'V' };
-const LEGEND = '(type: D = Droplet snapshot, V = volume snapshot)';
 const COLUMNS: Record<ResponseFormat, string> = {
-  concise: `id\tname\ttype\tGB\tregions\tcreated\ttags   ${LEGEND}`,
-  detailed: `id\tname\ttype\tGB\tmin_disk_gb\tregions\tcreated_at\tresource_id\ttags   ${LEGEND}`,
+  concise: 'id\tname\ttype\tGB\tregions\tcreated\ttags',
+  detailed: 'id\tname\ttype\tGB\tmin_disk_gb\tregions\tcreated_at\tresource_id\ttags',
 };
 
 /**
- * The text an agent reads: a headline it can act on (how many of how many, the size, whether and
- * how to continue), the summary when every page was scanned, and one line per snapshot, cut to the
- * budget with a way to read on.
+ * The text half of a list answer, written from the structured half alone: a headline it can act on
+ * (how many of how many, whether and how to continue), the summary and warnings, then one
+ * tab-separated row per listed snapshot. Every string from the API passes through sanitize().
  */
-export function formatSnapshotList(view: ListView, budget = TEXT_BUDGET_CHARS): string {
-  const head = [headline(view)];
-  if (view.drift) head.push(driftNote(view.drift));
-  // A continuation repeats only the summary's first line: the rest came with the first answer.
-  if (view.scan) head.push(...summaryLines(view.scan.summary).slice(0, view.offset > 0 ? 1 : undefined));
-  if (view.truncated && view.nextCursor) {
-    const raise = view.limit < MAX_LIMIT ? `, or raise limit (up to ${MAX_LIMIT})` : '';
-    head.push(`More exist: call again with the same arguments and cursor="${view.nextCursor}"${raise}.`);
+export function formatSnapshotList(answer: ListAnswer, how: ListPresentation): string {
+  const lines = [headline(answer, how)];
+  if (answer.summary) lines.push(...summaryLines(answer.summary));
+  for (const warning of answer.warnings ?? []) lines.push(`Warning: ${sanitize(warning)}`);
+  if (answer.next_cursor !== undefined) {
+    const raise = how.limit < how.maxLimit && answer.count === how.limit ? `, or raise limit (up to ${formatNumber(how.maxLimit)})` : '';
+    lines.push(`More exist: call again with the same arguments and cursor="${answer.next_cursor}"${raise}.`);
   }
-  if (view.snapshots.length === 0) return head.join('\n');
-
-  head.push('', COLUMNS[view.format]);
-  let size = head.reduce((sum, line) => sum + line.length + 1, 0);
-  const rows: string[] = [];
-  for (const snapshot of view.snapshots) {
-    const row = view.format === 'detailed' ? detailedLine(snapshot) : snapshotLine(snapshot);
-    if (size + row.length + 1 > budget - FOOTER_RESERVE) break;
-    rows.push(row);
-    size += row.length + 1;
-  }
-  const lines = [...head, ...rows];
-  if (view.snapshots.some((snapshot) => snapshot.tags === null)) {
-    lines.push('', 'tags "?" = not visible: the token may lack the tag:read scope.');
-  }
-  if (rows.length < view.snapshots.length) {
-    const rest = view.snapshots.length - rows.length;
-    lines.push(
-      '',
-      `Listed ${formatNumber(rows.length)} of the ${formatNumber(view.snapshots.length)} returned; ${formatNumber(rest)} more are in structuredContent ` +
-        `only, to keep this text under ${formatNumber(budget)} characters. To read them as text: the same arguments with ` +
-        `cursor="${view.cursorAfter(rows.length)}", or narrow with filters (name, region, tag, created_after/before, min/max_size_gb).`,
-    );
-  }
+  if (answer.snapshots.length === 0) return lines.join('\n');
+  const hidden = answer.snapshots.some((snapshot) => snapshot.tags === null) ? '; tags ? = not visible (the token lacks tag:read)' : '';
+  lines.push('', `Rows: type D = Droplet snapshot, V = volume snapshot${hidden}.`, COLUMNS[how.format]);
+  const row = how.format === 'detailed' ? detailedRow : conciseRow;
+  for (const snapshot of answer.snapshots) lines.push(row(snapshot));
   return lines.join('\n');
 }
 
-export function snapshotLine(snapshot: Snapshot): string {
-  return [
-    cell(snapshot.id),
-    cell(snapshot.name),
-    typeLetter(snapshot),
-    formatNumber(snapshot.size_gigabytes, false),
-    regions(snapshot),
-    snapshot.created_at.slice(0, 10),
-    tags(snapshot),
-  ].join('\t');
+function headline(answer: ListAnswer, how: ListPresentation): string {
+  const noun = how.resourceType ? `${how.resourceType} snapshot` : 'snapshot';
+  const { count, summary } = answer;
+  const status = answer.truncated ? 'more exist' : how.continued ? 'the last of them' : 'all of them';
+  if (summary && answer.scanned !== undefined) {
+    const filtered = [how.filters && `filters ${how.filters}`, how.sort && `sorted ${SORT_LABELS[how.sort]}`].filter(Boolean).join('; ');
+    const scanned =
+      answer.scanned === answer.total
+        ? `scanned all ${plural(answer.scanned, noun)} in ${plural(answer.pages_fetched, 'page')}`
+        : `scanned ${plural(answer.scanned, noun)} in ${plural(answer.pages_fetched, 'page')} (the API counted ${formatNumber(answer.total)})`;
+    const which = filtered ? ` (${sanitize(filtered)})` : '';
+    if (summary.matched === 0) return `No ${noun}s match${which}; ${scanned}.`;
+    return `${formatNumber(count)} of ${plural(summary.matched, `matching ${noun}`)}${which}, ${listedSize(answer)}; ${status}. ${capitalize(scanned)}.`;
+  }
+  if (answer.total === 0) return `No ${noun}s in this account.`;
+  if (count === 0 && !answer.truncated) {
+    const pages = Math.ceil(answer.total / how.perPage);
+    return `No ${noun}s on page ${formatNumber(how.page)}: the account has ${plural(answer.total, noun)}, ${plural(pages, 'page')} at per_page=${how.perPage}. Call again with page=1.`;
+  }
+  const from = how.page > 1 && !how.continued ? ` starting at page ${formatNumber(how.page)} (per_page=${how.perPage})` : '';
+  const plainStatus = answer.truncated ? 'more exist' : how.continued || how.page > 1 ? 'through the last page' : 'complete list';
+  return `${formatNumber(count)} of ${plural(answer.total, noun)}${from}, ${listedSize(answer)}; ${plainStatus}.`;
 }
 
-function detailedLine(snapshot: Snapshot): string {
-  return [
-    cell(snapshot.id),
-    cell(snapshot.name),
-    typeLetter(snapshot),
-    String(snapshot.size_gigabytes),
-    String(snapshot.min_disk_size),
-    regions(snapshot),
-    cell(snapshot.created_at),
-    cell(snapshot.resource_id),
-    tags(snapshot),
-  ].join('\t');
-}
-
-function headline(view: ListView): string {
-  const noun = view.resourceType ? `${view.resourceType} snapshot` : 'snapshot';
-  const count = view.snapshots.length;
-  if (view.scan) {
-    const status = view.truncated ? 'more exist' : view.offset > 0 ? 'the last of them' : 'all of them';
-    const { summary, scanned, filters, sort } = view.scan;
-    const how = [filters && `filters ${filters}`, sort && `sorted ${SORT_LABELS[sort]}`].filter(Boolean).join('; ');
-    const scannedText = `scanned all ${plural(scanned, noun)} in ${plural(view.pagesFetched, 'page')}`;
-    if (summary.matched === 0) return `No ${noun}s match${how ? ` (${how})` : ''}; ${scannedText}.`;
-    const gb = formatNumber(round(view.snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0), 2));
-    return (
-      `${formatNumber(count)} of ${plural(summary.matched, `matching ${noun}`)}${how ? ` (${how})` : ''}, ` +
-      `${gb} GB in these ${formatNumber(count)}; ${status}. ${capitalize(scannedText)}.`
-    );
-  }
-  if (view.total === 0) return `No ${noun}s in this account.`;
-  if (count === 0) {
-    const pages = Math.ceil(view.total / view.perPage);
-    return `No ${noun}s on page ${view.page}: the account has ${plural(view.total, noun)}, ${plural(pages, 'page')} at per_page=${view.perPage}. Call again with page=1.`;
-  }
-  const gb = formatNumber(round(view.snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0), 2));
-  const from = view.page > 1 ? ` starting at page ${view.page} (per_page=${view.perPage})` : '';
-  return `${formatNumber(count)} of ${plural(view.total, noun)}${from}, ${gb} GB in these ${formatNumber(count)}; ${view.truncated ? 'more exist' : view.page > 1 ? 'through the last page' : 'complete list'}.`;
+function listedSize(answer: ListAnswer): string {
+  const gb = formatNumber(round(answer.snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0), 2));
+  return `${gb} GB in ${answer.count === 1 ? 'this one' : `these ${formatNumber(answer.count)}`}`;
 }
 
 function summaryLines(summary: SnapshotSummary): string[] {
   if (summary.matched === 0) return [];
   const tallies = (map: Record<string, Tally>) =>
     Object.entries(map)
-      .map(([key, tally]) => `${key} ${formatNumber(tally.count)} (${formatNumber(tally.gb)} GB)`)
+      .map(([key, tally]) => `${sanitize(key)} ${formatNumber(tally.count)} (${formatNumber(tally.gb)} GB)`)
       .join(', ');
   const lines = [
-    `All ${formatNumber(summary.matched)} matching: ${formatNumber(summary.total_gb)} GB, about $${summary.monthly_cost_usd.toFixed(2)} a month ` +
+    `All ${formatNumber(summary.matched)} matching: ${formatNumber(summary.total_gb)} GB, about ${usd(summary.monthly_cost_usd)} a month ` +
       `at $${summary.price_per_gb_month_usd} per GB-month.`,
     `By type: ${tallies(summary.by_resource_type)}. By region (a snapshot in several regions counts in each): ${tallies(summary.by_region)}.`,
   ];
   const { oldest, newest, largest } = summary;
   if (oldest && newest && largest) {
     lines.push(
-      `Oldest ${oldest.id} ${cell(oldest.name)} (${oldest.created_at.slice(0, 10)}); newest ${newest.id} ${cell(newest.name)} ` +
-        `(${newest.created_at.slice(0, 10)}); largest ${largest.id} ${cell(largest.name)} (${formatNumber(largest.size_gigabytes)} GB).`,
+      `Oldest ${sanitize(oldest.id)} "${sanitize(oldest.name)}" (${day(oldest.created_at)}); ` +
+        `newest ${sanitize(newest.id)} "${sanitize(newest.name)}" (${day(newest.created_at)}); ` +
+        `largest ${sanitize(largest.id)} "${sanitize(largest.name)}" (${formatNumber(largest.size_gigabytes)} GB).`,
     );
   }
   return lines;
 }
 
-/** Said when the account changed under a multi-page read, so the agent does not trust a stale view. */
-export function driftNote(drift: ListDrift): string {
-  const total = drift.totalBefore !== drift.totalAfter ? `meta.total went from ${drift.totalBefore} to ${drift.totalAfter}` : 'the pages shifted';
-  const duplicates = drift.duplicatesRemoved > 0 ? `; ${drift.duplicatesRemoved} snapshot(s) seen twice were listed once` : '';
-  return `Warning: snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`;
+function conciseRow(snapshot: Snapshot): string {
+  return [
+    sanitize(snapshot.id),
+    sanitize(snapshot.name),
+    typeLetter(snapshot.resource_type),
+    formatNumber(snapshot.size_gigabytes, false),
+    list(snapshot.regions),
+    day(snapshot.created_at),
+    snapshot.tags === null ? '?' : list(snapshot.tags),
+  ].join('\t');
 }
 
-function typeLetter(snapshot: Snapshot): string {
-  return TYPE_LETTERS[snapshot.resource_type] ?? cell(snapshot.resource_type);
+function detailedRow(snapshot: Snapshot): string {
+  return [
+    sanitize(snapshot.id),
+    sanitize(snapshot.name),
+    typeLetter(snapshot.resource_type),
+    String(snapshot.size_gigabytes),
+    String(snapshot.min_disk_size),
+    list(snapshot.regions),
+    sanitize(snapshot.created_at),
+    sanitize(snapshot.resource_id),
+    snapshot.tags === null ? '?' : list(snapshot.tags),
+  ].join('\t');
 }
 
-function regions(snapshot: Snapshot): string {
-  return snapshot.regions.length > 0 ? snapshot.regions.map(cell).join(',') : '-';
+/** The UTC calendar day of an API timestamp, written by us: the API's string never reaches the text. */
+export function day(createdAt: string): string {
+  const at = Date.parse(createdAt);
+  return Number.isNaN(at) ? '?' : new Date(at).toISOString().slice(0, 10);
 }
 
-function tags(snapshot: Snapshot): string {
-  if (snapshot.tags === null) return '?';
-  return snapshot.tags.length > 0 ? snapshot.tags.map(cell).join(',') : '-';
+export function typeLetter(resourceType: string): string {
+  return resourceType === 'droplet' ? 'D' : resourceType === 'volume' ? 'V' : sanitize(resourceType);
 }
 
-export function formatNumber(value: number, grouping = true): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 2, useGrouping: grouping });
-}
-
-function plural(count: number, noun: string): string {
-  return `${formatNumber(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** Keeps one snapshot on one line and the columns intact, whatever a name contains (tabs, newlines). */
-export function cell(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+function list(values: string[]): string {
+  return values.length > 0 ? values.map(sanitize).join(',') : '-';
 }

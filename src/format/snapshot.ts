@@ -1,16 +1,22 @@
-import type { Snapshot } from '../digitalocean/schemas.js';
-import { PRICE_PER_GB_MONTH_USD, round } from '../snapshots/summary.js';
-import { cell, formatNumber } from './snapshot-list.js';
+import type { SnapshotAnswer } from '../snapshots/answers.js';
+import { PRICE_PER_GB_MONTH_USD } from '../snapshots/pricing.js';
+import { sanitize } from './sanitize.js';
+import { day } from './snapshot-list.js';
+import { formatNumber, plural, usd } from './words.js';
 
-/** One snapshot in a few lines: what it is, what it costs, how old, where, from what. */
-export function formatSnapshot(snapshot: Snapshot, now: number): string {
-  const kind = snapshot.resource_type === 'droplet' ? 'Droplet snapshot' : snapshot.resource_type === 'volume' ? 'Volume snapshot' : `${cell(snapshot.resource_type)} snapshot`;
-  const cost = round(snapshot.size_gigabytes * PRICE_PER_GB_MONTH_USD, 2);
-  const days = Math.floor((now - Date.parse(snapshot.created_at)) / 86_400_000);
-  const tags = snapshot.tags === null ? 'not visible (the token may lack tag:read)' : snapshot.tags.length > 0 ? snapshot.tags.map(cell).join(', ') : 'none';
-  return [
-    `${kind} ${cell(snapshot.id)} "${cell(snapshot.name)}": ${formatNumber(snapshot.size_gigabytes)} GB, about $${cost.toFixed(2)} a month at $${PRICE_PER_GB_MONTH_USD} per GB-month.`,
-    `Created ${cell(snapshot.created_at)} (${formatNumber(days)} day${days === 1 ? '' : 's'} ago). Regions: ${snapshot.regions.map(cell).join(', ') || 'none'}.`,
-    `From ${snapshot.resource_type} ${cell(snapshot.resource_id)}; needs a disk of at least ${snapshot.min_disk_size} GB. Tags: ${tags}.`,
-  ].join('\n');
+/** One snapshot in a few lines, written from the structured answer: what it is, costs, how old, where, from what. */
+export function formatSnapshot(answer: SnapshotAnswer): string {
+  const { snapshot } = answer;
+  const type = sanitize(snapshot.resource_type);
+  const kind = type === 'droplet' ? 'Droplet' : type === 'volume' ? 'Volume' : `"${type}"`;
+  const tags = snapshot.tags === null ? 'not visible (the token lacks tag:read)' : snapshot.tags.map(sanitize).join(', ') || 'none';
+  const lines = [
+    `${kind} snapshot ${sanitize(snapshot.id)} "${sanitize(snapshot.name)}": ${formatNumber(snapshot.size_gigabytes)} GB, ` +
+      `about ${usd(answer.monthly_cost_usd)} a month at $${PRICE_PER_GB_MONTH_USD} per GB-month.`,
+    `Created ${day(snapshot.created_at)} (${plural(answer.age_days, 'day')} ago). Regions: ${snapshot.regions.map(sanitize).join(', ') || 'none'}.`,
+    `From ${kind === 'Droplet' ? 'Droplet' : kind === 'Volume' ? 'volume' : `${kind} resource`} ${sanitize(snapshot.resource_id)}; ` +
+      `needs a disk of at least ${formatNumber(snapshot.min_disk_size)} GB. Tags: ${tags}.`,
+  ];
+  for (const warning of answer.warnings ?? []) lines.push(`Warning: ${sanitize(warning)}`);
+  return lines.join('\n');
 }

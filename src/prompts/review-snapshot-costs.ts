@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { PRICE_PER_GB_MONTH_USD } from '../snapshots/summary.js';
+import { PRICE_PER_GB_MONTH_USD } from '../snapshots/pricing.js';
 
 export const REVIEW_SNAPSHOT_COSTS = 'review_snapshot_costs';
 const DEFAULT_DAYS = 90;

@@ -1,31 +1,38 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 
 /**
- * An opaque continuation token: base64url JSON that names the query it belongs to, the position
- * to continue from, and the id of the last snapshot returned (so a sorted scan can find its place
- * again even when the account changed in between).
+ * An opaque continuation token: base64url JSON naming the query it continues, the position to
+ * continue from, and a short hash of the last snapshot's id (so a sorted scan finds its place again
+ * when the account changed in between, and any id, however long, gives a cursor of bounded size).
+ * It holds no state on the server, so it works across restarts and stateless HTTP instances. Its
+ * checksum catches a cursor that was cut or edited by mistake; it is not a signature, and nothing a
+ * cursor can say reaches further than the arguments of the call that carries it.
  */
 
 export interface CursorState {
   /** Index in the (filtered, sorted) list of the first snapshot not yet returned. */
   offset: number;
-  /** Id of the snapshot just before `offset`. */
-  after: string | undefined;
+  /** anchorOf() the id of the snapshot just before `offset`. */
+  anchor: string | undefined;
 }
 
-interface CursorBody {
-  v: 1;
-  /** Readable description of the query, for humans and error messages. */
-  q: string;
-  /** Fingerprint of that description: a cursor only continues the query that made it. */
-  h: string;
-  o: number;
-  a?: string;
-}
+const cursorBody = z.strictObject({
+  v: z.literal(2),
+  /** Readable description of the query, for error messages. */
+  q: z.string(),
+  o: z.int().nonnegative(),
+  a: z.string().regex(/^[\w-]{16}$/).optional(),
+  /** Checksum of the fields above. */
+  h: z.string(),
+});
+type CursorBody = z.output<typeof cursorBody>;
 
 export class CursorError extends Error {
   override name = 'CursorError';
 }
+
+const START_OVER = 'pass next_cursor exactly as returned, or leave cursor out to start over';
 
 /** The arguments that define the list; `undefined` values are left out, key order does not matter. */
 export function describeQuery(args: Record<string, unknown>): string {
@@ -36,33 +43,37 @@ export function describeQuery(args: Record<string, unknown>): string {
     .join(',');
 }
 
+/** A fixed-size stand-in for a snapshot id inside cursors. */
+export function anchorOf(id: string): string {
+  return createHash('sha256').update(id).digest('base64url').slice(0, 16);
+}
+
 export function encodeCursor(query: string, state: CursorState): string {
-  const body: CursorBody = { v: 1, q: query, h: fingerprint(query), o: state.offset, ...(state.after !== undefined && { a: state.after }) };
+  const fields = { v: 2 as const, q: query, o: state.offset, ...(state.anchor !== undefined && { a: state.anchor }) };
+  const body: CursorBody = { ...fields, h: checksum(fields) };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
 export function decodeCursor(cursor: string, query: string): CursorState {
-  let body: Partial<CursorBody>;
+  let json: unknown;
   try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new CursorError('the cursor is not one this server made (it does not decode); pass next_cursor exactly as returned, or leave cursor out to start over');
+    throw new CursorError(`the cursor is not one this server made (it does not decode); ${START_OVER}`);
   }
-  if (body?.v !== 1 || typeof body.q !== 'string' || typeof body.h !== 'string' || !Number.isSafeInteger(body.o) || body.o! < 0) {
-    throw new CursorError('the cursor is damaged or from another version; pass next_cursor exactly as returned, or leave cursor out to start over');
-  }
-  if (body.h !== fingerprint(body.q)) {
-    throw new CursorError('the cursor was altered; pass next_cursor exactly as returned, or leave cursor out to start over');
-  }
-  if (body.q !== query) {
+  const parsed = cursorBody.safeParse(json);
+  if (!parsed.success) throw new CursorError(`the cursor is damaged or from another version; ${START_OVER}`);
+  const { h, ...fields } = parsed.data;
+  if (h !== checksum(fields)) throw new CursorError(`the cursor was cut or changed (its checksum does not match); ${START_OVER}`);
+  if (fields.q !== query) {
     throw new CursorError(
-      `the cursor belongs to different arguments (${body.q || 'no filters'}) than this call (${query || 'no filters'}); ` +
+      `the cursor belongs to different arguments (${fields.q || 'no filters'}) than this call (${query || 'no filters'}); ` +
         'call again with the same arguments as the call that returned it (only limit, per_page and response_format may change), or leave cursor out to start over',
     );
   }
-  return { offset: body.o!, after: typeof body.a === 'string' ? body.a : undefined };
+  return { offset: fields.o, anchor: fields.a };
 }
 
-function fingerprint(query: string): string {
-  return createHash('sha256').update(`do-snapshots-cursor:${query}`).digest('base64url').slice(0, 12);
+function checksum(fields: Omit<CursorBody, 'h'>): string {
+  return createHash('sha256').update(`do-snapshots-cursor:${JSON.stringify([fields.v, fields.q, fields.o, fields.a ?? null])}`).digest('base64url').slice(0, 12);
 }

@@ -1,37 +1,30 @@
-import type { DigitalOceanClient, RequestContext, ResourceType } from '../digitalocean/client.js';
-import { collectSnapshots, type CollectOptions, type CollectResult } from '../digitalocean/paginate.js';
-import type { ListView, ResponseFormat } from '../format/snapshot-list.js';
-import { CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from './cursor.js';
+import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
+import { collectSnapshots, type CollectOptions, type CollectResult, type ListDrift } from '../digitalocean/paginate.js';
+import type { Snapshot } from '../digitalocean/schemas.js';
+import { anchorOf, CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from './cursor.js';
+import { SCAN_PAGE_SIZE, type ListArguments } from './list-input.js';
 import { compileFilter, filterProblems, isEmptyFilter, sortSnapshots, type SnapshotFilter, type SortOrder } from './query.js';
-import { summarize } from './summary.js';
+import { summarize, type SnapshotSummary } from './summary.js';
 
 /**
  * What list_snapshots does with its (already schema-checked) arguments: decide whether every
- * page must be read, read them, filter, sort, summarise, and place the cursor. No MCP here.
+ * page must be read, read them, filter, sort, summarise, and place the cursor. No MCP, no text.
  */
-
-export interface ListArguments {
-  resource_type?: ResourceType | undefined;
-  name?: string | undefined;
-  region?: string | undefined;
-  tag?: string | undefined;
-  created_after?: string | undefined;
-  created_before?: string | undefined;
-  older_than_days?: number | undefined;
-  min_size_gb?: number | undefined;
-  max_size_gb?: number | undefined;
-  sort?: SortOrder | undefined;
-  summary: boolean;
-  limit: number;
-  cursor?: string | undefined;
-  response_format: ResponseFormat;
-  per_page: number;
-  page: number;
-}
 
 /** A call's arguments do not make sense together (beyond what the schema checks); told as is. */
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
+}
+
+/** The token cannot see what the call asks about (e.g. tags without tag:read): no honest answer. */
+export class MissingScopeError extends Error {
+  override name = 'MissingScopeError';
+  constructor(
+    readonly scope: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface ListPlan {
@@ -44,15 +37,30 @@ export interface ListPlan {
 }
 
 export interface Listing {
-  view: ListView;
-  /** Cautions beyond list drift (which the view carries), shown after the list and in warnings. */
-  notes: string[];
+  /** Up to `limit` snapshots, in answer order, starting at `offset`. An answer may list fewer. */
+  window: Snapshot[];
+  /** `meta.total` for the resource_type. */
+  total: number;
+  pagesFetched: number;
+  /** More snapshots exist after the whole window. */
+  more: boolean;
+  /** Set when every page was scanned (filters, sort or summary). */
+  scan: { scanned: number; summary: SnapshotSummary; filters: string; sort: SortOrder | undefined } | undefined;
+  /** Sentences for the answer: the account changed while it was read, the cursor lost its place. */
+  warnings: string[];
+  /** Position of the window's first snapshot in the whole (filtered, sorted) list. */
+  offset: number;
+  /** The API page the window starts on and its size (plain paging). */
+  page: number;
+  perPage: number;
+  /** The cursor that continues right after the window's first `listed` snapshots. */
+  cursorAfter(listed: number): string;
 }
 
 export type Reading = RequestContext & Pick<CollectOptions, 'onProgress'>;
 
 /** Checks what the schema cannot (combinations, the cursor), before any request is made. */
-export function planList(args: ListArguments): ListPlan {
+export function planList(args: ListArguments, now = Date.now()): ListPlan {
   const problems: string[] = [];
   if (args.older_than_days !== undefined && args.created_before !== undefined) {
     problems.push('use either older_than_days or created_before, not both');
@@ -66,7 +74,7 @@ export function planList(args: ListArguments): ListPlan {
       args.created_before !== undefined
         ? Date.parse(args.created_before)
         : args.older_than_days !== undefined
-          ? Date.now() - args.older_than_days * 86_400_000
+          ? now - args.older_than_days * 86_400_000
           : undefined,
     minSizeGb: args.min_size_gb,
     maxSizeGb: args.max_size_gb,
@@ -105,22 +113,22 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
     limit: args.limit,
     ...reading,
   });
-  const end = result.continuation ? (result.continuation.page - 1) * args.per_page + result.continuation.skip : start + result.snapshots.length;
-  const cursorAt = (offset: number, after: string | undefined) => encodeCursor(plan.query, { offset, after });
-  const notes =
-    plan.cursor?.after !== undefined && result.snapshots[0]?.id === plan.cursor.after
-      ? ['The account changed since the previous answer: its last snapshot came again first here. Call without cursor for a fresh list.']
-      : [];
+  const warnings = driftWarnings(result);
+  const anchor = plan.cursor?.anchor;
+  if (anchor !== undefined && result.snapshots[0] && anchorOf(result.snapshots[0].id) === anchor) {
+    warnings.push('The account changed since the previous answer: its last snapshot came again first here. Call without cursor for a fresh list.');
+  }
   return {
-    view: {
-      ...viewBase(args, result),
-      scan: undefined,
-      page: Math.floor(start / args.per_page) + 1,
-      offset: start,
-      nextCursor: result.truncated ? cursorAt(end, result.snapshots.at(-1)?.id) : undefined,
-      cursorAfter: (listed) => cursorAt(start + listed, result.snapshots[listed - 1]?.id),
-    },
-    notes,
+    window: result.snapshots,
+    total: result.total,
+    pagesFetched: result.pagesFetched,
+    more: result.truncated,
+    scan: undefined,
+    warnings,
+    offset: start,
+    page: Math.floor(start / args.per_page) + 1,
+    perPage: args.per_page,
+    cursorAfter: (listed) => cursorAt(plan, start + listed, result.snapshots[listed - 1]),
   };
 }
 
@@ -128,61 +136,71 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
 async function scanned(client: DigitalOceanClient, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
   const all = await collectSnapshots(client, {
     page: 1,
-    perPage: args.per_page,
+    perPage: SCAN_PAGE_SIZE,
     resourceType: args.resource_type,
     limit: Number.POSITIVE_INFINITY,
     ...reading,
   });
+  if (plan.filter.tag !== undefined) requireVisibleTags(all.snapshots);
   const matches = all.snapshots.filter(compileFilter(plan.filter));
   const ordered = args.sort ? sortSnapshots(matches, args.sort) : matches;
 
-  const notes: string[] = [];
+  const warnings = driftWarnings(all);
   let start = 0;
   if (plan.cursor) {
     start = plan.cursor.offset;
-    const anchor = plan.cursor.after;
-    if (anchor !== undefined && ordered[start - 1]?.id !== anchor) {
-      const found = ordered.findIndex((snapshot) => snapshot.id === anchor);
+    const { anchor } = plan.cursor;
+    const before = ordered[start - 1];
+    if (anchor !== undefined && !(before && anchorOf(before.id) === anchor)) {
+      const found = ordered.findIndex((snapshot) => anchorOf(snapshot.id) === anchor);
       if (found >= 0) start = found + 1;
-      else notes.push(`The snapshot the cursor continued after (${anchor}) no longer matches or exists; continued by position.`);
+      else warnings.push('The snapshot the cursor continued after no longer matches or exists; continued by position.');
     }
     start = Math.min(start, ordered.length);
   }
   const window = ordered.slice(start, start + args.limit);
-  const truncated = start + window.length < ordered.length;
-  const cursorAt = (listed: number) => encodeCursor(plan.query, { offset: start + listed, after: window[listed - 1]?.id });
   return {
-    view: {
-      ...viewBase(args, all),
-      snapshots: window,
-      truncated,
-      scan: {
-        scanned: all.snapshots.length,
-        summary: summarize(matches),
-        filters: describeQuery(filterArguments(args)).replaceAll(',', ', '),
-        sort: args.sort,
-      },
-      page: 1,
-      offset: start,
-      nextCursor: truncated ? cursorAt(window.length) : undefined,
-      cursorAfter: cursorAt,
+    window,
+    total: all.total,
+    pagesFetched: all.pagesFetched,
+    more: start + window.length < ordered.length,
+    scan: {
+      scanned: all.snapshots.length,
+      summary: summarize(matches),
+      filters: describeQuery(filterArguments(args)).replaceAll(',', ', '),
+      sort: args.sort,
     },
-    notes,
+    warnings,
+    offset: start,
+    page: 1,
+    perPage: SCAN_PAGE_SIZE,
+    cursorAfter: (listed) => cursorAt(plan, start + listed, window[listed - 1]),
   };
 }
 
-function viewBase(args: ListArguments, result: CollectResult) {
-  return {
-    snapshots: result.snapshots,
-    total: result.total,
-    truncated: result.truncated,
-    pagesFetched: result.pagesFetched,
-    drift: result.drift,
-    resourceType: args.resource_type,
-    perPage: args.per_page,
-    limit: args.limit,
-    format: args.response_format,
-  };
+function cursorAt(plan: ListPlan, offset: number, last: Snapshot | undefined): string {
+  return encodeCursor(plan.query, { offset, anchor: last && anchorOf(last.id) });
+}
+
+/** A tag filter over snapshots whose tags are hidden would answer "none match" falsely. */
+function requireVisibleTags(snapshots: Snapshot[]): void {
+  const hidden = snapshots.filter((snapshot) => snapshot.tags === null).length;
+  if (hidden === 0) return;
+  throw new MissingScopeError(
+    'tag:read',
+    `DigitalOcean hid the tags of ${hidden} of the ${snapshots.length} snapshots scanned (tags: null), so a tag filter cannot be answered truthfully`,
+  );
+}
+
+/** Said when the account changed under a multi-page read, so the agent does not trust a stale view. */
+function driftWarnings({ drift }: CollectResult): string[] {
+  return drift ? [driftWarning(drift)] : [];
+}
+
+function driftWarning(drift: ListDrift): string {
+  const total = drift.totalBefore !== drift.totalAfter ? `meta.total went from ${drift.totalBefore} to ${drift.totalAfter}` : 'the pages shifted';
+  const duplicates = drift.duplicatesRemoved > 0 ? `; ${drift.duplicatesRemoved} snapshot(s) seen twice were listed once` : '';
+  return `Snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`;
 }
 
 /** The filter arguments as given: what a cursor records and what the headline repeats. */

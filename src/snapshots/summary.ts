@@ -1,34 +1,37 @@
+import { z } from 'zod';
 import type { Snapshot } from '../digitalocean/schemas.js';
+import { clipString, MAX_KEY_CHARS, type ClipReport } from './clip.js';
+import { monthlyCost, PRICE_PER_GB_MONTH_USD, round } from './pricing.js';
 
-/** DigitalOcean bills snapshots at $0.06 per GB-month (pricing page, 2026). Stated in every summary. */
-export const PRICE_PER_GB_MONTH_USD = 0.06;
+// Counts without zod's 64-bit bounds: they would only lengthen the published schema.
+export const count = () => z.int().meta({ minimum: undefined, maximum: undefined });
+const tally = z.object({ count: count(), gb: z.number() });
+export type Tally = z.output<typeof tally>;
 
-export interface Tally {
-  count: number;
-  gb: number;
-}
-
-export interface SnapshotRef {
-  id: string;
-  name: string;
-}
-
-export interface SnapshotSummary {
-  matched: number;
-  total_gb: number;
-  monthly_cost_usd: number;
-  price_per_gb_month_usd: number;
-  by_resource_type: Record<string, Tally>;
+/** Totals over every matching snapshot, not only those an answer lists. */
+export const summarySchema = z.object({
+  matched: count(),
+  total_gb: z.number(),
+  monthly_cost_usd: z.number(),
+  price_per_gb_month_usd: z.number(),
+  by_resource_type: z.record(z.string(), tally),
   /** A snapshot available in several regions counts in each of them. */
-  by_region: Record<string, Tally>;
-  oldest: (SnapshotRef & { created_at: string }) | null;
-  newest: (SnapshotRef & { created_at: string }) | null;
-  largest: (SnapshotRef & { size_gigabytes: number }) | null;
-}
+  by_region: z.record(z.string(), tally),
+  /** Absent when nothing matched. */
+  oldest: z.object({ id: z.string(), name: z.string(), created_at: z.string() }).optional(),
+  newest: z.object({ id: z.string(), name: z.string(), created_at: z.string() }).optional(),
+  largest: z.object({ id: z.string(), name: z.string(), size_gigabytes: z.number() }).optional(),
+});
+export type SnapshotSummary = z.output<typeof summarySchema>;
+
+// Real accounts have two types and about fifteen regions; more is hostile data, kept bounded.
+const MAX_TYPES = 10;
+const MAX_REGIONS = 30;
 
 /** Totals over every snapshot given (all that matched, not just those returned). */
 export function summarize(snapshots: readonly Snapshot[]): SnapshotSummary {
   let gb = 0;
+  let cost = 0;
   const byType = new Map<string, Tally>();
   const byRegion = new Map<string, Tally>();
   let oldest: { snapshot: Snapshot; at: number } | undefined;
@@ -36,6 +39,7 @@ export function summarize(snapshots: readonly Snapshot[]): SnapshotSummary {
   let largest: Snapshot | undefined;
   for (const snapshot of snapshots) {
     gb += snapshot.size_gigabytes;
+    cost += monthlyCost(snapshot.size_gigabytes);
     add(byType, snapshot.resource_type, snapshot.size_gigabytes);
     for (const region of new Set(snapshot.regions)) add(byRegion, region, snapshot.size_gigabytes);
     const at = Date.parse(snapshot.created_at);
@@ -47,13 +51,13 @@ export function summarize(snapshots: readonly Snapshot[]): SnapshotSummary {
   return {
     matched: snapshots.length,
     total_gb: round(gb, 2),
-    monthly_cost_usd: round(gb * PRICE_PER_GB_MONTH_USD, 2),
+    monthly_cost_usd: round(cost, 2),
     price_per_gb_month_usd: PRICE_PER_GB_MONTH_USD,
     by_resource_type: tallies(byType),
     by_region: tallies(byRegion),
-    oldest: oldest ? { id: oldest.snapshot.id, name: oldest.snapshot.name, created_at: oldest.snapshot.created_at } : null,
-    newest: newest ? { id: newest.snapshot.id, name: newest.snapshot.name, created_at: newest.snapshot.created_at } : null,
-    largest: largest ? { id: largest.id, name: largest.name, size_gigabytes: largest.size_gigabytes } : null,
+    ...(oldest && { oldest: { id: oldest.snapshot.id, name: oldest.snapshot.name, created_at: oldest.snapshot.created_at } }),
+    ...(newest && { newest: { id: newest.snapshot.id, name: newest.snapshot.name, created_at: newest.snapshot.created_at } }),
+    ...(largest && { largest: { id: largest.id, name: largest.name, size_gigabytes: largest.size_gigabytes } }),
   };
 }
 
@@ -68,13 +72,34 @@ function add(map: Map<string, Tally>, key: string, gb: number): void {
 function tallies(map: Map<string, Tally>): Record<string, Tally> {
   return Object.fromEntries(
     [...map.entries()]
-      .sort(([a, x], [b, y]) => y.gb - x.gb || (a < b ? -1 : 1))
+      .sort(([a, x], [b, y]) => y.gb - x.gb || (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, tally]) => [key, { count: tally.count, gb: round(tally.gb, 2) }]),
   );
 }
 
-/** Rounds half away from zero at `digits` decimals, correcting binary float error (1.005 → 1.01). */
-export function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round((value + Number.EPSILON * Math.abs(value)) * factor) / factor;
+/** The summary as an answer shows it: strings within the clip bounds, tallies within a few keys. */
+export function clipSummary(summary: SnapshotSummary, report: ClipReport): SnapshotSummary {
+  const text = (value: string, field: string) => clipString(value, undefined, report, field);
+  const { oldest, newest, largest } = summary;
+  return {
+    ...summary,
+    by_resource_type: clipTallies(summary.by_resource_type, MAX_TYPES, report, 'summary resource types'),
+    by_region: clipTallies(summary.by_region, MAX_REGIONS, report, 'summary regions'),
+    ...(oldest && { oldest: { id: text(oldest.id, 'id'), name: text(oldest.name, 'name'), created_at: text(oldest.created_at, 'created_at') } }),
+    ...(newest && { newest: { id: text(newest.id, 'id'), name: text(newest.name, 'name'), created_at: text(newest.created_at, 'created_at') } }),
+    ...(largest && { largest: { id: text(largest.id, 'id'), name: text(largest.name, 'name'), size_gigabytes: largest.size_gigabytes } }),
+  };
+}
+
+/** The `max` largest entries, keys cut to MAX_KEY_CHARS (keys that then collide are merged). */
+function clipTallies(tallies: Record<string, Tally>, max: number, report: ClipReport, field: string): Record<string, Tally> {
+  const entries = Object.entries(tallies);
+  if (entries.length > max) report.set(`${field} beyond the largest ${max}`, entries.length - max);
+  const kept = new Map<string, Tally>();
+  for (const [key, tally] of entries.slice(0, max)) {
+    const short = clipString(key, MAX_KEY_CHARS, report, field);
+    const seen = kept.get(short);
+    kept.set(short, seen ? { count: seen.count + tally.count, gb: round(seen.gb + tally.gb, 2) } : tally);
+  }
+  return Object.fromEntries(kept);
 }

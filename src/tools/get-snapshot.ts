@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { DigitalOceanApiError } from '../digitalocean/errors.js';
+import { apiText } from '../format/sanitize.js';
 import { formatSnapshot } from '../format/snapshot.js';
-import type { ToolContext } from './context.js';
-import { snapshotOutput } from './output-schemas.js';
-
-export const GET_SNAPSHOT = 'get_snapshot';
+import { snapshotAnswer, type SnapshotAnswer } from '../snapshots/answers.js';
+import { clipSnapshot, clipWarning, type ClipReport } from '../snapshots/clip.js';
+import { monthlyCost, round } from '../snapshots/pricing.js';
+import { BUDGET_META } from './budget.js';
+import type { ToolDefinition } from './definitions.js';
+import { READ_ONLY, USER_DATA_NOTE, type ToolContext } from './context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DIGITS = /^[0-9]{1,20}$/;
@@ -15,45 +18,50 @@ export const getSnapshotInput = z.strictObject({
     .string()
     .trim()
     .refine((id) => DIGITS.test(id) || UUID.test(id), 'expected a snapshot id: digits for a Droplet snapshot, or a UUID for a volume snapshot')
-    .describe('The snapshot id, as list_snapshots shows it: digits (e.g. "6372321") for a Droplet snapshot, a UUID for a volume snapshot.'),
+    // DigitalOcean writes UUIDs in lower case.
+    .transform((id) => id.toLowerCase())
+    .describe('Digits (Droplet snapshot) or a UUID (volume snapshot), as list_snapshots shows.'),
 });
 
-export const getSnapshotOutput = z.strictObject({
-  snapshot: snapshotOutput,
-});
+const DESCRIPTION =
+  'One snapshot by id: size, monthly cost, age, regions, source Droplet or volume, min disk size, tags. ' + USER_DATA_NOTE;
+
+export const getSnapshotTool = {
+  name: 'get_snapshot',
+  title: 'Get one DigitalOcean snapshot',
+  description: DESCRIPTION,
+  inputSchema: getSnapshotInput,
+  outputSchema: snapshotAnswer,
+  annotations: READ_ONLY,
+  _meta: BUDGET_META,
+} satisfies ToolDefinition;
 
 export function registerGetSnapshot(server: McpServer, context: ToolContext): void {
-  server.registerTool(
-    GET_SNAPSHOT,
-    {
-      title: 'Get one DigitalOcean snapshot',
-      description:
-        'One snapshot by id, read-only: name, type, size and estimated monthly cost, minimum disk size, creation time and age, regions, the Droplet or volume it came from, and tags. ' +
-        'Ids come from list_snapshots (digits for Droplet snapshots, UUIDs for volume snapshots).',
-      inputSchema: getSnapshotInput,
-      outputSchema: getSnapshotOutput,
-      annotations: { readOnlyHint: true, openWorldHint: true, idempotentHint: true, destructiveHint: false },
-    },
-    ({ id }, extra) =>
-      context.run(
-        GET_SNAPSHOT,
-        extra.signal,
-        async (client, bounds) => {
-          const snapshot = await client.getSnapshot(id, bounds);
-          return {
-            content: [{ type: 'text', text: formatSnapshot(snapshot, Date.now()) }],
-            structuredContent: { snapshot },
-            summary: { id },
-          };
-        },
-        (error) => explainMissing(error, id),
-      ),
+  server.registerTool(getSnapshotTool.name, getSnapshotTool, ({ id }, extra) =>
+    context.run(
+      getSnapshotTool.name,
+      extra.signal,
+      async (client, bounds) => {
+        const snapshot = await (await client()).getSnapshot(id, bounds);
+        const report: ClipReport = new Map();
+        const shown = clipSnapshot(snapshot, report);
+        const clipped = clipWarning(report);
+        const structuredContent: SnapshotAnswer = {
+          snapshot: shown,
+          monthly_cost_usd: round(monthlyCost(snapshot.size_gigabytes), 2),
+          age_days: Math.max(0, Math.floor((Date.now() - Date.parse(snapshot.created_at)) / 86_400_000)),
+          ...(clipped && { warnings: [clipped] }),
+        };
+        return { structuredContent, text: formatSnapshot(structuredContent), summary: { id } };
+      },
+      (error) => explainMissing(error, id),
+    ),
   );
 }
 
 function explainMissing(error: unknown, id: string): string | undefined {
   if (!(error instanceof DigitalOceanApiError)) return undefined;
-  const requestId = error.body.request_id ? `; request_id ${error.body.request_id}` : '';
+  const requestId = error.body.request_id ? `; request_id ${apiText(error.body.request_id)}` : '';
   if (error.status === 404) {
     return (
       `No snapshot with id ${id} (HTTP 404${requestId}): it was deleted, or the id is wrong. ` +
@@ -62,7 +70,7 @@ function explainMissing(error: unknown, id: string): string | undefined {
   }
   if (error.status === 400 && /not a snapshot/i.test(error.body.message ?? '')) {
     return (
-      `${id} is not a snapshot (HTTP 400 "${error.body.message}"${requestId}): it is probably a Droplet, volume or image id. ` +
+      `${id} is not a snapshot (HTTP 400 "${apiText(error.body.message ?? '')}"${requestId}): it is probably a Droplet, volume or image id. ` +
       'list_snapshots shows snapshot ids; filter with name, region or tag to find the one you mean.'
     );
   }

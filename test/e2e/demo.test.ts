@@ -8,7 +8,7 @@ describe('npm run demo', () => {
     const demo = fileURLToPath(new URL('../../dist/demo.js', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, [demo], { env: { PATH: process.env.PATH } });
     expect(stdout).toMatch(/=== Server digitalocean-snapshots-mcp \d+\.\d+\.\d+, fake API at http:\/\/127\.0\.0\.1:\d+ with 250 snapshots/);
-    expect(stdout).toMatch(/^100 of 250 snapshots, [\d,.]+ GB in these 100; more exist\.$/m);
+    expect(stdout).toMatch(/^50 of 250 snapshots, [\d,.]+ GB in these 50; more exist\.$/m);
     expect(stdout).toMatch(/^\d+ of \d+ matching volume snapshots \(filters older_than_days=90, region=fra1; sorted largest first\)/m);
     expect(stdout).toMatch(/^All 250 matching: [\d,.]+ GB, about \$[\d,.]+ a month at \$0\.06 per GB-month\.$/m);
     expect(stdout).toMatch(/^(Droplet|Volume) snapshot \S+ "[^"]+": [\d.]+ GB/m);

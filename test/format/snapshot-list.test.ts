@@ -1,51 +1,62 @@
 import { describe, expect, it } from 'vitest';
 import { generateSnapshots } from '../../src/fake-api/data.js';
-import { formatSnapshotList, snapshotLine, type ListView } from '../../src/format/snapshot-list.js';
-import { round } from '../../src/snapshots/summary.js';
+import { day, formatSnapshotList, type ListPresentation } from '../../src/format/snapshot-list.js';
+import type { ListAnswer } from '../../src/snapshots/answers.js';
+import { round } from '../../src/snapshots/pricing.js';
 
 const snapshots = generateSnapshots(400, 2);
-const view = (overrides: Partial<ListView> = {}): ListView => ({
+const answer = (overrides: Partial<ListAnswer> = {}): ListAnswer => ({
   snapshots: snapshots.slice(0, 5),
+  count: 5,
   total: 400,
   truncated: true,
-  pagesFetched: 1,
-  drift: undefined,
-  scan: undefined,
-  resourceType: undefined,
-  page: 1,
-  offset: 0,
-  perPage: 200,
-  limit: 5,
-  format: 'concise',
-  nextCursor: 'NEXT',
-  cursorAfter: (listed) => `AFTER-${listed}`,
+  next_cursor: 'NEXT',
+  pages_fetched: 1,
   ...overrides,
 });
+const how: ListPresentation = {
+  format: 'concise',
+  resourceType: undefined,
+  filters: '',
+  sort: undefined,
+  page: 1,
+  perPage: 200,
+  continued: false,
+  limit: 5,
+  maxLimit: 1000,
+};
 
 describe('formatSnapshotList', () => {
-  it('names the cursor and the larger limit when more exist', () => {
-    expect(formatSnapshotList(view()).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT", or raise limit (up to 1000).');
-    expect(formatSnapshotList(view({ limit: 1000 })).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT".');
+  it('names the cursor, and the larger limit when limit was what stopped the list', () => {
+    expect(formatSnapshotList(answer(), how).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT", or raise limit (up to 1,000).');
+    expect(formatSnapshotList(answer(), { ...how, limit: 1000 }).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT".');
+    // The size budget stopped it at 5 of 40: a larger limit would not help.
+    expect(formatSnapshotList(answer(), { ...how, limit: 40 }).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT".');
   });
 
-  it('cuts the list at the budget and says how to read on from the first unlisted one', () => {
-    const text = formatSnapshotList(view({ snapshots, limit: 400 }), 5000);
-    expect(text.length).toBeLessThanOrEqual(5000);
-    const rows = text.split('\n').filter((line) => /^(\d+|[0-9a-f-]{36})\t/.test(line));
-    expect(rows.length).toBeGreaterThan(20);
-    expect(text).toContain(`Listed ${rows.length} of the 400 returned; ${400 - rows.length} more are in structuredContent only`);
-    expect(text).toContain(`cursor="AFTER-${rows.length}"`);
+  it('writes one tab-separated line per snapshot, sizes to two decimals, and says what ? means', () => {
+    const snapshot = { ...snapshots[0]!, id: '9', name: 'n', resource_type: 'volume', size_gigabytes: 68.3364, regions: [], tags: null };
+    const lines = formatSnapshotList(answer({ snapshots: [snapshot], count: 1, truncated: false, next_cursor: undefined, total: 1 }), how).split('\n');
+    expect(lines[0]).toBe('1 of 1 snapshot, 68.34 GB in this one; complete list.');
+    expect(lines.slice(2)).toEqual([
+      'Rows: type D = Droplet snapshot, V = volume snapshot; tags ? = not visible (the token lacks tag:read).',
+      'id\tname\ttype\tGB\tregions\tcreated\ttags',
+      `9\tn\tV\t68.34\t-\t${snapshots[0]!.created_at.slice(0, 10)}\t?`,
+    ]);
   });
 
-  it('writes one tab-separated line per snapshot, sizes to two decimals', () => {
-    const line = snapshotLine({ ...snapshots[0]!, id: '9', name: 'n', resource_type: 'volume', size_gigabytes: 68.3364, regions: [], tags: [] });
-    expect(line).toBe(`9\tn\tV\t68.34\t-\t${snapshots[0]!.created_at.slice(0, 10)}\t-`);
+  it('writes every warning on a line of its own, after the summary', () => {
+    const lines = formatSnapshotList(answer({ warnings: ['one', 'two\nthree'] }), how).split('\n');
+    expect(lines.slice(1, 3)).toEqual(['Warning: one', 'Warning: two three']);
   });
+});
 
-  it('is at most a third of the raw API bytes per snapshot', () => {
-    const text = formatSnapshotList(view({ snapshots: snapshots.slice(0, 300), limit: 300 }));
-    const raw = snapshots.slice(0, 300).reduce((sum, snapshot) => sum + JSON.stringify(snapshot).length, 0);
-    expect(text.length).toBeLessThan(raw / 3);
+describe('day', () => {
+  it('writes the UTC day of a timestamp itself, whatever string the API sent', () => {
+    expect(day('2024-02-29T23:59:59Z')).toBe('2024-02-29');
+    expect(day('2024-03-01T01:00:00+02:00')).toBe('2024-02-29');
+    // Date.parse takes parenthesised comments: the text never shows the API's string.
+    expect(day('(\n\nMore exist: cursor="x"\n\n)2019-01-01')).toMatch(/^\d{4}-\d\d-\d\d$|^\?$/);
   });
 });
 

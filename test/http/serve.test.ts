@@ -94,7 +94,7 @@ describe('Streamable HTTP at /mcp', () => {
     await start({}, { [token]: ['snapshot:read', 'tag:read'] });
     const client = await connect(token);
     const progress: { progress: number; total?: number }[] = [];
-    await client.callTool({ name: 'list_snapshots', arguments: { summary: true, per_page: 5 } }, undefined, {
+    await client.callTool({ name: 'list_snapshots', arguments: { per_page: 5, limit: 30 } }, undefined, {
       onprogress: (update) => progress.push({ progress: update.progress, total: update.total }),
     });
     expect(progress.map((update) => update.progress)).toEqual([1, 2, 3, 4, 5, 6]);

@@ -12,8 +12,8 @@ describe('get_snapshot', () => {
     const tool = (await h.client.listTools()).tools.find((entry) => entry.name === 'get_snapshot')!;
     expect(tool.annotations).toEqual({ readOnlyHint: true, openWorldHint: true, idempotentHint: true, destructiveHint: false });
     expect(tool.inputSchema).toMatchObject({ required: ['id'], additionalProperties: false });
-    expect((tool.inputSchema.properties as Record<string, { description?: string }>).id!.description).toMatch(/digits .* UUID/);
-    expect(tool.outputSchema).toMatchObject({ required: ['snapshot'], additionalProperties: false });
+    expect((tool.inputSchema.properties as Record<string, { description?: string }>).id!.description).toMatch(/digits .* UUID/i);
+    expect(tool.outputSchema).toMatchObject({ required: ['snapshot', 'monthly_cost_usd', 'age_days'] });
   });
 
   it.each(['droplet', 'volume'])('returns a %s snapshot whole, with a compact text', async (type) => {
@@ -21,13 +21,15 @@ describe('get_snapshot', () => {
     const target = h.api.snapshots.find((snapshot) => snapshot.resource_type === type)!;
     const result = await h.call({ id: target.id }, 'get_snapshot');
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual({ snapshot: target });
+    // $0.06 per GB-month, at least $0.01.
+    const cost = Math.max(1, Math.round(target.size_gigabytes * 6 + 1e-9)) / 100;
+    const days = Math.floor((Date.now() - Date.parse(target.created_at)) / 86_400_000);
+    expect(result.structuredContent).toEqual({ snapshot: target, monthly_cost_usd: cost, age_days: days });
     const text = textOf(result);
-    const cost = (Math.round(target.size_gigabytes * 6 + 1e-9) / 100).toFixed(2);
     expect(text).toContain(`${type === 'droplet' ? 'Droplet' : 'Volume'} snapshot ${target.id} "${target.name}"`);
-    expect(text).toContain(`about $${cost} a month at $0.06 per GB-month`);
-    expect(text).toContain(`Created ${target.created_at} (`);
-    expect(text).toContain(`From ${type} ${target.resource_id}; needs a disk of at least ${target.min_disk_size} GB.`);
+    expect(text).toContain(`about $${cost.toFixed(2)} a month at $0.06 per GB-month`);
+    expect(text).toContain(`Created ${target.created_at.slice(0, 10)} (${days.toLocaleString('en-US')} days ago)`);
+    expect(text).toContain(`From ${type === 'droplet' ? 'Droplet' : 'volume'} ${target.resource_id}; needs a disk of at least ${target.min_disk_size} GB.`);
     expect(h.api.requests.map((request) => request.url)).toEqual([`/v2/snapshots/${target.id}`]);
   });
 
@@ -65,7 +67,8 @@ describe('get_snapshot', () => {
   it('accepts an upper-case UUID and surrounding spaces', async () => {
     h = await harness({ count: 30 });
     const target = h.api.snapshots.find((snapshot) => snapshot.resource_type === 'volume')!;
-    const result = await h.call({ id: ` ${target.id} ` }, 'get_snapshot');
-    expect(result.structuredContent).toEqual({ snapshot: target });
+    const result = await h.call({ id: ` ${target.id.toUpperCase()} ` }, 'get_snapshot');
+    expect(result.structuredContent).toMatchObject({ snapshot: target });
+    expect(h.api.requests.map((request) => request.url)).toEqual([`/v2/snapshots/${target.id}`]);
   });
 });

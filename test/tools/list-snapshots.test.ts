@@ -26,18 +26,18 @@ describe('list_snapshots in tools/list', () => {
       'created_after', 'created_before', 'cursor', 'limit', 'max_size_gb', 'min_size_gb', 'name', 'older_than_days',
       'page', 'per_page', 'region', 'resource_type', 'response_format', 'sort', 'summary', 'tag',
     ]);
-    for (const prop of Object.values(props)) expect(prop.description).toEqual(expect.any(String));
+    for (const prop of Object.values(props)) expect(String(prop.description).length).toBeGreaterThan(10);
     expect(props.resource_type).toMatchObject({ enum: ['droplet', 'volume'] });
     expect(props.per_page).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 200 });
     expect(props.page).toMatchObject({ type: 'integer', minimum: 1, default: 1 });
-    expect(props.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
+    expect(props.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 50 });
+    expect(props.region).toMatchObject({ pattern: '^[a-zA-Z0-9-]{2,20}$' });
     expect(tool.inputSchema.required ?? []).toEqual([]);
     expect(tool.inputSchema).toMatchObject({ additionalProperties: false });
 
     const output = tool.outputSchema!;
     expect(output.required).toEqual(['snapshots', 'count', 'total', 'truncated', 'pages_fetched']);
-    expect(Object.keys(output.properties!)).toEqual(['snapshots', 'count', 'total', 'truncated', 'pages_fetched', 'next_cursor', 'summary', 'warnings']);
-    expect(output).toMatchObject({ additionalProperties: false });
+    expect(Object.keys(output.properties!)).toEqual(['snapshots', 'count', 'total', 'truncated', 'next_cursor', 'pages_fetched', 'scanned', 'summary', 'warnings']);
     const item = (output.properties as Record<string, { items: { required: string[] } }>).snapshots!.items;
     expect(item.required.sort()).toEqual(
       ['created_at', 'id', 'min_disk_size', 'name', 'regions', 'resource_id', 'resource_type', 'size_gigabytes', 'tags'],
@@ -46,11 +46,11 @@ describe('list_snapshots in tools/list', () => {
 });
 
 describe('list_snapshots results', () => {
-  it('uses the defaults: per_page 200, page 1, limit 100, one request', async () => {
+  it('uses the defaults: per_page 200, page 1, limit 50, one request', async () => {
     h = await harness({ count: 250 });
     const result = listed(await h.call());
-    expect(result.snapshots).toEqual(h.api.snapshots.slice(0, 100));
-    expect(result).toMatchObject({ count: 100, total: 250, truncated: true, pages_fetched: 1 });
+    expect(result.snapshots).toEqual(h.api.snapshots.slice(0, 50));
+    expect(result).toMatchObject({ count: 50, total: 250, truncated: true, pages_fetched: 1 });
     expect(listRequests(h.api).map((request) => request.url)).toEqual(['/v2/snapshots?page=1&per_page=200']);
   });
 
@@ -139,12 +139,13 @@ describe('list_snapshots text', () => {
     const result = await h.call({ limit: 60 });
     const text = textOf(result);
     const gb = h.api.snapshots.slice(0, 60).reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0);
-    const [head, hint, blank, columns, ...rows] = text.split('\n');
+    const [head, hint, blank, legend, columns, ...rows] = text.split('\n');
     expect(head).toBe(`60 of 250 snapshots, ${gb.toLocaleString('en-US', { maximumFractionDigits: 2 })} GB in these 60; more exist.`);
-    const cursor = (result.structuredContent as { next_cursor: string }).next_cursor;
-    expect(hint).toBe(`More exist: call again with the same arguments and cursor="${cursor}", or raise limit (up to 1000).`);
+    const cursor = listed(result).next_cursor;
+    expect(hint).toBe(`More exist: call again with the same arguments and cursor="${cursor}", or raise limit (up to 1,000).`);
     expect(blank).toBe('');
-    expect(columns).toMatch(/^id\tname\ttype\tGB\tregions\tcreated\ttags/);
+    expect(legend).toBe('Rows: type D = Droplet snapshot, V = volume snapshot.');
+    expect(columns).toBe('id\tname\ttype\tGB\tregions\tcreated\ttags');
     expect(rows).toHaveLength(60);
     h.api.snapshots.slice(0, 60).forEach((snapshot, i) => {
       expect(rows[i]!.split('\t')[0]).toBe(snapshot.id);
@@ -169,7 +170,7 @@ describe('list_snapshots text', () => {
     h = await harness({ count: 250 });
     const first = listed(await h.call({ page: 2, per_page: 20, limit: 10 }));
     expect(first.snapshots).toEqual(h.api.snapshots.slice(20, 30));
-    const next = (first as unknown as { next_cursor: string }).next_cursor;
+    const next = first.next_cursor;
     expect(listed(await h.call({ page: 2, per_page: 20, limit: 10, cursor: next })).snapshots).toEqual(h.api.snapshots.slice(30, 40));
   });
 
@@ -178,18 +179,21 @@ describe('list_snapshots text', () => {
     expect(textOf(await h.call()).split('\n')[0]).toMatch(/^3 of 3 snapshots, .* GB in these 3; complete list\.$/);
   });
 
-  it('is at most a third of the raw API bytes per snapshot', async () => {
+  it('per listed snapshot: text at most 0.35x and JSON at most 1.0x the raw API JSON', async () => {
     h = await harness({ count: 1000 });
     const result = await h.call({ limit: 1000 });
-    const raw = h.api.snapshots.reduce((sum, snapshot) => sum + JSON.stringify(snapshot).length, 0);
-    expect(textOf(result).length).toBeLessThan(raw / 3);
+    const answer = listed(result);
+    const raw = h.api.snapshots.slice(0, answer.count).reduce((sum, snapshot) => sum + JSON.stringify(snapshot).length, 0);
+    expect(textOf(result).length).toBeLessThan(raw * 0.35);
+    expect(JSON.stringify(answer.snapshots).length).toBeLessThanOrEqual(JSON.stringify(h.api.snapshots.slice(0, answer.count)).length);
   });
 
   it('keeps each snapshot on one line whatever its name holds', async () => {
     const [base] = (await import('../../src/fake-api/data.js')).generateSnapshots(1);
     h = await harness({ snapshots: [{ ...base!, name: 'evil\nname\twith\u2028breaks' }] });
     const rows = textOf(await h.call()).split('\n');
-    expect(rows.at(-1)).toContain('evil name with breaks');
+    // CR, LF and tab become spaces; a line separator (U+2028) is removed.
+    expect(rows.at(-1)).toContain('evil name withbreaks');
     expect(rows.at(-1)!.split('\t')).toHaveLength(7);
   });
 });

@@ -101,8 +101,8 @@ describe('a list that changes while it is paged', () => {
     expect(new Set(listed.map((snapshot) => snapshot.id)).size).toBe(listed.length);
     // Two new snapshots at the front push o8 and o9 onto page 2 again: each is listed once.
     expect(listed).toEqual(original);
-    const warning = 'Warning: snapshots were created or deleted while this list was read (meta.total went from 30 to 32; 2 snapshot(s) seen twice were listed once); some may be missing. Call again for a consistent list.';
-    expect(textOf(result).split('\n')[1]).toBe(warning);
+    const warning = 'Snapshots were created or deleted while this list was read (meta.total went from 30 to 32; 2 snapshot(s) seen twice were listed once); some may be missing. Call again for a consistent list.';
+    expect(textOf(result).split('\n')[1]).toBe(`Warning: ${warning}`);
     expect(result.structuredContent).toMatchObject({ warnings: [warning] });
   });
 

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { SORT_ORDERS } from './query.js';
+
+/**
+ * list_snapshots' arguments: the one definition, checked at the tool boundary and read by the
+ * listing as `ListArguments`, so a new field is either used or a compile error there.
+ */
+
+export const MAX_LIMIT = 1000;
+/** Fits the default answer's JSON in about 12,000 characters, well under Claude Code's 10k-token warning. */
+export const DEFAULT_LIMIT = 50;
+/** The API's largest page: every scan uses it, whatever per_page says. */
+export const SCAN_PAGE_SIZE = 200;
+
+// Checked here, not published as a pattern: a long regex would sit in every agent's context.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+const isoInstant = (what: string) =>
+  z
+    .string()
+    .refine((value) => ISO_DATE.test(value), 'expected an ISO 8601 date (2024-01-31) or date-time with offset (2024-01-31T12:00:00Z)')
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'not a real date')
+    .describe(`${what} (ISO 8601 date or date-time).`);
+
+export const listSnapshotsInput = z.strictObject({
+  resource_type: z.enum(['droplet', 'volume']).optional().describe('Droplet or volume snapshots only.'),
+  name: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Name contains this, ignoring case; with * or ? a whole-name glob ("web-*").'),
+  region: z
+    .string()
+    .regex(/^[a-zA-Z0-9-]{2,20}$/, 'expected a region slug such as fra1')
+    .optional()
+    .describe('Region slug, e.g. "fra1".'),
+  tag: z.string().min(1).max(255).optional().describe('Has this tag, ignoring case (needs tag:read).'),
+  created_after: isoInstant('Created at or after').optional(),
+  created_before: isoInstant('Created before').optional(),
+  older_than_days: z.int().min(0).max(36_500).optional().describe('Created more than this many days ago.'),
+  min_size_gb: z.number().min(0).max(1_000_000).optional().describe('At least this many GB.'),
+  max_size_gb: z.number().min(0).max(1_000_000).optional().describe('At most this many GB.'),
+  sort: z.enum(SORT_ORDERS).optional().describe('Omit for API order.'),
+  summary: z.boolean().default(false).describe('Summarise all matches (implied by a filter or sort).'),
+  limit: z
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .default(DEFAULT_LIMIT)
+    .describe('Most rows; fewer if the size budget runs out.'),
+  cursor: z
+    .string()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe('next_cursor from the last answer; keep the other arguments.'),
+  response_format: z
+    .enum(['concise', 'detailed'])
+    .default('concise')
+    .describe('detailed adds min disk, timestamps and source ids to text rows.'),
+  per_page: z.int().min(1).max(200).default(200).describe('API page size for plain paging (scans use 200).'),
+  page: z.int().min(1).max(1_000_000).default(1).describe('API page to start plain paging at.'),
+});
+
+export type ListArguments = z.output<typeof listSnapshotsInput>;
+export type ResponseFormat = ListArguments['response_format'];
