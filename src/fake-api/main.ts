@@ -4,12 +4,14 @@ import { FAKE_TOKEN, startFakeApi } from './server.js';
 
 // Runs the stand-in API by hand, e.g. to point the MCP Inspector at it:
 //   npm run fake-api -- --count 2000 --latency 100
+// --hostile mixes in snapshots whose fields try to forge lines in an agent's text.
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     count: { type: 'string', default: '250' },
     seed: { type: 'string', default: '1' },
     latency: { type: 'string', default: '0' },
+    hostile: { type: 'boolean', default: false },
   },
 });
 
@@ -18,6 +20,7 @@ const api = await startFakeApi({
   count: Number(values.count),
   seed: Number(values.seed),
   latencyMs: Number(values.latency),
+  hostile: values.hostile,
 });
 process.stdout.write(
   `Fake DigitalOcean API with ${api.snapshots.length} snapshots at ${api.url}\n` +

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Snapshot } from '../digitalocean/schemas.js';
-import { generateSnapshots } from './data.js';
+import { generateSnapshots, hostileSnapshots } from './data.js';
 
 /**
  * A stand-in for DigitalOcean's snapshot endpoints, on 127.0.0.1, faithful to the OpenAPI
@@ -27,6 +27,8 @@ export interface FakeApiOptions {
   /** Snapshots in API order; default a generated account of `count` snapshots. */
   snapshots?: Snapshot[];
   count?: number;
+  /** Mix hostile strings into the generated account (data.ts, HOSTILE_STRINGS). */
+  hostile?: boolean;
   seed?: number;
   /** Valid tokens and their scopes; default one token with snapshot:read and tag:read. */
   tokens?: Record<string, Scope[]>;
@@ -74,7 +76,7 @@ const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 200;
 
 export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
-  const snapshots = options.snapshots ?? generateSnapshots(options.count ?? 50, options.seed ?? 1);
+  const snapshots = options.snapshots ?? (options.hostile ? hostileSnapshots : generateSnapshots)(options.count ?? 50, options.seed ?? 1);
   const tokens = options.tokens ?? { [FAKE_TOKEN]: ['snapshot:read', 'tag:read'] };
   const rateLimit = options.rateLimit ?? { perHour: 5000, perMinute: 250 };
   const imageIds = new Set(options.imageIds ?? ['7555620']);

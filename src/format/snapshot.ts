@@ -1,5 +1,4 @@
 import type { SnapshotAnswer } from '../snapshots/answers.js';
-import { PRICE_PER_GB_MONTH_USD } from '../snapshots/pricing.js';
 import { sanitize } from './sanitize.js';
 import { day } from './snapshot-list.js';
 import { formatNumber, plural, usd } from './words.js';
@@ -12,7 +11,7 @@ export function formatSnapshot(answer: SnapshotAnswer): string {
   const tags = snapshot.tags === null ? 'not visible (the token lacks tag:read)' : snapshot.tags.map(sanitize).join(', ') || 'none';
   const lines = [
     `${kind} snapshot ${sanitize(snapshot.id)} "${sanitize(snapshot.name)}": ${formatNumber(snapshot.size_gigabytes)} GB, ` +
-      `about ${usd(answer.monthly_cost_usd)} a month at $${PRICE_PER_GB_MONTH_USD} per GB-month.`,
+      `about ${usd(answer.monthly_cost_usd)} a month.`,
     `Created ${day(snapshot.created_at)} (${plural(answer.age_days, 'day')} ago). Regions: ${snapshot.regions.map(sanitize).join(', ') || 'none'}.`,
     `From ${kind === 'Droplet' ? 'Droplet' : kind === 'Volume' ? 'volume' : `${kind} resource`} ${sanitize(snapshot.resource_id)}; ` +
       `needs a disk of at least ${formatNumber(snapshot.min_disk_size)} GB. Tags: ${tags}.`,

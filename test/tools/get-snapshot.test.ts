@@ -27,7 +27,7 @@ describe('get_snapshot', () => {
     expect(result.structuredContent).toEqual({ snapshot: target, monthly_cost_usd: cost, age_days: days });
     const text = textOf(result);
     expect(text).toContain(`${type === 'droplet' ? 'Droplet' : 'Volume'} snapshot ${target.id} "${target.name}"`);
-    expect(text).toContain(`about $${cost.toFixed(2)} a month at $0.06 per GB-month`);
+    expect(text).toContain(`about $${cost.toFixed(2)} a month.`);
     expect(text).toContain(`Created ${target.created_at.slice(0, 10)} (${days.toLocaleString('en-US')} days ago)`);
     expect(text).toContain(`From ${type === 'droplet' ? 'Droplet' : 'volume'} ${target.resource_id}; needs a disk of at least ${target.min_disk_size} GB.`);
     expect(h.api.requests.map((request) => request.url)).toEqual([`/v2/snapshots/${target.id}`]);
