@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 // Run under Node 24 by `npm run test:ecosystem` (and CI): the spawned-server tests on the newest
-// Node users run, plus the official conformance suite, which fetches Node 22 for itself.
+// Node users run, the official conformance suite (which fetches Node 22 for itself) and a real agent
+// framework installed from the registry (frameworks.test.ts).
 export default defineConfig({
   test: {
-    include: ['test/ecosystem/**/*.test.ts', 'test/e2e/stdio.test.ts', 'test/e2e/http.test.ts', 'test/e2e/hostile.test.ts'],
+    include: ['test/ecosystem/**/*.test.ts', 'test/e2e/stdio.test.ts', 'test/e2e/http.test.ts', 'test/e2e/hostile.test.ts', 'test/e2e/answers.test.ts'],
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
