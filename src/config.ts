@@ -23,7 +23,7 @@ export interface Config {
    * Where the token came from, for messages that must not show the token itself: a variable, or
    * (over HTTP) the request's Authorization header.
    */
-  tokenVariable: (typeof TOKEN_VARIABLES)[number] | 'Authorization header' | undefined;
+  tokenSource: (typeof TOKEN_VARIABLES)[number] | 'Authorization header' | undefined;
   /** Base URL of the API, without a trailing slash; paths such as /v2/snapshots are appended. */
   apiUrl: URL;
   logLevel: LogLevel;
@@ -53,18 +53,18 @@ export class ConfigError extends Error {
 /** Reads the environment and, for the transport, the command line (`--transport`, `--port`, `--host`). */
 export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
   let token: string | undefined;
-  let tokenVariable: Config['tokenVariable'];
+  let tokenSource: Config['tokenSource'];
   for (const name of TOKEN_VARIABLES) {
     const value = env[name]?.trim();
     if (value) {
       token = value;
-      tokenVariable = name;
+      tokenSource = name;
       break;
     }
   }
   return {
     token,
-    tokenVariable,
+    tokenSource,
     apiUrl: parseApiUrl(env.DIGITALOCEAN_API_URL?.trim() || DEFAULT_API_URL),
     logLevel: parseLogLevel(env.LOG_LEVEL?.trim().toLowerCase() || 'info'),
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),

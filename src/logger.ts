@@ -34,4 +34,3 @@ export const stderrSink: LogSink = (level, message, fields) => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
 };
 
-export const silentLogger: Logger = createLogger({ level: 'error', sinks: [] });

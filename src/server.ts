@@ -54,24 +54,34 @@ export function createServer(options: ServerOptions): McpServer {
   let connection: Promise<Connection> | undefined;
   const client = config.token
     ? async () => {
-        connection ??= import('./digitalocean/connect.js').then(({ connect }) =>
-          connect({
-            apiUrl: config.apiUrl,
-            token: config.token!,
-            dispatcher: options.dispatcher,
-            deadlineSeconds: config.deadlineSeconds,
-            concurrency: config.concurrency,
-            userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
-            retry: options.retry,
-            onRequest: ({ method, path, status, ms, retries, error }) =>
-              logger.debug('api request', { method, path, status, ms, retries, error }),
-          }),
-        );
+        // The HTTP stack loads on the first call; a failed load is tried again by the next call.
+        connection ??= import('./digitalocean/connect.js')
+          .then(({ openConnection }) =>
+            openConnection({
+              apiUrl: config.apiUrl,
+              token: config.token!,
+              dispatcher: options.dispatcher,
+              deadlineSeconds: config.deadlineSeconds,
+              concurrency: config.concurrency,
+              userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
+              retry: options.retry,
+              onRequest: ({ method, path, status, ms, retries, error }) =>
+                logger.debug('api request', { method, path, status, ms, retries, error }),
+            }),
+          )
+          .catch((error: unknown) => {
+            connection = undefined;
+            throw error;
+          });
         return (await connection).client;
       }
     : undefined;
   // Closing drops in-flight requests at once (the SDK has already aborted their handlers).
-  server.server.onclose = () => void connection?.then((open) => open.close());
+  server.server.onclose = () => {
+    connection
+      ?.then((open) => open.close())
+      .catch((error: unknown) => logger.warn('closing the API connection failed', { error: error instanceof Error ? error.message : String(error) }));
+  };
 
   const context = createToolContext(config, client, logger);
   registerListSnapshots(server, context);

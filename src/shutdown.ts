@@ -11,7 +11,7 @@ export function exitOnShutdown(log: Logger, close: () => Promise<unknown>): (rea
     closing = true;
     log.info('shutting down', { reason });
     setTimeout(() => process.exit(0), 2000).unref();
-    await close().catch(() => undefined);
+    await close().catch((error: unknown) => log.warn('closing failed', { error: error instanceof Error ? error.message : String(error) }));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

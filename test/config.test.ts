@@ -5,16 +5,16 @@ describe('loadConfig', () => {
   it('defaults: no token, the public API, info logs', () => {
     const config = loadConfig({});
     expect(config.token).toBeUndefined();
-    expect(config.tokenVariable).toBeUndefined();
+    expect(config.tokenSource).toBeUndefined();
     expect(config.apiUrl.href).toBe('https://api.digitalocean.com/');
     expect(config.logLevel).toBe('info');
   });
 
   it('takes the token from DIGITALOCEAN_API_TOKEN, then ACCESS_TOKEN, then TOKEN', () => {
     const all = { DIGITALOCEAN_API_TOKEN: 'a', DIGITALOCEAN_ACCESS_TOKEN: 'b', DIGITALOCEAN_TOKEN: 'c' };
-    expect(loadConfig(all)).toMatchObject({ token: 'a', tokenVariable: 'DIGITALOCEAN_API_TOKEN' });
-    expect(loadConfig({ ...all, DIGITALOCEAN_API_TOKEN: '' })).toMatchObject({ token: 'b', tokenVariable: 'DIGITALOCEAN_ACCESS_TOKEN' });
-    expect(loadConfig({ DIGITALOCEAN_TOKEN: ' c \n' })).toMatchObject({ token: 'c', tokenVariable: 'DIGITALOCEAN_TOKEN' });
+    expect(loadConfig(all)).toMatchObject({ token: 'a', tokenSource: 'DIGITALOCEAN_API_TOKEN' });
+    expect(loadConfig({ ...all, DIGITALOCEAN_API_TOKEN: '' })).toMatchObject({ token: 'b', tokenSource: 'DIGITALOCEAN_ACCESS_TOKEN' });
+    expect(loadConfig({ DIGITALOCEAN_TOKEN: ' c \n' })).toMatchObject({ token: 'c', tokenSource: 'DIGITALOCEAN_TOKEN' });
   });
 
   it('accepts http(s) API URLs with a path prefix, without the trailing slash', () => {

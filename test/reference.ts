@@ -1,11 +1,11 @@
-import type { Snapshot } from '../src/digitalocean/schemas.js';
+import type { ResourceType, Snapshot } from '../src/digitalocean/schemas.js';
 
 /**
  * The selection the tests expect, computed independently of src/snapshots: plain loops and string
  * comparisons, so a bug there cannot hide in the expectation.
  */
 export interface Selection {
-  resource_type?: 'droplet' | 'volume';
+  resource_type?: ResourceType;
   name?: string;
   region?: string;
   tag?: string;

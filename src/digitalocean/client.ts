@@ -13,6 +13,7 @@ import {
   describeIssues,
   singleSnapshotSchema,
   snapshotListSchema,
+  type ResourceType,
   type Snapshot,
 } from './schemas.js';
 import { DEFAULT_RETRY_POLICY, retryCallback, type RetryPolicy } from './retry.js';
@@ -47,8 +48,6 @@ export interface RequestContext {
   signal?: AbortSignal | undefined;
   deadline?: number | undefined;
 }
-
-export type ResourceType = 'droplet' | 'volume';
 
 export interface ListPageQuery {
   page: number;
@@ -112,7 +111,8 @@ export class DigitalOceanClient {
     return url.origin === this.listEndpoint.origin && url.pathname === this.listEndpoint.pathname;
   }
 
-  async listSnapshots(url: URL, context: RequestContext = {}): Promise<SnapshotPage> {
+  /** One page of the snapshot list, from a URL made by listUrl() or a checked pagination link. */
+  async getSnapshotPage(url: URL, context: RequestContext = {}): Promise<SnapshotPage> {
     const { json, rateLimit } = await this.getJson(url, context);
     const parsed = snapshotListSchema.safeParse(json);
     if (!parsed.success) throw malformed(url, parsed.error);

@@ -11,7 +11,7 @@ export interface Connection {
  * The client with one keep-alive dispatcher for the server's lifetime. Loaded on the first tool
  * call, so start-up (and the first tools/list) never pays for the HTTP stack.
  */
-export function connect(
+export function openConnection(
   options: Omit<DigitalOceanClientOptions, 'dispatcher'> & { dispatcher?: Dispatcher; deadlineSeconds: number },
 ): Connection {
   const own = options.dispatcher ? undefined : createDispatcher(options.deadlineSeconds);

@@ -1,6 +1,6 @@
-import type { DigitalOceanClient, RequestContext, ResourceType, SnapshotPage } from './client.js';
+import type { DigitalOceanClient, RequestContext, SnapshotPage } from './client.js';
 import { DigitalOceanPaginationError, IncompleteListError } from './errors.js';
-import type { Snapshot } from './schemas.js';
+import type { ResourceType, Snapshot } from './schemas.js';
 
 export interface CollectOptions extends RequestContext {
   /** API page to start from (1-based). */
@@ -58,7 +58,7 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
   const collector = new Collector(limit);
   try {
     let number = options.page;
-    let page = await client.listSnapshots(client.listUrl({ page: number, perPage, resourceType }), options);
+    let page = await client.getSnapshotPage(client.listUrl({ page: number, perPage, resourceType }), options);
     let done = collector.absorb(page, number, options.skip ?? 0);
     if (done) return done;
 
@@ -72,7 +72,7 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
     const pages = await fetchAll(
       urls,
       async (url, bounds) => {
-        const result = await client.listSnapshots(url, bounds);
+        const result = await client.getSnapshotPage(url, bounds);
         options.onProgress?.(++fetched, 1 + numbers.length);
         return result;
       },
@@ -96,7 +96,7 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
       if (collector.pagesFetched >= MAX_PAGES) throw new DigitalOceanPaginationError(`pagination stopped: more than ${MAX_PAGES} pages were needed`);
       requested.add(next.href);
       number = Number(next.searchParams.get('page') ?? number + 1);
-      page = await client.listSnapshots(next, options);
+      page = await client.getSnapshotPage(next, options);
       options.onProgress?.(++fetched, fetched);
       done = collector.absorb(page, number, 0);
       if (done) return done;

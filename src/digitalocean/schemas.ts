@@ -5,6 +5,10 @@ import { z } from 'zod';
  * strip unknown fields, so a new API field neither breaks parsing nor leaks into our output.
  */
 
+/** The snapshot kinds the API lists and filters by (`resource_type`). */
+export const RESOURCE_TYPES = ['droplet', 'volume'] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
 /** The nine snapshot fields, as answers carry them: the one definition of a snapshot. */
 export const snapshotRecord = z.object({
   id: z.string(),

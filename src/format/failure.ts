@@ -15,7 +15,7 @@ export interface FailureContext {
   /** The configured API base URL, named in messages about reaching it. */
   apiUrl: URL;
   /** Where the token came from (a variable, or the Authorization header), so the agent can say what to fix. */
-  tokenVariable: string;
+  tokenSource: string;
   deadlineSeconds: number;
   now?: () => number;
 }
@@ -33,7 +33,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
   if (error instanceof MissingScopeError) {
     return (
       `${error.message}: the token lacks the ${error.scope} scope. Add ${error.scope} to the token at ${TOKENS_PAGE} ` +
-      `(or create a new read-only token with it), ${fixToken(context.tokenVariable)}; or ask without that filter.`
+      `(or create a new read-only token with it), ${fixToken(context.tokenSource)}; or ask without that filter.`
     );
   }
   if (error instanceof Error && error.name === 'TimeoutError') {
@@ -69,13 +69,13 @@ function describeApiError(error: DigitalOceanApiError, context: FailureContext):
       return (
         `DigitalOcean rejected the API token (${said}): it is wrong, expired or revoked. ` +
         `Create a read-only token with the snapshot:read scope (and tag:read to see tags) at ${TOKENS_PAGE}, ` +
-        `${fixToken(context.tokenVariable)}. Retrying will not help.`
+        `${fixToken(context.tokenSource)}. Retrying will not help.`
       );
     case 'forbidden':
       return (
         `The API token is valid but not allowed to read snapshots (${said}). ` +
         `Give the token the snapshot:read scope (and tag:read for tags) at ${TOKENS_PAGE}, or create a new read-only token, ` +
-        `${fixToken(context.tokenVariable)}. Retrying will not help.`
+        `${fixToken(context.tokenSource)}. Retrying will not help.`
       );
     case 'not_found':
       return (

@@ -1,9 +1,9 @@
 import type { Snapshot } from '../digitalocean/schemas.js';
 import type { ListAnswer } from '../snapshots/answers.js';
-import type { ResponseFormat } from '../snapshots/list-input.js';
-import { SORT_LABELS, type SortOrder } from '../snapshots/query.js';
+import type { ResponseFormat, SortOrder } from '../snapshots/list-input.js';
 import type { SnapshotSummary, Tally } from '../snapshots/summary.js';
 import { round } from '../snapshots/pricing.js';
+import { day, list, typeLetter } from './fields.js';
 import { sanitize } from './sanitize.js';
 import { capitalize, formatNumber, plural, usd } from './words.js';
 
@@ -22,6 +22,13 @@ export interface ListPresentation {
   limit: number;
   maxLimit: number;
 }
+
+const SORT_LABELS: Record<SortOrder, string> = {
+  created_desc: 'newest first',
+  created_asc: 'oldest first',
+  size_desc: 'largest first',
+  name_asc: 'by name',
+};
 
 const COLUMNS: Record<ResponseFormat, string> = {
   concise: 'id\tname\ttype\tGB\tregions\tcreated\ttags',
@@ -124,18 +131,4 @@ function detailedRow(snapshot: Snapshot): string {
     sanitize(snapshot.resource_id),
     snapshot.tags === null ? '?' : list(snapshot.tags),
   ].join('\t');
-}
-
-/** The UTC calendar day of an API timestamp, written by us: the API's string never reaches the text. */
-export function day(createdAt: string): string {
-  const at = Date.parse(createdAt);
-  return Number.isNaN(at) ? '?' : new Date(at).toISOString().slice(0, 10);
-}
-
-export function typeLetter(resourceType: string): string {
-  return resourceType === 'droplet' ? 'D' : resourceType === 'volume' ? 'V' : sanitize(resourceType);
-}
-
-function list(values: string[]): string {
-  return values.length > 0 ? values.map(sanitize).join(',') : '-';
 }

@@ -1,6 +1,6 @@
 import type { SnapshotAnswer } from '../snapshots/answers.js';
 import { sanitize } from './sanitize.js';
-import { day } from './snapshot-list.js';
+import { day } from './fields.js';
 import { formatNumber, plural, usd } from './words.js';
 
 /** One snapshot in a few lines, written from the structured answer: what it is, costs, how old, where, from what. */

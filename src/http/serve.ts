@@ -86,7 +86,7 @@ export async function startHttpServer(
     }
 
     const server = createServer({
-      config: { ...config, token, tokenVariable: fromRequest ? 'Authorization header' : config.tokenVariable },
+      config: { ...config, token, tokenSource: fromRequest ? 'Authorization header' : config.tokenSource },
       dispatcher,
       logSinks,
     });
@@ -125,7 +125,7 @@ export async function serveHttp(config: Config, options: HttpTransportConfig, lo
   log.info('ready over HTTP', {
     url: `${server.url}${MCP_PATH}`,
     api: config.apiUrl.origin,
-    token: config.tokenVariable ? `from ${config.tokenVariable} unless a request brings its own` : 'each request must bring its own',
+    token: config.tokenSource ? `from ${config.tokenSource} unless a request brings its own` : 'each request must bring its own',
   });
 }
 

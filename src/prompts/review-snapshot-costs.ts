@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
 import { PRICE_PER_GB_MONTH_USD } from '../snapshots/pricing.js';
 
 export const REVIEW_SNAPSHOT_COSTS = 'review_snapshot_costs';
 const DEFAULT_DAYS = 90;
-const RESOURCE_TYPES = ['droplet', 'volume'] as const;
 
 const completeType = (value: string | undefined) => RESOURCE_TYPES.filter((type) => type.startsWith(value ?? ''));
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SORT_ORDERS } from './query.js';
+import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
 
 /**
  * list_snapshots' arguments: the one definition, checked at the tool boundary and read by the
@@ -7,6 +7,8 @@ import { SORT_ORDERS } from './query.js';
  */
 
 export const MAX_LIMIT = 1000;
+export const SORT_ORDERS = ['created_desc', 'created_asc', 'size_desc', 'name_asc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
 /** Fits the default answer's JSON in about 12,000 characters, well under Claude Code's 10k-token warning. */
 export const DEFAULT_LIMIT = 50;
 /** The API's largest page: every scan uses it, whatever per_page says. */
@@ -22,7 +24,7 @@ const isoInstant = (what: string) =>
     .describe(`${what} (ISO 8601 date or date-time).`);
 
 export const listSnapshotsInput = z.strictObject({
-  resource_type: z.enum(['droplet', 'volume']).optional().describe('Droplet or volume snapshots only.'),
+  resource_type: z.enum(RESOURCE_TYPES).optional().describe('Droplet or volume snapshots only.'),
   name: z
     .string()
     .min(1)
@@ -64,3 +66,38 @@ export const listSnapshotsInput = z.strictObject({
 
 export type ListArguments = z.output<typeof listSnapshotsInput>;
 export type ResponseFormat = ListArguments['response_format'];
+
+/**
+ * What each argument does to a listing. Every argument must be placed here (a new one does not
+ * compile until it is), and every `filter` needs its predicate in query.ts (likewise checked).
+ * `filter` and `query` arguments define the list a cursor continues; the others only shape one
+ * answer of it.
+ */
+const ARGUMENT_ROLES = {
+  resource_type: 'query',
+  name: 'filter',
+  region: 'filter',
+  tag: 'filter',
+  created_after: 'filter',
+  created_before: 'filter',
+  older_than_days: 'filter',
+  min_size_gb: 'filter',
+  max_size_gb: 'filter',
+  sort: 'query',
+  summary: 'answer',
+  limit: 'answer',
+  cursor: 'answer',
+  response_format: 'answer',
+  per_page: 'answer',
+  page: 'answer',
+} as const satisfies Record<keyof ListArguments, 'filter' | 'query' | 'answer'>;
+
+type Role = (typeof ARGUMENT_ROLES)[keyof typeof ARGUMENT_ROLES];
+type KeysOf<R extends Role> = { [K in keyof typeof ARGUMENT_ROLES]: (typeof ARGUMENT_ROLES)[K] extends R ? K : never }[keyof typeof ARGUMENT_ROLES];
+export type FilterKey = KeysOf<'filter'>;
+export type FilterArguments = Pick<ListArguments, FilterKey>;
+
+const keysOf = <R extends Role>(role: R) => Object.keys(ARGUMENT_ROLES).filter((key) => ARGUMENT_ROLES[key as keyof typeof ARGUMENT_ROLES] === role) as KeysOf<R>[];
+export const FILTER_KEYS = keysOf('filter');
+/** The arguments that define the list besides its filters. */
+export const QUERY_KEYS = keysOf('query');

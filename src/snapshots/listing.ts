@@ -2,8 +2,8 @@ import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.
 import { collectSnapshots, type CollectOptions, type CollectResult, type ListDrift } from '../digitalocean/paginate.js';
 import type { Snapshot } from '../digitalocean/schemas.js';
 import { anchorOf, CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from './cursor.js';
-import { SCAN_PAGE_SIZE, type ListArguments } from './list-input.js';
-import { compileFilter, filterProblems, isEmptyFilter, sortSnapshots, type SnapshotFilter, type SortOrder } from './query.js';
+import { FILTER_KEYS, QUERY_KEYS, SCAN_PAGE_SIZE, type ListArguments, type SortOrder } from './list-input.js';
+import { compileFilter, filterProblems, hasFilters, sortSnapshots } from './query.js';
 import { summarize, type SnapshotSummary } from './summary.js';
 
 /**
@@ -28,7 +28,8 @@ export class MissingScopeError extends Error {
 }
 
 export interface ListPlan {
-  filter: SnapshotFilter;
+  /** The filters as one predicate. */
+  matches: (snapshot: Snapshot) => boolean;
   /** Every page must be read: a filter, a sort or a summary was asked for. */
   scan: boolean;
   /** The arguments that define the list, as the cursor records them. */
@@ -61,32 +62,14 @@ export type Reading = RequestContext & Pick<CollectOptions, 'onProgress'>;
 
 /** Checks what the schema cannot (combinations, the cursor), before any request is made. */
 export function planList(args: ListArguments, now = Date.now()): ListPlan {
-  const problems: string[] = [];
-  if (args.older_than_days !== undefined && args.created_before !== undefined) {
-    problems.push('use either older_than_days or created_before, not both');
-  }
-  const filter: SnapshotFilter = {
-    name: args.name,
-    region: args.region,
-    tag: args.tag,
-    createdAfter: args.created_after === undefined ? undefined : Date.parse(args.created_after),
-    createdBefore:
-      args.created_before !== undefined
-        ? Date.parse(args.created_before)
-        : args.older_than_days !== undefined
-          ? now - args.older_than_days * 86_400_000
-          : undefined,
-    minSizeGb: args.min_size_gb,
-    maxSizeGb: args.max_size_gb,
-  };
-  problems.push(...filterProblems(filter));
-  const scan = !isEmptyFilter(filter) || args.sort !== undefined || args.summary;
+  const problems = filterProblems(args);
+  const scan = hasFilters(args) || args.sort !== undefined || args.summary;
   if (scan && args.page > 1 && args.cursor === undefined) {
     problems.push("page is the API's own paging and does not combine with filters, sort or summary; use cursor (next_cursor) to continue");
   }
   if (problems.length > 0) throw new ArgumentError(problems.join('; '));
 
-  const query = describeQuery({ resource_type: args.resource_type, ...filterArguments(args), sort: args.sort, scan: scan || undefined });
+  const query = describeQuery({ ...pick(args, QUERY_KEYS), ...pick(args, FILTER_KEYS), scan: scan || undefined });
   let cursor: CursorState | undefined;
   try {
     cursor = args.cursor === undefined ? undefined : decodeCursor(args.cursor, query);
@@ -94,7 +77,7 @@ export function planList(args: ListArguments, now = Date.now()): ListPlan {
     if (error instanceof CursorError) throw new ArgumentError(`cursor: ${error.message}`);
     throw error;
   }
-  return { filter, scan, query, cursor };
+  return { matches: compileFilter(args, now), scan, query, cursor };
 }
 
 /** Reads what the plan needs: the API's own pages, or every page for a scan. */
@@ -141,8 +124,8 @@ async function scanned(client: DigitalOceanClient, args: ListArguments, plan: Li
     limit: Number.POSITIVE_INFINITY,
     ...reading,
   });
-  if (plan.filter.tag !== undefined) requireVisibleTags(all.snapshots);
-  const matches = all.snapshots.filter(compileFilter(plan.filter));
+  if (args.tag !== undefined) requireVisibleTags(all.snapshots);
+  const matches = all.snapshots.filter(plan.matches);
   const ordered = args.sort ? sortSnapshots(matches, args.sort) : matches;
 
   const warnings = driftWarnings(all);
@@ -167,7 +150,7 @@ async function scanned(client: DigitalOceanClient, args: ListArguments, plan: Li
     scan: {
       scanned: all.snapshots.length,
       summary: summarize(matches),
-      filters: describeQuery(filterArguments(args)).replaceAll(',', ', '),
+      filters: describeQuery(pick(args, FILTER_KEYS)).replaceAll(',', ', '),
       sort: args.sort,
     },
     warnings,
@@ -203,8 +186,6 @@ function driftWarning(drift: ListDrift): string {
   return `Snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`;
 }
 
-/** The filter arguments as given: what a cursor records and what the headline repeats. */
-function filterArguments(args: ListArguments) {
-  const { name, region, tag, created_after, created_before, older_than_days, min_size_gb, max_size_gb } = args;
-  return { name, region, tag, created_after, created_before, older_than_days, min_size_gb, max_size_gb };
+function pick<K extends keyof ListArguments>(args: ListArguments, keys: readonly K[]): Pick<ListArguments, K> {
+  return Object.fromEntries(keys.map((key) => [key, args[key]])) as Pick<ListArguments, K>;
 }

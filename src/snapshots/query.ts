@@ -1,66 +1,69 @@
 import type { Snapshot } from '../digitalocean/schemas.js';
+import { FILTER_KEYS, type FilterArguments, type FilterKey, type SortOrder } from './list-input.js';
 
 /**
  * Filters and order applied across every page (the API itself filters only by resource_type).
  * Pure functions over snapshots: no I/O, no MCP.
  */
 
-export const SORT_ORDERS = ['created_desc', 'created_asc', 'size_desc', 'name_asc'] as const;
-export type SortOrder = (typeof SORT_ORDERS)[number];
+type Predicate = (snapshot: Snapshot) => boolean;
+const DAY_MS = 86_400_000;
 
-export const SORT_LABELS: Record<SortOrder, string> = {
-  created_desc: 'newest first',
-  created_asc: 'oldest first',
-  size_desc: 'largest first',
-  name_asc: 'by name',
+/** One predicate per filter argument, built once per call; `now` anchors older_than_days. */
+const PREDICATES: { [K in FilterKey]-?: (value: NonNullable<FilterArguments[K]>, now: number) => Predicate } = {
+  name: (pattern) => {
+    const matches = nameMatcher(pattern);
+    return (snapshot) => matches(snapshot.name);
+  },
+  region: (slug) => {
+    const wanted = slug.toLowerCase();
+    return (snapshot) => snapshot.regions.some((region) => region.toLowerCase() === wanted);
+  },
+  tag: (tag) => {
+    const wanted = tag.toLowerCase();
+    return (snapshot) => (snapshot.tags ?? []).some((value) => value.toLowerCase() === wanted);
+  },
+  created_after: (moment) => createdAtOrAfter(Date.parse(moment)),
+  created_before: (moment) => createdBefore(Date.parse(moment)),
+  older_than_days: (days, now) => createdBefore(now - days * DAY_MS),
+  min_size_gb: (gb) => (snapshot) => snapshot.size_gigabytes >= gb,
+  max_size_gb: (gb) => (snapshot) => snapshot.size_gigabytes <= gb,
 };
 
-export interface SnapshotFilter {
-  /** Case-insensitive; `*` and `?` make it a whole-name pattern, otherwise a substring. */
-  name?: string | undefined;
-  region?: string | undefined;
-  tag?: string | undefined;
-  /** Epoch ms: created at or after. */
-  createdAfter?: number | undefined;
-  /** Epoch ms: created strictly before. */
-  createdBefore?: number | undefined;
-  minSizeGb?: number | undefined;
-  maxSizeGb?: number | undefined;
+function createdAtOrAfter(at: number): Predicate {
+  return (snapshot) => Date.parse(snapshot.created_at) >= at;
 }
 
-export function isEmptyFilter(filter: SnapshotFilter): boolean {
-  return Object.values(filter).every((value) => value === undefined);
+function createdBefore(at: number): Predicate {
+  return (snapshot) => Date.parse(snapshot.created_at) < at;
 }
 
-/** Problems an agent must fix before a scan makes sense; empty when the filter is coherent. */
-export function filterProblems(filter: SnapshotFilter): string[] {
+export function hasFilters(args: FilterArguments): boolean {
+  return FILTER_KEYS.some((key) => args[key] !== undefined);
+}
+
+/** Problems an agent must fix before a scan makes sense; empty when the filters are coherent. */
+export function filterProblems(args: FilterArguments): string[] {
   const problems: string[] = [];
-  if (filter.createdAfter !== undefined && filter.createdBefore !== undefined && filter.createdAfter >= filter.createdBefore) {
+  if (args.older_than_days !== undefined && args.created_before !== undefined) {
+    problems.push('use either older_than_days or created_before, not both');
+  }
+  if (args.created_after !== undefined && args.created_before !== undefined && Date.parse(args.created_after) >= Date.parse(args.created_before)) {
     problems.push('created_after must be earlier than created_before (after is inclusive, before is exclusive)');
   }
-  if (filter.minSizeGb !== undefined && filter.maxSizeGb !== undefined && filter.minSizeGb > filter.maxSizeGb) {
+  if (args.min_size_gb !== undefined && args.max_size_gb !== undefined && args.min_size_gb > args.max_size_gb) {
     problems.push('min_size_gb must not be larger than max_size_gb');
   }
   return problems;
 }
 
-export function compileFilter(filter: SnapshotFilter): (snapshot: Snapshot) => boolean {
-  const name = filter.name === undefined ? undefined : nameMatcher(filter.name);
-  const region = filter.region?.toLowerCase();
-  const tag = filter.tag?.toLowerCase();
-  return (snapshot) => {
-    if (name && !name(snapshot.name)) return false;
-    if (region !== undefined && !snapshot.regions.some((slug) => slug.toLowerCase() === region)) return false;
-    if (tag !== undefined && !(snapshot.tags ?? []).some((value) => value.toLowerCase() === tag)) return false;
-    if (filter.createdAfter !== undefined || filter.createdBefore !== undefined) {
-      const created = Date.parse(snapshot.created_at);
-      if (filter.createdAfter !== undefined && created < filter.createdAfter) return false;
-      if (filter.createdBefore !== undefined && created >= filter.createdBefore) return false;
-    }
-    if (filter.minSizeGb !== undefined && snapshot.size_gigabytes < filter.minSizeGb) return false;
-    if (filter.maxSizeGb !== undefined && snapshot.size_gigabytes > filter.maxSizeGb) return false;
-    return true;
-  };
+/** All the given filters at once: a snapshot matches when every one of them holds. */
+export function compileFilter(args: FilterArguments, now: number): Predicate {
+  const predicates = FILTER_KEYS.flatMap((key) => {
+    const value = args[key];
+    return value === undefined ? [] : [(PREDICATES[key] as (value: unknown, now: number) => Predicate)(value, now)];
+  });
+  return (snapshot) => predicates.every((predicate) => predicate(snapshot));
 }
 
 /** `*` any run of characters, `?` one character, whole name; otherwise a substring. Both ignore case. */

@@ -19,6 +19,6 @@ export async function serveStdio(config: Config, log: Logger): Promise<void> {
   log.info('ready on stdio', {
     version: SERVER_VERSION,
     api: config.apiUrl.origin,
-    token: config.tokenVariable ? `from ${config.tokenVariable}` : 'missing: tool calls will explain how to set DIGITALOCEAN_API_TOKEN',
+    token: config.tokenSource ? `from ${config.tokenSource}` : 'missing: tool calls will explain how to set DIGITALOCEAN_API_TOKEN',
   });
 }

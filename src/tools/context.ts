@@ -18,7 +18,7 @@ export interface ToolOutcome<T> {
   text: string;
   structuredContent: T;
   /** A few figures for the log line of this call. */
-  summary: LogFields;
+  logFields: LogFields;
 }
 
 /** What every tool shares: the client (when a token is set), failure messages, and a log line per call. */
@@ -46,7 +46,7 @@ class NoTokenError extends Error {
 export function createToolContext(config: Config, client: (() => Promise<DigitalOceanClient>) | undefined, logger: Logger): ToolContext {
   const failureContext = {
     apiUrl: config.apiUrl,
-    tokenVariable: config.tokenVariable ?? 'DIGITALOCEAN_API_TOKEN',
+    tokenSource: config.tokenSource ?? 'DIGITALOCEAN_API_TOKEN',
     deadlineSeconds: config.deadlineSeconds,
   };
   const getClient = async () => {
@@ -59,8 +59,8 @@ export function createToolContext(config: Config, client: (() => Promise<Digital
       const deadlineMs = config.deadlineSeconds * 1000;
       const request = { signal: AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]), deadline: Date.now() + deadlineMs };
       try {
-        const { summary, text, structuredContent } = await work(getClient, request);
-        logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...summary });
+        const { logFields, text, structuredContent } = await work(getClient, request);
+        logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...logFields });
         return { content: [{ type: 'text', text }], structuredContent };
       } catch (error) {
         const message = signal.aborted

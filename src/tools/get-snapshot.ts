@@ -52,7 +52,7 @@ export function registerGetSnapshot(server: McpServer, context: ToolContext): vo
           age_days: Math.max(0, Math.floor((Date.now() - Date.parse(snapshot.created_at)) / 86_400_000)),
           ...(clipped && { warnings: [clipped] }),
         };
-        return { structuredContent, text: formatSnapshot(structuredContent), summary: { id } };
+        return { structuredContent, text: formatSnapshot(structuredContent), logFields: { id } };
       },
       (error) => explainMissing(error, id),
     ),

@@ -35,7 +35,7 @@ export function registerListSnapshots(server: McpServer, context: ToolContext): 
       const listing = await listSnapshots(await client(), args, plan, { ...bounds, onProgress: progressReporter(extra) });
       const presentation = presentationOf(args, listing);
       const answer = fitRows(listing.window.length, (listed) => buildAnswer(listing, listed, presentation));
-      return { ...answer, summary: { snapshots: answer.structuredContent.count, pages: listing.pagesFetched, scan: plan.scan } };
+      return { ...answer, logFields: { snapshots: answer.structuredContent.count, pages: listing.pagesFetched, scan: plan.scan } };
     }),
   );
 }

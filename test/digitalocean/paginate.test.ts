@@ -114,8 +114,8 @@ describe('following links.pages.next', () => {
       concurrency: 3,
       onRequest: () => (inFlight -= 1),
     });
-    const original = observed.listSnapshots.bind(observed);
-    observed.listSnapshots = (url, context) => {
+    const original = observed.getSnapshotPage.bind(observed);
+    observed.getSnapshotPage = (url, context) => {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
       return original(url, context);
@@ -162,7 +162,7 @@ describe('following links.pages.next', () => {
   });
 
   it('refuses to send the token to any origin but the configured one', async () => {
-    await expect(client.listSnapshots(new URL(`${foreignUrl}/v2/snapshots`))).rejects.toThrow(/refused to send the token/);
+    await expect(client.getSnapshotPage(new URL(`${foreignUrl}/v2/snapshots`))).rejects.toThrow(/refused to send the token/);
     expect(foreignHits).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateSnapshots } from '../../src/fake-api/data.js';
-import { day, formatSnapshotList, type ListPresentation } from '../../src/format/snapshot-list.js';
+import { day } from '../../src/format/fields.js';
+import { formatSnapshotList, type ListPresentation } from '../../src/format/snapshot-list.js';
 import type { ListAnswer } from '../../src/snapshots/answers.js';
 import { round } from '../../src/snapshots/pricing.js';
 
