@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,8 +6,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Needs Node 24 and 22 from the npm registry: `npm run test:ecosystem` (CI runs both).
     exclude: ['test/ecosystem/**', 'node_modules/**'],
-    // Two cores here: a couple of workers keep the suite quick without starving spawned servers.
-    maxWorkers: 2,
+    globalSetup: ['test/global-setup.ts'],
+    // Most tests wait on sockets and child processes, not the CPU: at least two workers even on a
+    // small machine.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

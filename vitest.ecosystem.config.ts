@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/ecosystem/**/*.test.ts', 'test/e2e/stdio.test.ts', 'test/e2e/http.test.ts', 'test/e2e/hostile.test.ts', 'test/e2e/answers.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -63,9 +63,10 @@ describe('manifest.json (MCP Bundle 0.3)', () => {
   });
 
   it('npm run bundle packs a .mcpb that runs on its own, without node_modules', async () => {
-    await run('npm', ['run', 'bundle'], { cwd: root });
+    const packed = mkdtempSync(path.join(os.tmpdir(), 'mcpb-packed-'));
+    await run('npm', ['run', 'bundle', '--', '--out', packed], { cwd: root });
     const out = mkdtempSync(path.join(os.tmpdir(), 'mcpb-'));
-    await run('unzip', ['-q', path.join(root, `${pkg.name}-${pkg.version}.mcpb`), '-d', out]);
+    await run('unzip', ['-q', path.join(packed, `${pkg.name}-${pkg.version}.mcpb`), '-d', out]);
     expect(JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8'))).not.toHaveProperty('dependencies');
     const server = new ServerProcess({}, path.join(out, 'dist/index.js'));
     await server.initialize();
@@ -76,12 +77,19 @@ describe('manifest.json (MCP Bundle 0.3)', () => {
 });
 
 describe('mcp.json', () => {
-  it('is a ready mcpServers entry for this server', () => {
-    const config = read('mcp.json');
-    expect(config.mcpServers['digitalocean-snapshots']).toEqual({
-      command: 'node',
-      args: ['dist/index.js'],
-      env: { DIGITALOCEAN_API_TOKEN: '${DIGITALOCEAN_API_TOKEN}' },
-    });
+  it('starts this server as written, from this folder, with the token the client fills in', async () => {
+    const entries = Object.entries(read('mcp.json').mcpServers as Record<string, { command: string; args: string[]; env: Record<string, string> }>);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const [name, entry] of entries) {
+      // Clients expand ${VAR} from their environment; the server must find its entry from here.
+      const env = Object.fromEntries(Object.entries(entry.env ?? {}).map(([key, value]) => [key, value.replace(/\$\{(\w+)\}/g, () => 'dop_v1_filled_in_by_the_client')]));
+      expect(entry.command, name).toBe('node');
+      const [script, ...args] = entry.args;
+      const server = new ServerProcess(env, path.resolve(root, script!), args);
+      expect((await server.initialize()).result.serverInfo.name, name).toBe(pkg.name);
+      expect((await server.request(1, 'tools/list')).result.tools.length, name).toBeGreaterThan(0);
+      server.child.stdin.end();
+      expect(await server.exited, name).toEqual({ code: 0, signal: null });
+    }
   });
 });

@@ -12,8 +12,8 @@ export class ServerProcess {
   private waiters = new Map<number, (message: any) => void>();
   private buffered = '';
 
-  constructor(env: Record<string, string | undefined>, entry = SERVER_ENTRY) {
-    this.child = spawn(process.execPath, [entry], {
+  constructor(env: Record<string, string | undefined>, entry = SERVER_ENTRY, args: string[] = []) {
+    this.child = spawn(process.execPath, [entry, ...args], {
       env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
