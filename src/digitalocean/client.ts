@@ -1,4 +1,4 @@
-import { interceptors, request, type Dispatcher } from 'undici';
+import { interceptors, request, type Dispatcher, type RetryHandler } from 'undici';
 import { z } from 'zod';
 import { redact } from '../redact.js';
 import {
@@ -7,7 +7,7 @@ import {
   DigitalOceanNetworkError,
   DigitalOceanResponseError,
 } from './errors.js';
-import { headerValue, readRateLimit, retryAfterSeconds, type RateLimitInfo } from './rate-limit.js';
+import { headerValue, readRateLimit, retryAfterSeconds, type RateLimitInfo, type ResponseHeaders } from './rate-limit.js';
 import {
   apiErrorBodySchema,
   describeIssues,
@@ -64,8 +64,10 @@ export interface SnapshotPage {
   rateLimit: RateLimitInfo;
 }
 
-// A 200-snapshot page is about 60 KB; anything near this is not a snapshot list.
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** A 200-snapshot page is about 60 KB; an answer past this is not a snapshot page (see connect.ts). */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+type RequestOptions = NonNullable<Parameters<typeof request>[1]>;
 
 /** A DigitalOcean API client for the snapshot endpoints. Knows nothing about MCP. */
 export class DigitalOceanClient {
@@ -148,6 +150,19 @@ export class DigitalOceanClient {
     if (url.origin !== this.options.apiUrl.origin) {
       throw new DigitalOceanError(`refused to send the token to ${url.origin}: not the configured API origin`);
     }
+    const { status, headers, text, attempts } = await this.send(url, context);
+    const rateLimit = readRateLimit(headers);
+    if (rateLimit.remaining !== undefined) this.rateLimit = rateLimit;
+    const json = parseJson(text);
+    if (status < 200 || status >= 300) throw this.apiError(status, headers, json, rateLimit, attempts);
+    if (json === undefined) {
+      throw new DigitalOceanResponseError(`DigitalOcean answered ${url.pathname} with HTTP ${status} but the body is not JSON (${describeText(text)})`);
+    }
+    return { json, rateLimit };
+  }
+
+  /** One GET with undici's retries under our policy; reports it once (onRequest) and reads the body. */
+  private async send(url: URL, context: RequestContext): Promise<{ status: number; headers: ResponseHeaders; text: string; attempts: number }> {
     const { signal, deadline } = context;
     const counter = { attempts: 1 };
     const started = performance.now();
@@ -160,26 +175,19 @@ export class DigitalOceanClient {
         retries: counter.attempts - 1,
         error,
       });
-
-    let response: Dispatcher.ResponseData;
-    let text: string;
+    // The retry interceptor reads retryOptions from each request (undici's RetryHandler types).
+    const options: RequestOptions & { retryOptions: RetryHandler.RetryOptions } = {
+      method: 'GET',
+      dispatcher: this.dispatcher,
+      headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': this.options.userAgent },
+      signal,
+      retryOptions: { maxRetries: this.retry.maxRetries, throwOnError: false, retry: retryCallback(this.retry, counter, { signal, deadline }) },
+    };
     try {
-      response = (await request(url, {
-        method: 'GET',
-        dispatcher: this.dispatcher,
-        headers: {
-          authorization: `Bearer ${this.options.token}`,
-          accept: 'application/json',
-          'user-agent': this.options.userAgent,
-        },
-        signal,
-        retryOptions: {
-          maxRetries: this.retry.maxRetries,
-          throwOnError: false,
-          retry: retryCallback(this.retry, counter, { signal, deadline }),
-        },
-      } as Parameters<typeof request>[1])) as Dispatcher.ResponseData;
-      text = await readBody(response.body);
+      const response = await request(url, options);
+      const text = await response.body.text();
+      report(response.statusCode);
+      return { status: response.statusCode, headers: response.headers, text, attempts: counter.attempts };
     } catch (error) {
       if (signal?.aborted) {
         report(undefined, 'aborted');
@@ -187,33 +195,29 @@ export class DigitalOceanClient {
       }
       const failure = this.networkError(url, error, counter.attempts);
       report(undefined, failure.code ?? 'network error');
+      if (failure.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+        throw new DigitalOceanResponseError(
+          `DigitalOcean's answer to ${url.pathname} was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, far beyond a page of snapshots (200 are about 60 KB)`,
+        );
+      }
       throw failure;
     }
-    report(response.statusCode);
-    const rateLimit = readRateLimit(response.headers);
-    if (rateLimit.remaining !== undefined) this.rateLimit = rateLimit;
-    const json = parseJson(text);
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      const body = apiErrorBodySchema.safeParse(json ?? {});
-      const errorBody = body.success ? body.data : {};
-      throw new DigitalOceanApiError(
-        response.statusCode,
-        {
-          id: errorBody.id && this.clean(errorBody.id),
-          message: errorBody.message && this.clean(errorBody.message),
-          request_id: errorBody.request_id ?? headerValue(response.headers, 'x-request-id'),
-        },
-        retryAfterSeconds(response.headers, Date.now()),
-        rateLimit,
-        counter.attempts,
-      );
-    }
-    if (json === undefined) {
-      throw new DigitalOceanResponseError(
-        `DigitalOcean answered ${url.pathname} with HTTP ${response.statusCode} but the body is not JSON (${describeText(text)})`,
-      );
-    }
-    return { json, rateLimit };
+  }
+
+  private apiError(status: number, headers: ResponseHeaders, json: unknown, rateLimit: RateLimitInfo, attempts: number): DigitalOceanApiError {
+    const parsed = apiErrorBodySchema.safeParse(json ?? {});
+    const body = parsed.success ? parsed.data : {};
+    return new DigitalOceanApiError(
+      status,
+      {
+        id: body.id && this.clean(body.id),
+        message: body.message && this.clean(body.message),
+        request_id: body.request_id ?? headerValue(headers, 'x-request-id'),
+      },
+      retryAfterSeconds(headers, Date.now()),
+      rateLimit,
+      attempts,
+    );
   }
 
   private networkError(url: URL, error: unknown, attempts: number): DigitalOceanNetworkError {
@@ -229,20 +233,6 @@ export class DigitalOceanClient {
   private clean(text: string): string {
     return redact(text, this.options.token);
   }
-}
-
-async function readBody(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw Object.assign(new Error(`response body larger than ${MAX_BODY_BYTES} bytes`), { code: 'BODY_TOO_LARGE' });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { DigitalOceanClient, type DigitalOceanClientOptions } from './client.js';
+import { DigitalOceanClient, MAX_RESPONSE_BYTES, type DigitalOceanClientOptions } from './client.js';
 
 export interface Connection {
   client: DigitalOceanClient;
@@ -19,8 +19,16 @@ export function openConnection(
   return { client, close: async () => void (await own?.destroy().catch(() => undefined)) };
 }
 
-/** A keep-alive pool whose timeouts fit inside a call's deadline, so a silent server is retried. */
+/**
+ * A keep-alive pool whose timeouts fit inside a call's deadline, so a silent server is retried, and
+ * whose answers are capped (undici destroys a response past the cap).
+ */
 export function createDispatcher(deadlineSeconds: number): Agent {
   const timeout = Math.min(15_000, (deadlineSeconds * 1000) / 2);
-  return new Agent({ connectTimeout: Math.min(10_000, timeout), headersTimeout: timeout, bodyTimeout: timeout });
+  return new Agent({
+    connectTimeout: Math.min(10_000, timeout),
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+  });
 }

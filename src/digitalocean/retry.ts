@@ -75,8 +75,9 @@ export function delayMs(
   retry: number,
   headers: ResponseHeaders | undefined,
   random: () => number,
+  now = Date.now(),
 ): number {
-  const told = retryAfterSeconds(headers, Date.now());
+  const told = retryAfterSeconds(headers, now);
   if (told !== undefined) return told * 1000;
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return exponential / 2 + (random() * exponential) / 2;

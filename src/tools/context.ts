@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config.js';
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
+import { IncompleteListError } from '../digitalocean/errors.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
 import { sanitize } from '../format/sanitize.js';
 import type { LogFields, Logger } from '../logger.js';
@@ -56,10 +57,9 @@ export function createToolContext(config: Config, client: (() => Promise<Digital
   return {
     async run(tool, signal, work, explain) {
       const started = performance.now();
-      const deadlineMs = config.deadlineSeconds * 1000;
-      const request = { signal: AbortSignal.any([signal, AbortSignal.timeout(deadlineMs)]), deadline: Date.now() + deadlineMs };
+      const call = callBounds(signal, config.deadlineSeconds * 1000);
       try {
-        const { logFields, text, structuredContent } = await work(getClient, request);
+        const { logFields, text, structuredContent } = await work(getClient, call.request);
         logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...logFields });
         return { content: [{ type: 'text', text }], structuredContent };
       } catch (error) {
@@ -69,13 +69,43 @@ export function createToolContext(config: Config, client: (() => Promise<Digital
             ? `Invalid arguments for tool ${tool}: ${sanitize(error.message)}`
             : error instanceof NoTokenError
               ? noTokenMessage()
-              : redact(explain?.(error) ?? describeFailure(error, failureContext), config.token);
+              : redact(explain?.(error) ?? describeFailure(call.expired() ? asDeadline(error) : error, failureContext), config.token);
         const log = error instanceof NoTokenError ? 'tool called without a token' : `${tool} failed`;
         logger.warn(log, { tool, ms: Math.round(performance.now() - started), cancelled: signal.aborted || undefined, error: message });
         return { content: [{ type: 'text', text: message }], isError: true };
+      } finally {
+        call.end();
       }
     },
   };
+}
+
+/**
+ * One call's request context: aborted by the client's cancellation or by the deadline, whichever
+ * comes first. One timer and one controller, both held until the call ends: a timeout signal can be
+ * collected (and never fire) once nothing references it (nodejs/node#57736).
+ */
+function callBounds(cancelled: AbortSignal, deadlineMs: number) {
+  const deadline = Date.now() + deadlineMs;
+  const controller = new AbortController();
+  const onCancel = () => controller.abort(cancelled.reason);
+  cancelled.addEventListener('abort', onCancel, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException('The call reached its deadline', 'TimeoutError')), deadlineMs);
+  return {
+    request: { signal: controller.signal, deadline } satisfies RequestContext,
+    /** The deadline has passed: whatever failed last, the deadline is what stopped the call. */
+    expired: () => Date.now() >= deadline,
+    end() {
+      clearTimeout(timer);
+      cancelled.removeEventListener('abort', onCancel);
+    },
+  };
+}
+
+/** The failure as the deadline's, keeping what a listing had read by then. */
+function asDeadline(error: unknown): Error {
+  const timeout = new DOMException('The call reached its deadline', 'TimeoutError');
+  return error instanceof IncompleteListError ? new IncompleteListError(timeout, error.pagesFetched, error.snapshotsFetched) : timeout;
 }
 
 function noTokenMessage(): string {

@@ -29,12 +29,10 @@ describe('hostile input over stdio', () => {
   it('answers every request, stays up, keeps memory bounded and never shows the token', async () => {
     await start();
     let id = 100;
-    const tried: string[] = [];
 
     // Lines that are not JSON-RPC at all get a parse or invalid-request error, and nothing breaks.
     for (const line of ['garbage', '{"jsonrpc":"2.0","id":', '[{"jsonrpc":"2.0","id":1,"method":"ping"}]', '{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}', '\u0000\u0001\u0002']) {
       server.send(line);
-      tried.push(line);
     }
     expect((await server.request(id++, 'ping')).result).toEqual({});
     const replies = server.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
@@ -50,7 +48,6 @@ describe('hostile input over stdio', () => {
     for (const args of wrongTypes) {
       const answer = await server.request(id++, 'tools/call', { name: 'list_snapshots', arguments: args });
       expect(answer.result?.isError ?? answer.error).toBeTruthy();
-      tried.push(JSON.stringify(args));
     }
 
     // 2 MiB in one string: refused by size, answered by id, never held whole.
@@ -59,7 +56,6 @@ describe('hostile input over stdio', () => {
     // 100,000 elements under the size limit: refused by count.
     const wide = await server.request(id++, 'tools/call', { name: 'list_snapshots', arguments: { tags: Array.from({ length: 100_000 }, () => 1) } });
     expect(JSON.stringify(wide)).toMatch(/more than the maximum of 1000 elements/);
-    tried.push('2 MiB string', '100,000-element array');
 
     // 100 concurrent calls on the one connection, each answered exactly.
     const concurrent = await Promise.all(
@@ -74,7 +70,6 @@ describe('hostile input over stdio', () => {
     expect(rssMegabytes(server.child.pid!)).toBeLessThan(200);
     expect(server.nonProtocolLines()).toEqual([]);
     expect(server.stdout + server.stderr).not.toContain(token);
-    expect(tried.length).toBeGreaterThan(10);
   });
 });
 

@@ -109,6 +109,19 @@ describe('text that data cannot forge', () => {
   });
 });
 
+describe('answers too large to be a page', () => {
+  it('a body past 4 MiB is cut off, told as such, and the next call is answered', async () => {
+    h = await harness({ count: 10 });
+    const huge = JSON.stringify({ snapshots: [], meta: { total: 0 }, padding: 'x'.repeat(5 * 1024 * 1024) });
+    h.api.inject({ type: 'body', body: huge });
+    const result = await h.call({});
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^DigitalOcean's answer to \/v2\/snapshots was larger than 4 MiB, far beyond a page of snapshots/);
+    expect(h.api.requests).toHaveLength(1);
+    expect(expectOneAnswer(ANSWER_BUDGET_CHARS, await h.call({})).count).toBe(10);
+  });
+});
+
 describe('honest filters', () => {
   it('a tag filter without the tag:read scope is an error naming the scope, never "no match"', async () => {
     h = await harness({ count: 40, scopes: ['snapshot:read'] });

@@ -140,6 +140,13 @@ describe('API failures become actionable tool errors', () => {
     expect(text).toMatch(/No DigitalOcean API token is configured\. Set DIGITALOCEAN_API_TOKEN/);
     expect(h.api.requests).toHaveLength(0);
   });
+
+  it('no token and bad arguments: the arguments are told first, the token after they are fixed', async () => {
+    h = await harness({ count: 5, env: { DIGITALOCEAN_API_TOKEN: undefined } });
+    expect(await failure({ cursor: 'garbage!!' })).toMatch(/^Invalid arguments for tool list_snapshots: cursor: the cursor is not one this server made/);
+    expect(await failure({ min_size_gb: 5, max_size_gb: 1 })).toMatch(/^Invalid arguments for tool list_snapshots: min_size_gb must not be larger/);
+    expect(await failure({ min_size_gb: 1 })).toMatch(/^No DigitalOcean API token is configured/);
+  });
 });
 
 describe('bad inputs are refused before any request', () => {
