@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MIN_SECRET_LENGTH } from './redact.js';
 
 /** Settings read once from the environment and the command line; everything else receives a Config. */
 
@@ -9,6 +10,9 @@ export const TOKEN_VARIABLES = [
 ] as const;
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
+
+/** What the README shows as an example token: never a real one. */
+export const EXAMPLE_TOKEN = 'dop_v1_your_read_only_token';
 
 export const DEFAULT_DEADLINE_SECONDS = 30;
 export const DEFAULT_CONCURRENCY = 8;
@@ -24,6 +28,8 @@ export interface Config {
    * (over HTTP) the request's Authorization header.
    */
   tokenSource: (typeof TOKEN_VARIABLES)[number] | 'Authorization header' | undefined;
+  /** Set when the token cannot be a real one (a placeholder, the example, too short): see tokenProblem(). */
+  tokenProblem: string | undefined;
   /** Base URL of the API, without a trailing slash; paths such as /v2/snapshots are appended. */
   apiUrl: URL;
   logLevel: LogLevel;
@@ -42,9 +48,42 @@ export type TransportConfig =
       port: number;
       /** Host names (without port) accepted in Host and Origin headers; empty accepts any. */
       allowedHosts: string[];
+      /** Listening on a loopback address: only this machine can connect. */
+      loopback: boolean;
+      /** MCP_AUTH_TOKEN: a request that presents it is served with the environment's DigitalOcean token. */
+      authSecret: string | undefined;
     };
 
+/** A shared secret clients must guess is worth having only when it is long. */
+const MIN_AUTH_SECRET_LENGTH = 32;
+
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Why a token cannot be a real one, or undefined. The server never exits over a token (Claude
+ * Desktop users see only each call's answer): it says this at start and in every call's answer.
+ */
+export function tokenProblem(token: string, source: string): string | undefined {
+  const fix =
+    source === 'Authorization header'
+      ? 'Send the token itself as "Authorization: Bearer <token>".'
+      : `Put the token itself in ${source} in the env block of this server's entry in the client's MCP configuration, then restart the server.`;
+  if (/^\$\{[^}]*\}$|^\$[A-Za-z_]\w*$|^%\w+%$|^<[^>]*>$/.test(token)) {
+    return `The DigitalOcean token in ${source} is "${token}", a placeholder that was never filled in: this client does not expand variables there. ${fix}`;
+  }
+  if (token === EXAMPLE_TOKEN || /^(dop_v1_)?your[_-]/i.test(token)) {
+    return `The DigitalOcean token in ${source} is the example value "${token}", not a token. Create a read-only token at https://cloud.digitalocean.com/account/api/tokens. ${fix}`;
+  }
+  if (token.length < MIN_SECRET_LENGTH) {
+    return `The DigitalOcean token in ${source} is ${token.length} character${token.length === 1 ? '' : 's'} long: too short to be a token (DigitalOcean's are 71). ${fix}`;
+  }
+  return undefined;
+}
+
+/** The token to redact from everything: the configured one, unless it is not a real token. */
+export function secretOf(config: Pick<Config, 'token' | 'tokenProblem'>): string | undefined {
+  return config.tokenProblem ? undefined : config.token;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -65,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   return {
     token,
     tokenSource,
+    tokenProblem: token && tokenSource ? tokenProblem(token, tokenSource) : undefined,
     apiUrl: parseApiUrl(env.DIGITALOCEAN_API_URL?.trim() || DEFAULT_API_URL),
     logLevel: parseLogLevel(env.LOG_LEVEL?.trim().toLowerCase() || 'info'),
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
@@ -138,7 +178,11 @@ function parseTransport(env: Record<string, string | undefined>, argv: string[])
     .filter(Boolean);
   // On loopback, only local names: a web page that rebinds its own name to 127.0.0.1 is refused.
   const loopback = LOOPBACK_HOSTS.includes(host) || host === '::1' || host.startsWith('127.');
-  return { kind: 'http', host, port, allowedHosts: loopback ? [...LOOPBACK_HOSTS, ...configured] : configured };
+  const authSecret = env.MCP_AUTH_TOKEN?.trim() || undefined;
+  if (authSecret !== undefined && authSecret.length < MIN_AUTH_SECRET_LENGTH) {
+    throw new ConfigError(`MCP_AUTH_TOKEN must be at least ${MIN_AUTH_SECRET_LENGTH} characters (e.g. openssl rand -hex 32), got ${authSecret.length}`);
+  }
+  return { kind: 'http', host, port, allowedHosts: loopback ? [...LOOPBACK_HOSTS, ...configured] : configured, loopback, authSecret };
 }
 
 /** 0 asks the system for a free port (the address is logged). */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, secretOf, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
 
@@ -11,7 +11,8 @@ try {
   process.exit(2);
 }
 
-const log = createLogger({ level: config.logLevel, secret: config.token });
+const log = createLogger({ level: config.logLevel, secret: secretOf(config) });
+if (config.tokenProblem) log.warn(config.tokenProblem);
 log.debug('starting', { version: SERVER_VERSION, transport: config.transport.kind });
 // Each transport is its own module, so stdio never loads the HTTP server and the reverse.
 if (config.transport.kind === 'http') {

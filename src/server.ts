@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import type { Dispatcher } from 'undici';
-import type { Config, LogLevel } from './config.js';
+import { secretOf, type Config, type LogLevel } from './config.js';
 import type { Connection } from './digitalocean/connect.js';
 import { createLogger, stderrSink, type LogSink } from './logger.js';
 import { noElicitationValidator } from './sdk/no-elicitation-validator.js';
@@ -47,7 +47,7 @@ export function createServer(options: ServerOptions): McpServer {
   );
   const logger = createLogger({
     level: config.logLevel,
-    secret: config.token,
+    secret: secretOf(config),
     sinks: [...(options.logSinks ?? [stderrSink]), mcpLogSink(server)],
   });
 

@@ -44,12 +44,16 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 8080,
       allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      loopback: true,
+      authSecret: undefined,
     });
     expect(loadConfig({ MCP_TRANSPORT: 'http', MCP_PORT: '9000', MCP_HOST: '0.0.0.0', MCP_ALLOWED_HOSTS: 'mcp.example.com, Other.example' }).transport).toEqual({
       kind: 'http',
       host: '0.0.0.0',
       port: 9000,
       allowedHosts: ['mcp.example.com', 'other.example'],
+      loopback: false,
+      authSecret: undefined,
     });
     expect(loadConfig({ MCP_PORT: '9000' }, ['--transport=http', '--port=0']).transport).toMatchObject({ port: 0 });
   });
@@ -67,5 +71,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ PAGE_CONCURRENCY: '3', CALL_DEADLINE_SECONDS: '2.5' })).toMatchObject({ concurrency: 3, deadlineSeconds: 2.5 });
     expect(() => loadConfig({ PAGE_CONCURRENCY: '0' })).toThrow(/PAGE_CONCURRENCY must be a whole number from 1 to 32/);
     expect(() => loadConfig({ CALL_DEADLINE_SECONDS: '601' })).toThrow(/CALL_DEADLINE_SECONDS must be/);
+  });
+
+  it.each([
+    ['${DIGITALOCEAN_API_TOKEN}', /a placeholder that was never filled in/],
+    ['$DIGITALOCEAN_API_TOKEN', /a placeholder that was never filled in/],
+    ['<your token>', /a placeholder that was never filled in/],
+    ['dop_v1_your_read_only_token', /the example value/],
+    ['your_token', /the example value/],
+    ['abc', /3 characters long: too short to be a token/],
+  ])('names a token that cannot be real: %s', (token, problem) => {
+    const config = loadConfig({ DIGITALOCEAN_API_TOKEN: token });
+    expect(config.token).toBe(token);
+    expect(config.tokenProblem).toMatch(problem);
+    expect(config.tokenProblem).toMatch(/in DIGITALOCEAN_API_TOKEN/);
+  });
+
+  it('finds nothing wrong with a real-looking token', () => {
+    expect(loadConfig({ DIGITALOCEAN_API_TOKEN: `dop_v1_${'a1'.repeat(32)}` }).tokenProblem).toBeUndefined();
   });
 });

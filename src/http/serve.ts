@@ -1,17 +1,21 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Config, TransportConfig } from '../config.js';
+import { tokenProblem, type Config, type TransportConfig } from '../config.js';
 import { createDispatcher } from '../digitalocean/connect.js';
 import type { Logger, LogSink } from '../logger.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
+import { accessFor, foreignHostRefusal } from './access.js';
 
 type HttpTransportConfig = Extract<TransportConfig, { kind: 'http' }>;
 
 export const MCP_PATH = '/mcp';
-export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+// A client that trickles its headers or body is cut off; answers are not bounded by these.
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 
 export interface HttpServer {
   /** e.g. http://127.0.0.1:8080 */
@@ -21,87 +25,78 @@ export interface HttpServer {
 
 /**
  * Streamable HTTP at /mcp, stateless: every POST gets a fresh MCP server bound to that request's
- * DigitalOcean token (its `Authorization: Bearer` header, else the environment's), so instances
- * need no shared state behind a load balancer. The token lives only as long as the request and is
- * never logged. Host and Origin are checked (DNS-rebinding protection), bodies are capped, and
- * GET /healthz answers for orchestrators.
+ * DigitalOcean token (access.ts says which), so instances need no shared state behind a load
+ * balancer. The token lives only as long as the request and is never logged. Host and Origin are
+ * checked (DNS-rebinding protection), bodies are capped, and GET /healthz answers for orchestrators.
  */
 export async function startHttpServer(
   config: Config,
-  options: HttpTransportConfig,
+  transport: HttpTransportConfig,
   log: Logger,
   /** Where each request's server logs (redacted against that request's token); default stderr. */
   logSinks?: LogSink[],
+  /** How long a client may take to send its headers and its whole request (tests shorten them). */
+  timeouts = { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS },
 ): Promise<HttpServer> {
   // One keep-alive pool for all requests, whatever token each brings.
   const dispatcher = createDispatcher(config.deadlineSeconds);
-  const sockets = new Set<Socket>();
-  const http = createHttpServer((req, res) => {
+  const limits = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2) };
+  const http = createHttpServer(limits, (req, res) => {
     const started = performance.now();
     res.on('finish', () =>
       log.info('http request', { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }),
     );
-    handle(req, res).catch((error: unknown) => {
+    route(req, res).catch((error: unknown) => {
       log.error('http request failed', { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) reply(res, 500, jsonRpcError(-32603, 'Internal error'));
       else res.end();
     });
   });
-  http.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const refusal = refuseForeignHost(req, options.allowedHosts);
-    if (refusal) return reply(res, 403, jsonRpcError(-32000, refusal));
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Liveness reveals nothing, so probes may address the server by any name (a load balancer uses its IP).
     if (path === '/healthz') return reply(res, 200, { status: 'ok', name: SERVER_NAME, version: SERVER_VERSION });
+    const refusal = foreignHostRefusal(req.headers, transport, (http.address() as AddressInfo).port);
+    if (refusal) return reply(res, 403, jsonRpcError(-32000, refusal));
     if (path !== MCP_PATH) return reply(res, 404, jsonRpcError(-32000, `Not found: the MCP endpoint is ${MCP_PATH}`));
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return reply(res, 405, jsonRpcError(-32000, 'Method not allowed: this stateless server takes POST only (no SSE stream, no sessions)'));
     }
-
-    const fromRequest = bearerToken(req);
-    const token = fromRequest ?? config.token;
-    if (!token) {
+    const access = accessFor(req.headers, config, transport);
+    if ('refused' in access) {
       res.setHeader('www-authenticate', 'Bearer realm="DigitalOcean API token"');
-      return reply(
-        res,
-        401,
-        jsonRpcError(-32001, 'Send a DigitalOcean API token as "Authorization: Bearer <token>" (read-only, scope snapshot:read), or start the server with DIGITALOCEAN_API_TOKEN set'),
-      );
+      return reply(res, 401, jsonRpcError(-32001, access.refused));
     }
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (body === 'too large') {
-      res.setHeader('connection', 'close');
-      return reply(res, 413, jsonRpcError(-32600, `Request body over ${MAX_BODY_BYTES} bytes`));
+    const body = await readMessage(req);
+    if ('status' in body) {
+      if (body.status === 413) res.setHeader('connection', 'close');
+      return reply(res, body.status, jsonRpcError(body.code, body.message));
     }
-    let message: unknown;
-    try {
-      message = JSON.parse(body);
-    } catch {
-      return reply(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON'));
-    }
+    await serveMcp(req, res, body.message, {
+      ...config,
+      token: access.token,
+      tokenSource: access.source,
+      tokenProblem: tokenProblem(access.token, access.source),
+    });
+  }
 
-    const server = createServer({
-      config: { ...config, token, tokenSource: fromRequest ? 'Authorization header' : config.tokenSource },
-      dispatcher,
-      logSinks,
-    });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  async function serveMcp(req: IncomingMessage, res: ServerResponse, message: unknown, requestConfig: Config): Promise<void> {
+    const server = createServer({ config: requestConfig, dispatcher, logSinks });
+    const mcp = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
     res.on('close', () => {
-      void transport.close();
-      void server.close();
+      Promise.allSettled([mcp.close(), server.close()]).then((results) => {
+        for (const result of results) if (result.status === 'rejected') log.warn('closing a request server failed', { error: String(result.reason) });
+      });
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, message);
+    await server.connect(mcp);
+    await mcp.handleRequest(req, res, message);
   }
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port, options.host, () => resolve());
+    http.listen(transport.port, transport.host, () => resolve());
   });
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -109,68 +104,53 @@ export async function startHttpServer(
     url: `http://${host}:${address.port}`,
     async close() {
       http.close();
-      for (const socket of sockets) socket.destroy();
+      http.closeAllConnections();
       await dispatcher.destroy().catch(() => undefined);
     },
   };
 }
 
 /** `node dist/index.js --transport http`: serves until SIGINT or SIGTERM. */
-export async function serveHttp(config: Config, options: HttpTransportConfig, log: Logger): Promise<void> {
-  const server = await startHttpServer(config, options, log);
+export async function serveHttp(config: Config, transport: HttpTransportConfig, log: Logger): Promise<void> {
+  const server = await startHttpServer(config, transport, log);
   exitOnShutdown(log, () => server.close());
-  if (options.allowedHosts.length === 0) {
+  if (transport.allowedHosts.length === 0) {
     log.warn('listening beyond loopback without MCP_ALLOWED_HOSTS: any Host header is accepted (fine behind a proxy that checks it)');
   }
-  log.info('ready over HTTP', {
-    url: `${server.url}${MCP_PATH}`,
-    api: config.apiUrl.origin,
-    token: config.tokenSource ? `from ${config.tokenSource} unless a request brings its own` : 'each request must bring its own',
-  });
+  const envToken = config.tokenSource
+    ? transport.loopback
+      ? `from ${config.tokenSource} for requests without a token`
+      : transport.authSecret
+        ? `from ${config.tokenSource} for requests that present MCP_AUTH_TOKEN`
+        : `${config.tokenSource} unused: beyond loopback a request must bring its own token or MCP_AUTH_TOKEN`
+    : 'each request brings its own';
+  log.info('ready over HTTP', { url: `${server.url}${MCP_PATH}`, api: config.apiUrl.origin, token: envToken });
 }
 
-function bearerToken(req: IncomingMessage): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return match?.[1];
-}
+type Message = { message: unknown } | { status: 400 | 413; code: number; message: string };
 
-/** Why a request is refused for its Host or Origin header, or undefined to let it through. */
-function refuseForeignHost(req: IncomingMessage, allowed: string[]): string | undefined {
-  if (allowed.length === 0) return undefined;
-  const hostname = (value: string) => {
-    try {
-      return new URL(`http://${value}`).hostname.toLowerCase();
-    } catch {
-      return undefined;
-    }
-  };
-  const host = hostname(req.headers.host ?? '');
-  if (!host || !allowed.includes(host)) return `Forbidden: Host "${req.headers.host ?? ''}" is not one this server answers to`;
-  // A browser page always sends Origin ("null" from sandboxed frames and files): it must be ours too.
-  const origin = req.headers.origin;
-  if (origin !== undefined) {
-    let originHost: string | undefined;
-    try {
-      originHost = new URL(origin).hostname.toLowerCase();
-    } catch {
-      originHost = undefined;
-    }
-    if (!originHost || !allowed.includes(originHost)) return `Forbidden: Origin "${origin}" is not allowed`;
-  }
-  return undefined;
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<string | 'too large'> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) return 'too large';
+/** The body as one JSON-RPC message or batch: capped, parsed, and refused when it cannot be one. */
+async function readMessage(req: IncomingMessage): Promise<Message> {
+  const tooLarge = { status: 413, code: -32600, message: `Request body over ${MAX_REQUEST_BODY_BYTES} bytes` } as const;
+  if (Number(req.headers['content-length']) > MAX_REQUEST_BODY_BYTES) return tooLarge;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > max) return 'too large';
+    if (size > MAX_REQUEST_BODY_BYTES) return tooLarge;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  let message: unknown;
+  try {
+    message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return { status: 400, code: -32700, message: 'Parse error: the body is not valid JSON' };
+  }
+  // Valid JSON that is no message at all (null, 42, "text") is an invalid request, not a parse error.
+  if (message === null || typeof message !== 'object') {
+    return { status: 400, code: -32600, message: 'Invalid Request: the body must be a JSON-RPC message (an object) or a batch (an array)' };
+  }
+  return { message };
 }
 
 function jsonRpcError(code: number, message: string) {

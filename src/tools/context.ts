@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import type { Config } from '../config.js';
+import { secretOf, type Config } from '../config.js';
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
 import { IncompleteListError } from '../digitalocean/errors.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
@@ -38,7 +38,7 @@ export interface ToolContext {
   ): Promise<CallToolResult>;
 }
 
-/** No token is configured: each call says how to set one. */
+/** No usable token: each call says how to set one. */
 class NoTokenError extends Error {
   override name = 'NoTokenError';
 }
@@ -51,7 +51,8 @@ export function createToolContext(config: Config, client: (() => Promise<Digital
     deadlineSeconds: config.deadlineSeconds,
   };
   const getClient = async () => {
-    if (!client) throw new NoTokenError();
+    if (!client) throw new NoTokenError(noTokenMessage());
+    if (config.tokenProblem) throw new NoTokenError(config.tokenProblem);
     return client();
   };
   return {
@@ -68,9 +69,9 @@ export function createToolContext(config: Config, client: (() => Promise<Digital
           : error instanceof ArgumentError
             ? `Invalid arguments for tool ${tool}: ${sanitize(error.message)}`
             : error instanceof NoTokenError
-              ? noTokenMessage()
-              : redact(explain?.(error) ?? describeFailure(call.expired() ? asDeadline(error) : error, failureContext), config.token);
-        const log = error instanceof NoTokenError ? 'tool called without a token' : `${tool} failed`;
+              ? error.message
+              : redact(explain?.(error) ?? describeFailure(call.expired() ? asDeadline(error) : error, failureContext), secretOf(config));
+        const log = error instanceof NoTokenError ? 'tool called without a usable token' : `${tool} failed`;
         logger.warn(log, { tool, ms: Math.round(performance.now() - started), cancelled: signal.aborted || undefined, error: message });
         return { content: [{ type: 'text', text: message }], isError: true };
       } finally {

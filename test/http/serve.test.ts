@@ -1,3 +1,4 @@
+import { connect as connectSocket } from 'node:net';
 import { request } from 'undici';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -20,14 +21,21 @@ afterEach(async () => {
   await api?.close();
 });
 
-async function start(env: Record<string, string> = {}, tokens: Record<string, ('snapshot:read' | 'tag:read')[]> = {}) {
+async function start(
+  env: Record<string, string> = {},
+  tokens: Record<string, ('snapshot:read' | 'tag:read')[]> = {},
+  options: { host?: string; timeouts?: { headersMs: number; requestMs: number } } = {},
+) {
   api = await startFakeApi({ count: 30, tokens });
-  const config = loadConfig({ DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...env }, ['--transport', 'http', '--port', '0']);
+  const config = loadConfig({ DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...env }, ['--transport', 'http', '--port', '0', '--host', options.host ?? '127.0.0.1']);
   if (config.transport.kind !== 'http') throw new Error('expected http');
   logs = [];
   const capture: LogSink = (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }));
-  http = await startHttpServer(config, config.transport, createLogger({ level: 'debug', secret: config.token, sinks: [capture] }), [capture]);
+  http = await startHttpServer(config, config.transport, createLogger({ level: 'debug', secret: config.token, sinks: [capture] }), [capture], options.timeouts);
 }
+
+/** The server's own URL, but on 127.0.0.1 (it may listen on every address). */
+const local = (path: string) => `http://127.0.0.1:${new URL(http.url).port}${path}`;
 
 async function connect(token?: string): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), {
@@ -102,6 +110,52 @@ describe('Streamable HTTP at /mcp', () => {
   });
 });
 
+describe('whose DigitalOcean token serves a request', () => {
+  const ENV_TOKEN = 'dop_v1_operator0000000000000000000000000000000000000000000000000000000';
+  const SECRET = 'mcp-shared-secret-0123456789abcdef0123456789';
+  const call = (headers: Record<string, string>) =>
+    request(local('/mcp'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: { limit: 1 } } }),
+    });
+
+  it.each(['Token x', 'Bearer a b', 'bearer', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer a,b', ''])(
+    'a malformed Authorization header (%j) is 401, never the operator\'s token',
+    async (authorization) => {
+      await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN }, { [ENV_TOKEN]: ['snapshot:read'] });
+      const response = await call({ authorization });
+      expect(response.statusCode).toBe(401);
+      expect(((await response.body.json()) as { error: { message: string } }).error.message).toMatch(/"Bearer <token>"/);
+      expect(api.requests).toHaveLength(0);
+    },
+  );
+
+  it('beyond loopback, a request without a header is 401 even when the operator set a token', async () => {
+    await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN }, { [ENV_TOKEN]: ['snapshot:read'] }, { host: '0.0.0.0' });
+    const response = await call({});
+    expect(response.statusCode).toBe(401);
+    await response.body.text();
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it("beyond loopback, MCP_AUTH_TOKEN stands for the operator's token; a client's own token still works", async () => {
+    const own = canaryToken();
+    await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN, MCP_AUTH_TOKEN: SECRET }, { [ENV_TOKEN]: ['snapshot:read'], [own]: ['snapshot:read'] }, { host: '0.0.0.0' });
+    const withSecret = await call({ authorization: `Bearer ${SECRET}` });
+    expect(withSecret.statusCode).toBe(200);
+    expect(await withSecret.body.text()).toMatch(/"count":1/);
+    const withOwn = await call({ authorization: `Bearer ${own}` });
+    expect(await withOwn.body.text()).toMatch(/"count":1/);
+    expect(api.requests.map((entry) => entry.authorized)).toEqual([true, true]);
+    expect(JSON.stringify(logs)).not.toContain(SECRET);
+  });
+
+  it('refuses a short MCP_AUTH_TOKEN at start', () => {
+    expect(() => loadConfig({ MCP_AUTH_TOKEN: 'short' }, ['--transport', 'http'])).toThrow(/MCP_AUTH_TOKEN must be at least 32 characters/);
+  });
+});
+
 describe('HTTP guard rails', () => {
   const post = (headers: Record<string, string>, body: string | Buffer = '{"jsonrpc":"2.0","id":1,"method":"ping"}') =>
     request(`${http.url}/mcp`, {
@@ -115,13 +169,40 @@ describe('HTTP guard rails', () => {
     [{ host: 'evil.example:8080' }, 403],
     [{ origin: 'http://evil.example' }, 403],
     [{ origin: 'null' }, 403],
-    [{ origin: 'http://localhost:3000' }, 200],
+    [{ origin: 'http://localhost:3000' }, 403],
+    [{ origin: 'http://localhost:PORT' }, 200],
+    [{ origin: 'http://127.0.0.1:PORT' }, 200],
     [{ host: 'localhost' }, 200],
   ])('DNS-rebinding protection: %j answers %i', async (headers, status) => {
     await start();
-    const response = await post(headers);
-    await response.body.text();
+    const port = new URL(http.url).port;
+    const response = await post(Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, value.replace('PORT', port)])));
+    const body = await response.body.text();
     expect(response.statusCode).toBe(status);
+    if (status === 403) expect(body).toMatch(/MCP_ALLOWED_HOSTS/);
+  });
+
+  it.each(['null', '42', '"text"', 'true'])('answers the valid JSON %s, which is no message, with -32600', async (body) => {
+    await start();
+    const response = await post({}, body);
+    expect(response.statusCode).toBe(400);
+    expect(await response.body.json()).toMatchObject({ error: { code: -32600 } });
+  });
+
+  it('closes a connection that never finishes its headers', async () => {
+    await start({}, {}, { timeouts: { headersMs: 300, requestMs: 600 } });
+    const socket = connectSocket(Number(new URL(http.url).port), '127.0.0.1');
+    socket.resume().write('POST /mcp HTTP/1.1\r\nHost: localhost\r\n');
+    const started = Date.now();
+    await new Promise((resolve) => socket.on('close', resolve));
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('/healthz answers a probe addressed by any name', async () => {
+    await start({ MCP_ALLOWED_HOSTS: 'mcp.example.com' });
+    const response = await request(`${http.url}/healthz`, { headers: { host: '10.1.2.3:8083' } });
+    expect(response.statusCode).toBe(200);
+    await response.body.text();
   });
 
   it('caps the body at 1 MiB', async () => {

@@ -28,7 +28,7 @@ describe('API failures become actionable tool errors', () => {
   });
 
   it('401 names the variable the token actually came from', async () => {
-    h = await harness({ count: 5, tokens: {}, env: { DIGITALOCEAN_API_TOKEN: undefined, DIGITALOCEAN_TOKEN: 'x-wrong' } });
+    h = await harness({ count: 5, tokens: {}, env: { DIGITALOCEAN_API_TOKEN: undefined, DIGITALOCEAN_TOKEN: 'dop_v1_wrong_but_well_formed' } });
     expect(await failure()).toMatch(/set it in DIGITALOCEAN_TOKEN/);
   });
 
@@ -138,6 +138,13 @@ describe('API failures become actionable tool errors', () => {
     h = await harness({ count: 5, env: { DIGITALOCEAN_API_TOKEN: undefined } });
     const text = await failure();
     expect(text).toMatch(/No DigitalOcean API token is configured\. Set DIGITALOCEAN_API_TOKEN/);
+    expect(h.api.requests).toHaveLength(0);
+  });
+
+  it('a placeholder token: every call says so, and nothing is sent', async () => {
+    h = await harness({ count: 5, env: { DIGITALOCEAN_API_TOKEN: '${DIGITALOCEAN_API_TOKEN}' } });
+    expect(await failure()).toMatch(/^The DigitalOcean token in DIGITALOCEAN_API_TOKEN is "\$\{DIGITALOCEAN_API_TOKEN\}", a placeholder that was never filled in/);
+    expect(textOf(await h.call({ id: '6372321' }, 'get_snapshot'))).toMatch(/a placeholder that was never filled in/);
     expect(h.api.requests).toHaveLength(0);
   });
 
