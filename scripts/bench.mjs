@@ -12,6 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { Agent } from 'undici';
 import { DigitalOceanClient } from '../dist/digitalocean/client.js';
 import { collectSnapshots } from '../dist/digitalocean/paginate.js';
+import { Slots } from '../dist/digitalocean/slots.js';
 import { FAKE_TOKEN, startFakeApi } from '../dist/fake-api/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -96,7 +97,7 @@ for (const count of [2000, 20000]) {
   await client.close();
 
   const dispatcher = new Agent();
-  const sequential = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, userAgent: 'bench', concurrency: 1 });
+  const sequential = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, slots: new Slots(1), userAgent: 'bench', concurrency: 1 });
   api.requests.length = 0;
   started = performance.now();
   const all = await collectSnapshots(sequential, { page: 1, perPage: 200, limit: Number.POSITIVE_INFINITY });

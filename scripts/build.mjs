@@ -60,6 +60,7 @@ export async function build() {
       'fake-api/server': 'src/fake-api/server.ts',
       'digitalocean/client': 'src/digitalocean/client.ts',
       'digitalocean/paginate': 'src/digitalocean/paginate.ts',
+      'digitalocean/slots': 'src/digitalocean/slots.ts',
     },
     chunkNames: 'dev-chunks/[name]-[hash]',
     packages: 'external',

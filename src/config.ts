@@ -16,6 +16,8 @@ export const EXAMPLE_TOKEN = 'dop_v1_your_read_only_token';
 
 export const DEFAULT_DEADLINE_SECONDS = 30;
 export const DEFAULT_CONCURRENCY = 8;
+/** Upstream requests in flight for the whole process, every call and HTTP request together. */
+export const DEFAULT_UPSTREAM_CONCURRENCY = 16;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,6 +39,8 @@ export interface Config {
   deadlineSeconds: number;
   /** API requests at once when a call needs several pages. */
   concurrency: number;
+  /** API requests in flight at once across the whole process. */
+  upstreamConcurrency: number;
   transport: TransportConfig;
 }
 
@@ -109,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     logLevel: parseLogLevel(env.LOG_LEVEL?.trim().toLowerCase() || 'info'),
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
     concurrency: parseCount('PAGE_CONCURRENCY', env.PAGE_CONCURRENCY, DEFAULT_CONCURRENCY, 32),
+    upstreamConcurrency: parseCount('UPSTREAM_CONCURRENCY', env.UPSTREAM_CONCURRENCY, DEFAULT_UPSTREAM_CONCURRENCY, 64),
     transport: parseTransport(env, argv),
   };
 }

@@ -34,3 +34,8 @@ export const stderrSink: LogSink = (level, message, fields) => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
 };
 
+
+/** An error's message for a log line or an answer, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

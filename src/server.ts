@@ -1,9 +1,9 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
-import type { Dispatcher } from 'undici';
 import { secretOf, type Config, type LogLevel } from './config.js';
-import type { Connection } from './digitalocean/connect.js';
-import { createLogger, stderrSink, type LogSink } from './logger.js';
+import { lazyPool, type LazyPool } from './api-pool.js';
+import type { DigitalOceanClient } from './digitalocean/client.js';
+import { createLogger, errorMessage, stderrSink, type LogSink } from './logger.js';
 import { noElicitationValidator } from './sdk/no-elicitation-validator.js';
 import type { RetryPolicy } from './digitalocean/retry.js';
 import { createToolContext } from './tools/context.js';
@@ -17,8 +17,8 @@ export interface ServerOptions {
   config: Config;
   /** Where log lines go besides MCP logging notifications; default stderr. */
   logSinks?: LogSink[];
-  /** HTTP dispatcher for API calls; default a keep-alive Agent owned (and closed) by the server. */
-  dispatcher?: Dispatcher;
+  /** The process's API pool (over HTTP, shared by every request); default one owned (and closed) by this server. */
+  pool?: LazyPool;
   retry?: RetryPolicy;
 }
 
@@ -51,39 +51,27 @@ export function createServer(options: ServerOptions): McpServer {
     sinks: [...(options.logSinks ?? [stderrSink]), mcpLogSink(server)],
   });
 
-  let connection: Promise<Connection> | undefined;
-  const client = config.token
-    ? async () => {
-        // The HTTP stack loads on the first call; a failed load is tried again by the next call.
-        connection ??= import('./digitalocean/connect.js')
-          .then(({ openConnection }) =>
-            openConnection({
-              apiUrl: config.apiUrl,
-              token: config.token!,
-              dispatcher: options.dispatcher,
-              deadlineSeconds: config.deadlineSeconds,
-              concurrency: config.concurrency,
-              userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
-              retry: options.retry,
-              onRequest: ({ method, path, status, ms, retries, error }) =>
-                logger.debug('api request', { method, path, status, ms, retries, error }),
-            }),
-          )
-          .catch((error: unknown) => {
-            connection = undefined;
-            throw error;
-          });
-        return (await connection).client;
-      }
+  const pool = options.pool ?? lazyPool(config);
+  let client: DigitalOceanClient | undefined;
+  const getClient = config.token
+    ? async () =>
+        (client ??= (await pool.get()).client({
+          apiUrl: config.apiUrl,
+          token: config.token!,
+          concurrency: config.concurrency,
+          userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
+          retry: options.retry,
+          onRequest: ({ method, path, status, ms, retries, error }) => logger.debug('api request', { method, path, status, ms, retries, error }),
+        }))
     : undefined;
   // Closing drops in-flight requests at once (the SDK has already aborted their handlers).
-  server.server.onclose = () => {
-    connection
-      ?.then((open) => open.close())
-      .catch((error: unknown) => logger.warn('closing the API connection failed', { error: error instanceof Error ? error.message : String(error) }));
-  };
+  if (!options.pool) {
+    server.server.onclose = () => {
+      pool.close().catch((error: unknown) => logger.warn('closing the API connection failed', { error: errorMessage(error) }));
+    };
+  }
 
-  const context = createToolContext(config, client, logger);
+  const context = createToolContext(config, getClient, logger);
   registerListSnapshots(server, context);
   registerGetSnapshot(server, context);
   publishTools(server, TOOLS);

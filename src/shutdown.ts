@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import { errorMessage, type Logger } from './logger.js';
 
 /**
  * Closes once, on SIGINT, SIGTERM or a call of the returned function, then exits with status 0:
@@ -11,7 +11,7 @@ export function exitOnShutdown(log: Logger, close: () => Promise<unknown>): (rea
     closing = true;
     log.info('shutting down', { reason });
     setTimeout(() => process.exit(0), 2000).unref();
-    await close().catch((error: unknown) => log.warn('closing failed', { error: error instanceof Error ? error.message : String(error) }));
+    await close().catch((error: unknown) => log.warn('closing failed', { error: errorMessage(error) }));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -17,6 +17,7 @@ import {
   type Snapshot,
 } from './schemas.js';
 import { DEFAULT_RETRY_POLICY, retryCallback, type RetryPolicy } from './retry.js';
+import type { Slots } from './slots.js';
 
 export interface DigitalOceanClientOptions {
   /** Base URL of the API (origin plus an optional path prefix). */
@@ -24,6 +25,8 @@ export interface DigitalOceanClientOptions {
   token: string;
   /** Shared keep-alive dispatcher; its timeouts bound every request. */
   dispatcher: Dispatcher;
+  /** The process-wide bound on requests in flight (pool.ts). */
+  slots: Slots;
   userAgent: string;
   retry?: RetryPolicy;
   /** Requests to run at once when paging concurrently (default 1: sequential). */
@@ -183,7 +186,9 @@ export class DigitalOceanClient {
       signal,
       retryOptions: { maxRetries: this.retry.maxRetries, throwOnError: false, retry: retryCallback(this.retry, counter, { signal, deadline }) },
     };
+    let release: (() => void) | undefined;
     try {
+      release = await this.options.slots.acquire(signal);
       const response = await request(url, options);
       const text = await response.body.text();
       report(response.statusCode);
@@ -201,6 +206,8 @@ export class DigitalOceanClient {
         );
       }
       throw failure;
+    } finally {
+      release?.();
     }
   }
 

@@ -6,6 +6,7 @@ import {
   IncompleteListError,
 } from '../digitalocean/errors.js';
 import { MissingScopeError } from '../snapshots/listing.js';
+import { errorMessage } from '../logger.js';
 import { apiText } from './sanitize.js';
 
 export const TOKENS_PAGE = 'https://cloud.digitalocean.com/account/api/tokens';
@@ -59,7 +60,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
   if (error instanceof DigitalOceanPaginationError) {
     return `${apiText(error.message)}. Retry with a larger per_page (fewer pages); if it persists, report it.`;
   }
-  return `Unexpected error: ${apiText(error instanceof Error ? error.message : String(error))}`;
+  return `Unexpected error: ${apiText(errorMessage(error))}`;
 }
 
 function describeApiError(error: DigitalOceanApiError, context: FailureContext): string {

@@ -2,8 +2,8 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { tokenProblem, type Config, type TransportConfig } from '../config.js';
-import { createDispatcher } from '../digitalocean/connect.js';
-import type { Logger, LogSink } from '../logger.js';
+import { lazyPool } from '../api-pool.js';
+import { errorMessage, type Logger, type LogSink } from '../logger.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
@@ -38,8 +38,8 @@ export async function startHttpServer(
   /** How long a client may take to send its headers and its whole request (tests shorten them). */
   timeouts = { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS },
 ): Promise<HttpServer> {
-  // One keep-alive pool for all requests, whatever token each brings.
-  const dispatcher = createDispatcher(config.deadlineSeconds);
+  // One pool for all requests, whatever token each brings: one bound on upstream requests in flight.
+  const pool = lazyPool(config);
   const limits = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2) };
   const http = createHttpServer(limits, (req, res) => {
     const started = performance.now();
@@ -47,7 +47,7 @@ export async function startHttpServer(
       log.info('http request', { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }),
     );
     route(req, res).catch((error: unknown) => {
-      log.error('http request failed', { error: error instanceof Error ? error.message : String(error) });
+      log.error('http request failed', { error: errorMessage(error) });
       if (!res.headersSent) reply(res, 500, jsonRpcError(-32603, 'Internal error'));
       else res.end();
     });
@@ -83,7 +83,7 @@ export async function startHttpServer(
   }
 
   async function serveMcp(req: IncomingMessage, res: ServerResponse, message: unknown, requestConfig: Config): Promise<void> {
-    const server = createServer({ config: requestConfig, dispatcher, logSinks });
+    const server = createServer({ config: requestConfig, pool, logSinks });
     const mcp = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
     res.on('close', () => {
       Promise.allSettled([mcp.close(), server.close()]).then((results) => {
@@ -105,7 +105,7 @@ export async function startHttpServer(
     async close() {
       http.close();
       http.closeAllConnections();
-      await dispatcher.destroy().catch(() => undefined);
+      await pool.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
 import { DigitalOceanPaginationError, IncompleteListError } from '../../src/digitalocean/errors.js';
 import { collectSnapshots } from '../../src/digitalocean/paginate.js';
+import { Slots } from '../../src/digitalocean/slots.js';
 import { FAKE_TOKEN, startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { harness, textOf } from '../helpers.js';
 
@@ -26,7 +27,7 @@ beforeEach(async () => {
   // Another port is another origin, as far as the token is concerned.
   foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
   dispatcher = new Agent();
-  client = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, userAgent: 'test' });
+  client = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, slots: new Slots(16), userAgent: 'test' });
 });
 
 afterEach(async () => {
@@ -110,6 +111,7 @@ describe('following links.pages.next', () => {
       apiUrl: new URL(api.url),
       token: FAKE_TOKEN,
       dispatcher,
+      slots: new Slots(16),
       userAgent: 'test',
       concurrency: 3,
       onRequest: () => (inFlight -= 1),
@@ -129,7 +131,7 @@ describe('following links.pages.next', () => {
   it('slows down as the hourly quota runs low', async () => {
     await api.close();
     api = await startFakeApi({ count: 50, rateLimit: { perHour: 60, perMinute: 1000 } });
-    const lowQuota = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, userAgent: 'test', concurrency: 8 });
+    const lowQuota = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, slots: new Slots(16), userAgent: 'test', concurrency: 8 });
     expect(lowQuota.parallelism()).toBe(8);
     await collectSnapshots(lowQuota, { page: 1, perPage: 50, limit: 10 });
     expect(lowQuota.parallelism()).toBe(2);
@@ -140,7 +142,7 @@ describe('following links.pages.next', () => {
   it('treats a single page without links as the whole list', async () => {
     await api.close();
     api = await startFakeApi({ count: 7, singlePageLinks: 'omit' });
-    client = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, userAgent: 'test' });
+    client = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, slots: new Slots(16), userAgent: 'test' });
     const result = await collectSnapshots(client, { page: 1, perPage: 20, limit: 100 });
     expect(result).toMatchObject({ total: 7, truncated: false, pagesFetched: 1, continuation: undefined });
   });
