@@ -41,6 +41,8 @@ export interface Config {
   concurrency: number;
   /** API requests in flight at once across the whole process. */
   upstreamConcurrency: number;
+  /** What one call may read: bytes of answers and snapshots held (SCAN_MAX_MB, SCAN_MAX_SNAPSHOTS). */
+  readBudget: { maxBytes: number; maxSnapshots: number };
   transport: TransportConfig;
 }
 
@@ -114,6 +116,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
     concurrency: parseCount('PAGE_CONCURRENCY', env.PAGE_CONCURRENCY, DEFAULT_CONCURRENCY, 32),
     upstreamConcurrency: parseCount('UPSTREAM_CONCURRENCY', env.UPSTREAM_CONCURRENCY, DEFAULT_UPSTREAM_CONCURRENCY, 64),
+    readBudget: {
+      maxBytes: parseCount('SCAN_MAX_MB', env.SCAN_MAX_MB, 48, 1024) * 1024 * 1024,
+      maxSnapshots: parseCount('SCAN_MAX_SNAPSHOTS', env.SCAN_MAX_SNAPSHOTS, 100_000, 1_000_000),
+    },
     transport: parseTransport(env, argv),
   };
 }

@@ -17,6 +17,7 @@ import {
   type Snapshot,
 } from './schemas.js';
 import { DEFAULT_RETRY_POLICY, retryCallback, type RetryPolicy } from './retry.js';
+import type { ReadBudget } from './read-budget.js';
 import type { Slots } from './slots.js';
 
 export interface DigitalOceanClientOptions {
@@ -46,10 +47,11 @@ export interface RequestEvent {
   error?: string;
 }
 
-/** What bounds one request: the tool call's cancellation and deadline (epoch ms). */
+/** What bounds one request: the tool call's cancellation, deadline (epoch ms) and read budget. */
 export interface RequestContext {
   signal?: AbortSignal | undefined;
   deadline?: number | undefined;
+  budget?: ReadBudget | undefined;
 }
 
 export interface ListPageQuery {
@@ -121,6 +123,13 @@ export class DigitalOceanClient {
     const { json, rateLimit } = await this.getJson(url, context);
     const parsed = snapshotListSchema.safeParse(json);
     if (!parsed.success) throw malformed(url, parsed.error);
+    const asked = Number(url.searchParams.get('per_page'));
+    if (asked > 0 && parsed.data.snapshots.length > asked) {
+      throw new DigitalOceanResponseError(
+        `DigitalOcean answered ${url.pathname}${url.search} with ${parsed.data.snapshots.length} snapshots, more than the ${asked} per_page asked for`,
+      );
+    }
+    context.budget?.hold(parsed.data.snapshots.length);
     const pages = parsed.data.links?.pages;
     return {
       snapshots: parsed.data.snapshots,
@@ -154,6 +163,7 @@ export class DigitalOceanClient {
       throw new DigitalOceanError(`refused to send the token to ${url.origin}: not the configured API origin`);
     }
     const { status, headers, text, attempts } = await this.send(url, context);
+    context.budget?.read(Buffer.byteLength(text));
     const rateLimit = readRateLimit(headers);
     if (rateLimit.remaining !== undefined) this.rateLimit = rateLimit;
     const json = parseJson(text);
@@ -219,7 +229,7 @@ export class DigitalOceanClient {
       {
         id: body.id && this.clean(body.id),
         message: body.message && this.clean(body.message),
-        request_id: body.request_id ?? headerValue(headers, 'x-request-id'),
+        request_id: (body.request_id && this.clean(body.request_id)) ?? headerValue(headers, 'x-request-id'),
       },
       retryAfterSeconds(headers, Date.now()),
       rateLimit,

@@ -17,14 +17,18 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 4, baseDelayMs: 1000, maxDelayMs: 30_000 };
 
 export const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
+/**
+ * Nothing listens there, or the name does not resolve: one quick retry covers a blip, and more would
+ * only delay telling the user what to fix.
+ */
+export const UNREACHABLE_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
+
 export const RETRY_ERROR_CODES = [
   'ECONNRESET',
-  'ECONNREFUSED',
   'EPIPE',
   'ETIMEDOUT',
   'ENETUNREACH',
   'EHOSTUNREACH',
-  'EAI_AGAIN',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
@@ -45,10 +49,12 @@ export function retryCallback(
 ): RetryHandler.RetryCallback {
   return (error, { state }, callback) => {
     const { statusCode, code, headers } = error as RetryError;
-    const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : RETRY_ERROR_CODES.includes(code ?? '');
-    if (!retryable || state.counter > policy.maxRetries || options.signal?.aborted) return callback(error);
+    const unreachable = statusCode === undefined && UNREACHABLE_CODES.includes(code ?? '');
+    const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : unreachable || RETRY_ERROR_CODES.includes(code ?? '');
+    const tries = unreachable ? 1 : policy.maxRetries;
+    if (!retryable || state.counter > tries || options.signal?.aborted) return callback(error);
 
-    const delay = delayMs(policy, state.counter, headers, options.random ?? Math.random);
+    const delay = unreachable ? policy.baseDelayMs / 4 : delayMs(policy, state.counter, headers, options.random ?? Math.random);
     // Waiting past the deadline only to fail there helps nobody: answer now with what we have.
     if (options.deadline !== undefined && Date.now() + delay >= options.deadline) return callback(error);
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Snapshot } from '../digitalocean/schemas.js';
 import { generateSnapshots, hostileSnapshots } from './data.js';
+import { FakeRateLimiter } from './rate-limiter.js';
 
 /**
  * A stand-in for DigitalOcean's snapshot endpoints, on 127.0.0.1, faithful to the OpenAPI
@@ -21,7 +22,15 @@ export type Fault =
   /** Changes the account (the live snapshot array) just before this request is answered. */
   | { type: 'mutate'; apply: (snapshots: Snapshot[]) => void }
   | { type: 'reset' }
-  | { type: 'hang' };
+  | { type: 'hang' }
+  /** Headers at once, then the body one byte every `intervalMs`, never finishing. */
+  | { type: 'drip'; intervalMs: number }
+  /** The list answer as usual, plus an unknown field of `bytes` characters. */
+  | { type: 'pad'; bytes: number }
+  /** A list page with `factor` times the per_page asked for. */
+  | { type: 'overfull'; factor: number }
+  /** An error whose message repeats the Authorization header back: as sent, upper-cased and base64-encoded. */
+  | { type: 'echo'; status: number };
 
 export interface FakeApiOptions {
   /** Snapshots in API order; default a generated account of `count` snapshots. */
@@ -75,163 +84,79 @@ export const FAKE_TOKEN = 'fake-do-token-read-only';
 const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 200;
 
+type Faults = { fault: Fault; remaining: number; pathPrefix: string; skip: number }[];
+
 export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
   const snapshots = options.snapshots ?? (options.hostile ? hostileSnapshots : generateSnapshots)(options.count ?? 50, options.seed ?? 1);
   const tokens = options.tokens ?? { [FAKE_TOKEN]: ['snapshot:read', 'tag:read'] };
-  const rateLimit = options.rateLimit ?? { perHour: 5000, perMinute: 250 };
+  const limiter = new FakeRateLimiter(options.rateLimit ?? { perHour: 5000, perMinute: 250 });
   const imageIds = new Set(options.imageIds ?? ['7555620']);
   const requests: RecordedRequest[] = [];
-  const faults: { fault: Fault; remaining: number; pathPrefix: string; skip: number }[] = [];
-  const history = new Map<string, number[]>();
-  const sockets = new Set<Socket>();
+  const faults: Faults = [];
+  // Requests whose connection the fake resets on purpose: not a client's cancellation.
+  const resets = new WeakSet<IncomingMessage>();
   let latencyMs = options.latencyMs ?? 0;
   let shuttingDown = false;
   let baseUrl = '';
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      send(res, 500, { id: 'server_error', message: String(error) });
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    handle(req, res).catch((error: unknown) => send(res, 500, { id: 'server_error', message: String(error) }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const scopes = token !== undefined ? tokens[token] : undefined;
-    const record: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized: !!scopes, status: 0, aborted: false, ms: 0 };
-    requests.push(record);
-    const arrived = performance.now();
-    res.on('finish', () => {
-      record.status = res.statusCode;
-      record.ms = performance.now() - arrived;
-    });
-    let closedHere = false;
-    res.on('close', () => (record.aborted = !res.writableFinished && !closedHere && !shuttingDown));
+    record(req, res, url, !!scopes);
 
-    const fault = takeFault(url.pathname + url.search);
+    const fault = takeFault(faults, url.pathname + url.search);
     if (latencyMs > 0) await sleep(latencyMs);
     if (fault?.type === 'delay') await sleep(fault.ms);
     if (fault?.type === 'mutate') fault.apply(snapshots);
     if (fault?.type === 'hang') return; // never answers; close() ends it
     if (fault?.type === 'reset') {
-      closedHere = true;
-      req.socket.destroy();
-      return;
+      resets.add(req);
+      return void req.socket.destroy();
     }
 
-    if (!scopes || token === undefined) {
-      return send(res, 401, { id: 'Unauthorized', message: 'Unable to authenticate you' });
-    }
-    const limited = countRequest(token);
+    if (!scopes || token === undefined) return send(res, 401, { id: 'Unauthorized', message: 'Unable to authenticate you' });
+    const limited = limiter.take(token);
     if (limited) return send(res, 429, { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, limited);
-    const rateHeaders = rateLimitHeaders(token);
-
-    if (fault?.type === 'status') {
-      return send(res, fault.status, fault.body ?? { id: 'server_error', message: 'Unexpected server-side error' }, {
-        ...rateHeaders,
-        ...fault.headers,
-      });
-    }
-    if (fault?.type === 'body') {
-      res.writeHead(fault.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...rateHeaders });
-      res.end(fault.body);
-      return;
-    }
-    if (req.method !== 'GET') {
-      return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, rateHeaders);
-    }
+    const headers = limiter.headers(token);
+    if (fault && answerFault(fault, req, res, headers)) return;
+    if (req.method !== 'GET') return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, headers);
     if (!scopes.includes('snapshot:read')) {
-      return send(res, 403, { id: 'Forbidden', message: 'You are missing the required permission snapshot:read.' }, rateHeaders);
+      return send(res, 403, { id: 'Forbidden', message: 'You are missing the required permission snapshot:read.' }, headers);
     }
     const visible = (snapshot: Snapshot): Snapshot => (scopes.includes('tag:read') ? snapshot : { ...snapshot, tags: null });
-
     if (url.pathname === '/v2/snapshots') {
-      const listed = list(url, visible);
-      if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, rateHeaders);
-      if (fault?.type === 'links') listed.body.links = { pages: fault.pages };
-      return send(res, 200, listed.body, rateHeaders);
+      const factor = fault?.type === 'overfull' ? fault.factor : 1;
+      const listed = listPage(url, snapshots, baseUrl, { factor, singlePageLinks: options.singlePageLinks ?? 'empty' });
+      if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, headers);
+      const body: Record<string, unknown> = { ...listed.body, snapshots: listed.body.snapshots.map(visible) };
+      if (fault?.type === 'links') body.links = { pages: fault.pages };
+      if (fault?.type === 'pad') body.padding = 'x'.repeat(fault.bytes);
+      return send(res, 200, body, headers);
     }
     const single = /^\/v2\/snapshots\/([^/]+)$/.exec(url.pathname);
     if (single) {
       const id = decodeURIComponent(single[1]!);
       const found = snapshots.find((snapshot) => snapshot.id === id);
-      if (found) return send(res, 200, { snapshot: visible(found) }, rateHeaders);
-      if (imageIds.has(id)) return send(res, 400, { id: 'bad_request', message: 'the resource is not a snapshot' }, rateHeaders);
+      if (found) return send(res, 200, { snapshot: visible(found) }, headers);
+      if (imageIds.has(id)) return send(res, 400, { id: 'bad_request', message: 'the resource is not a snapshot' }, headers);
     }
-    return send(res, 404, { id: 'not_found', message: 'The resource you requested could not be found.' }, rateHeaders);
+    return send(res, 404, { id: 'not_found', message: 'The resource you requested could not be found.' }, headers);
   }
 
-  function list(url: URL, visible: (snapshot: Snapshot) => Snapshot): { body: Record<string, unknown> } | { error: string } {
-    const page = intParam(url, 'page', 1);
-    const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE);
-    const resourceType = url.searchParams.get('resource_type');
-    if (page === undefined || page < 1) return { error: 'page must be a positive integer' };
-    if (perPage === undefined || perPage < 1 || perPage > MAX_PER_PAGE) {
-      return { error: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` };
-    }
-    if (resourceType !== null && resourceType !== 'droplet' && resourceType !== 'volume') {
-      return { error: 'resource_type must be droplet or volume' };
-    }
-    const matching = resourceType ? snapshots.filter((snapshot) => snapshot.resource_type === resourceType) : snapshots;
-    const lastPage = Math.max(1, Math.ceil(matching.length / perPage));
-    const link = (n: number) => {
-      const target = new URL('/v2/snapshots', baseUrl);
-      target.searchParams.set('page', String(n));
-      target.searchParams.set('per_page', String(perPage));
-      if (resourceType) target.searchParams.set('resource_type', resourceType);
-      return target.href;
-    };
-    const pages: Record<string, string> = {};
-    if (page > 1) Object.assign(pages, { first: link(1), prev: link(Math.min(page - 1, lastPage)) });
-    if (page < lastPage) Object.assign(pages, { last: link(lastPage), next: link(page + 1) });
-    const body: Record<string, unknown> = {
-      snapshots: matching.slice((page - 1) * perPage, page * perPage).map(visible),
-    };
-    if (Object.keys(pages).length > 0) body.links = { pages };
-    else if ((options.singlePageLinks ?? 'empty') === 'empty') body.links = {};
-    body.meta = { total: matching.length };
-    return { body };
-  }
-
-  function takeFault(target: string): Fault | undefined {
-    const index = faults.findIndex((entry) => target.startsWith(entry.pathPrefix));
-    if (index < 0) return undefined;
-    const entry = faults[index]!;
-    if (entry.skip > 0) {
-      entry.skip -= 1;
-      return undefined;
-    }
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) faults.splice(index, 1);
-    return entry.fault;
-  }
-
-  /** Returns the retry-after seconds when the token is over a limit, else records the request. */
-  function countRequest(token: string): Record<string, string> | undefined {
-    const now = Date.now();
-    const times = (history.get(token) ?? []).filter((at) => at > now - 3_600_000);
-    history.set(token, times);
-    const lastMinute = times.filter((at) => at > now - 60_000);
-    if (times.length >= rateLimit.perHour || lastMinute.length >= rateLimit.perMinute) {
-      const oldest = times.length >= rateLimit.perHour ? times[0]! + 3_600_000 : lastMinute[0]! + 60_000;
-      return { ...rateLimitHeaders(token), 'ratelimit-remaining': '0', 'retry-after': String(Math.max(1, Math.ceil((oldest - now) / 1000))) };
-    }
-    times.push(now);
-    return undefined;
-  }
-
-  function rateLimitHeaders(token: string): Record<string, string> {
-    const times = history.get(token) ?? [];
-    const reset = Math.ceil(((times[0] ?? Date.now()) + 3_600_000) / 1000);
-    return {
-      'ratelimit-limit': String(rateLimit.perHour),
-      'ratelimit-remaining': String(Math.max(0, rateLimit.perHour - times.length)),
-      'ratelimit-reset': String(reset),
-    };
+  function record(req: IncomingMessage, res: ServerResponse, url: URL, authorized: boolean): void {
+    const entry: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized, status: 0, aborted: false, ms: 0 };
+    requests.push(entry);
+    const arrived = performance.now();
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+      entry.ms = performance.now() - arrived;
+    });
+    res.on('close', () => (entry.aborted = !res.writableFinished && !resets.has(req) && !shuttingDown));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -252,10 +177,83 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     },
     close() {
       shuttingDown = true;
-      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function takeFault(faults: Faults, target: string): Fault | undefined {
+  const index = faults.findIndex((entry) => target.startsWith(entry.pathPrefix));
+  if (index < 0) return undefined;
+  const entry = faults[index]!;
+  if (entry.skip > 0) {
+    entry.skip -= 1;
+    return undefined;
+  }
+  entry.remaining -= 1;
+  if (entry.remaining <= 0) faults.splice(index, 1);
+  return entry.fault;
+}
+
+/** Answers the request as the fault says, or returns false for faults that shape a normal answer. */
+function answerFault(fault: Fault, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): boolean {
+  switch (fault.type) {
+    case 'status':
+      send(res, fault.status, fault.body ?? { id: 'server_error', message: 'Unexpected server-side error' }, { ...headers, ...fault.headers });
+      return true;
+    case 'body':
+      res.writeHead(fault.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(fault.body);
+      return true;
+    case 'drip': {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.write('{');
+      const timer = setInterval(() => res.write(' '), fault.intervalMs);
+      res.on('close', () => clearInterval(timer));
+      return true;
+    }
+    case 'echo': {
+      const sent = req.headers.authorization ?? '';
+      const message = `Bad token: ${sent} / ${sent.toUpperCase()} / ${Buffer.from(sent).toString('base64')}`;
+      send(res, fault.status, { id: 'unauthorized', message, request_id: Buffer.from(sent).toString('base64url') }, headers);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** One page of the list, as the spec describes it; `factor` > 1 makes it hold more than per_page. */
+function listPage(
+  url: URL,
+  snapshots: Snapshot[],
+  baseUrl: string,
+  options: { factor: number; singlePageLinks: 'empty' | 'omit' },
+): { body: { snapshots: Snapshot[] } & Record<string, unknown> } | { error: string } {
+  const page = intParam(url, 'page', 1);
+  const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE);
+  const resourceType = url.searchParams.get('resource_type');
+  if (page === undefined || page < 1) return { error: 'page must be a positive integer' };
+  if (perPage === undefined || perPage < 1 || perPage > MAX_PER_PAGE) return { error: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` };
+  if (resourceType !== null && resourceType !== 'droplet' && resourceType !== 'volume') return { error: 'resource_type must be droplet or volume' };
+  const matching = resourceType ? snapshots.filter((snapshot) => snapshot.resource_type === resourceType) : snapshots;
+  const lastPage = Math.max(1, Math.ceil(matching.length / perPage));
+  const link = (n: number) => {
+    const target = new URL('/v2/snapshots', baseUrl);
+    target.searchParams.set('page', String(n));
+    target.searchParams.set('per_page', String(perPage));
+    if (resourceType) target.searchParams.set('resource_type', resourceType);
+    return target.href;
+  };
+  const pages: Record<string, string> = {};
+  if (page > 1) Object.assign(pages, { first: link(1), prev: link(Math.min(page - 1, lastPage)) });
+  if (page < lastPage) Object.assign(pages, { last: link(lastPage), next: link(page + 1) });
+  const start = (page - 1) * perPage;
+  const body: { snapshots: Snapshot[] } & Record<string, unknown> = { snapshots: matching.slice(start, start + perPage * options.factor) };
+  if (Object.keys(pages).length > 0) body.links = { pages };
+  else if (options.singlePageLinks === 'empty') body.links = {};
+  body.meta = { total: matching.length };
+  return { body };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -5,6 +5,7 @@ import {
   DigitalOceanResponseError,
   IncompleteListError,
 } from '../digitalocean/errors.js';
+import { ReadBudgetError } from '../digitalocean/read-budget.js';
 import { MissingScopeError } from '../snapshots/listing.js';
 import { errorMessage } from '../logger.js';
 import { apiText } from './sanitize.js';
@@ -31,6 +32,12 @@ export function describeFailure(error: unknown, context: FailureContext): string
     );
   }
   if (error instanceof DigitalOceanApiError) return describeApiError(error, context);
+  if (error instanceof ReadBudgetError) {
+    return (
+      `The call stopped: it would read ${error.message}, past what one call may (SCAN_MAX_MB=${error.limits.maxBytes / 1024 / 1024}, ` +
+      `SCAN_MAX_SNAPSHOTS=${error.limits.maxSnapshots}). Ask for one resource_type at a time, or raise those limits in this server's configuration.`
+    );
+  }
   if (error instanceof MissingScopeError) {
     return (
       `${error.message}: the token lacks the ${error.scope} scope. Add ${error.scope} to the token at ${TOKENS_PAGE} ` +

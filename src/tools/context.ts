@@ -3,6 +3,7 @@ import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { secretOf, type Config } from '../config.js';
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
 import { IncompleteListError } from '../digitalocean/errors.js';
+import { ReadBudget } from '../digitalocean/read-budget.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
 import { sanitize } from '../format/sanitize.js';
 import type { LogFields, Logger } from '../logger.js';
@@ -58,7 +59,7 @@ export function createToolContext(config: Config, client: (() => Promise<Digital
   return {
     async run(tool, signal, work, explain) {
       const started = performance.now();
-      const call = callBounds(signal, config.deadlineSeconds * 1000);
+      const call = callBounds(signal, config.deadlineSeconds * 1000, config.readBudget);
       try {
         const { logFields, text, structuredContent } = await work(getClient, call.request);
         logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...logFields });
@@ -83,17 +84,17 @@ export function createToolContext(config: Config, client: (() => Promise<Digital
 
 /**
  * One call's request context: aborted by the client's cancellation or by the deadline, whichever
- * comes first. One timer and one controller, both held until the call ends: a timeout signal can be
+ * comes first, with the call's read budget. One timer and one controller, both held until the call ends: a timeout signal can be
  * collected (and never fire) once nothing references it (nodejs/node#57736).
  */
-function callBounds(cancelled: AbortSignal, deadlineMs: number) {
+function callBounds(cancelled: AbortSignal, deadlineMs: number, limits: Config['readBudget']) {
   const deadline = Date.now() + deadlineMs;
   const controller = new AbortController();
   const onCancel = () => controller.abort(cancelled.reason);
   cancelled.addEventListener('abort', onCancel, { once: true });
   const timer = setTimeout(() => controller.abort(new DOMException('The call reached its deadline', 'TimeoutError')), deadlineMs);
   return {
-    request: { signal: controller.signal, deadline } satisfies RequestContext,
+    request: { signal: controller.signal, deadline, budget: new ReadBudget(limits) } satisfies RequestContext,
     /** The deadline has passed: whatever failed last, the deadline is what stopped the call. */
     expired: () => Date.now() >= deadline,
     end() {
