@@ -8,6 +8,15 @@ afterEach(async () => {
   await h?.close();
 });
 
+describe('fan-out', () => {
+  it('a scan reads the largest pages whatever per_page says: {summary, per_page: 1} on 2,000 snapshots is 10 requests', async () => {
+    h = await harness({ count: 2000, rateLimit: { perHour: 100_000, perMinute: 100_000 } });
+    expect(listed(await h.call({ summary: true, per_page: 1 })).summary!.matched).toBe(2000);
+    expect(h.api.requests.map((request) => request.url)).toHaveLength(10);
+    expect(h.api.requests.every((request) => request.url.includes('per_page=200'))).toBe(true);
+  });
+});
+
 describe('pages that cannot be real', () => {
   it('a page with more snapshots than per_page asked for is an error about the response', async () => {
     h = await harness({ count: 900 });
