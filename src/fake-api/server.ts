@@ -86,101 +86,116 @@ const MAX_PER_PAGE = 200;
 
 type Faults = { fault: Fault; remaining: number; pathPrefix: string; skip: number }[];
 
+/** The fake's state: the account, who may read it, and what is injected. */
+interface Fake {
+  snapshots: Snapshot[];
+  tokens: Record<string, Scope[]>;
+  limiter: FakeRateLimiter;
+  imageIds: Set<string>;
+  requests: RecordedRequest[];
+  faults: Faults;
+  /** Requests whose connection the fake resets on purpose: not a client's cancellation. */
+  resets: WeakSet<IncomingMessage>;
+  latencyMs: number;
+  shuttingDown: boolean;
+  baseUrl: string;
+  singlePageLinks: 'empty' | 'omit';
+}
+
 export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
-  const snapshots = options.snapshots ?? (options.hostile ? hostileSnapshots : generateSnapshots)(options.count ?? 50, options.seed ?? 1);
-  const tokens = options.tokens ?? { [FAKE_TOKEN]: ['snapshot:read', 'tag:read'] };
-  const limiter = new FakeRateLimiter(options.rateLimit ?? { perHour: 5000, perMinute: 250 });
-  const imageIds = new Set(options.imageIds ?? ['7555620']);
-  const requests: RecordedRequest[] = [];
-  const faults: Faults = [];
-  // Requests whose connection the fake resets on purpose: not a client's cancellation.
-  const resets = new WeakSet<IncomingMessage>();
-  let latencyMs = options.latencyMs ?? 0;
-  let shuttingDown = false;
-  let baseUrl = '';
-
+  const fake: Fake = {
+    snapshots: options.snapshots ?? (options.hostile ? hostileSnapshots : generateSnapshots)(options.count ?? 50, options.seed ?? 1),
+    tokens: options.tokens ?? { [FAKE_TOKEN]: ['snapshot:read', 'tag:read'] },
+    limiter: new FakeRateLimiter(options.rateLimit ?? { perHour: 5000, perMinute: 250 }),
+    imageIds: new Set(options.imageIds ?? ['7555620']),
+    requests: [],
+    faults: [],
+    resets: new WeakSet(),
+    latencyMs: options.latencyMs ?? 0,
+    shuttingDown: false,
+    baseUrl: '',
+    singlePageLinks: options.singlePageLinks ?? 'empty',
+  };
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, 500, { id: 'server_error', message: String(error) }));
+    handle(fake, req, res).catch((error: unknown) => send(res, 500, { id: 'server_error', message: String(error) }));
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', baseUrl);
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const scopes = token !== undefined ? tokens[token] : undefined;
-    record(req, res, url, !!scopes);
-
-    const fault = takeFault(faults, url.pathname + url.search);
-    if (latencyMs > 0) await sleep(latencyMs);
-    if (fault?.type === 'delay') await sleep(fault.ms);
-    if (fault?.type === 'mutate') fault.apply(snapshots);
-    if (fault?.type === 'hang') return; // never answers; close() ends it
-    if (fault?.type === 'reset') {
-      resets.add(req);
-      return void req.socket.destroy();
-    }
-
-    if (!scopes || token === undefined) return send(res, 401, { id: 'Unauthorized', message: 'Unable to authenticate you' });
-    const limited = limiter.take(token);
-    if (limited) return send(res, 429, { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, limited);
-    const headers = limiter.headers(token);
-    if (fault && answerFault(fault, req, res, headers)) return;
-    if (req.method !== 'GET') return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, headers);
-    if (!scopes.includes('snapshot:read')) {
-      return send(res, 403, { id: 'Forbidden', message: 'You are missing the required permission snapshot:read.' }, headers);
-    }
-    const visible = (snapshot: Snapshot): Snapshot => (scopes.includes('tag:read') ? snapshot : { ...snapshot, tags: null });
-    if (url.pathname === '/v2/snapshots') {
-      const factor = fault?.type === 'overfull' ? fault.factor : 1;
-      const listed = listPage(url, snapshots, baseUrl, { factor, singlePageLinks: options.singlePageLinks ?? 'empty' });
-      if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, headers);
-      const body: Record<string, unknown> = { ...listed.body, snapshots: listed.body.snapshots.map(visible) };
-      if (fault?.type === 'links') body.links = { pages: fault.pages };
-      if (fault?.type === 'pad') body.padding = 'x'.repeat(fault.bytes);
-      return send(res, 200, body, headers);
-    }
-    const single = /^\/v2\/snapshots\/([^/]+)$/.exec(url.pathname);
-    if (single) {
-      const id = decodeURIComponent(single[1]!);
-      const found = snapshots.find((snapshot) => snapshot.id === id);
-      if (found) return send(res, 200, { snapshot: visible(found) }, headers);
-      if (imageIds.has(id)) return send(res, 400, { id: 'bad_request', message: 'the resource is not a snapshot' }, headers);
-    }
-    return send(res, 404, { id: 'not_found', message: 'The resource you requested could not be found.' }, headers);
-  }
-
-  function record(req: IncomingMessage, res: ServerResponse, url: URL, authorized: boolean): void {
-    const entry: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized, status: 0, aborted: false, ms: 0 };
-    requests.push(entry);
-    const arrived = performance.now();
-    res.on('finish', () => {
-      entry.status = res.statusCode;
-      entry.ms = performance.now() - arrived;
-    });
-    res.on('close', () => (entry.aborted = !res.writableFinished && !resets.has(req) && !shuttingDown));
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
+  fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: baseUrl,
-    snapshots,
-    requests,
+    url: fake.baseUrl,
+    snapshots: fake.snapshots,
+    requests: fake.requests,
     inject(fault, { times = 1, pathPrefix = '/', skip = 0 } = {}) {
-      faults.push({ fault, remaining: times, pathPrefix, skip });
+      fake.faults.push({ fault, remaining: times, pathPrefix, skip });
     },
     setLatency(ms) {
-      latencyMs = ms;
+      fake.latencyMs = ms;
     },
     close() {
-      shuttingDown = true;
+      fake.shuttingDown = true;
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', fake.baseUrl);
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const scopes = token !== undefined ? fake.tokens[token] : undefined;
+  record(fake, req, res, url, !!scopes);
+
+  const fault = takeFault(fake.faults, url.pathname + url.search);
+  if (fake.latencyMs > 0) await sleep(fake.latencyMs);
+  if (fault?.type === 'delay') await sleep(fault.ms);
+  if (fault?.type === 'mutate') fault.apply(fake.snapshots);
+  if (fault?.type === 'hang') return; // never answers; close() ends it
+  if (fault?.type === 'reset') {
+    fake.resets.add(req);
+    return void req.socket.destroy();
+  }
+
+  if (!scopes || token === undefined) return send(res, 401, { id: 'Unauthorized', message: 'Unable to authenticate you' });
+  const limited = fake.limiter.take(token);
+  if (limited) return send(res, 429, { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, limited);
+  const headers = fake.limiter.headers(token);
+  if (fault && answerFault(fault, req, res, headers)) return;
+  if (req.method !== 'GET') return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, headers);
+  if (!scopes.includes('snapshot:read')) {
+    return send(res, 403, { id: 'Forbidden', message: 'You are missing the required permission snapshot:read.' }, headers);
+  }
+  const visible = (snapshot: Snapshot): Snapshot => (scopes.includes('tag:read') ? snapshot : { ...snapshot, tags: null });
+  if (url.pathname === '/v2/snapshots') {
+    const factor = fault?.type === 'overfull' ? fault.factor : 1;
+    const listed = listPage(url, fake.snapshots, fake.baseUrl, { factor, singlePageLinks: fake.singlePageLinks });
+    if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, headers);
+    const body: Record<string, unknown> = { ...listed.body, snapshots: listed.body.snapshots.map(visible) };
+    if (fault?.type === 'links') body.links = { pages: fault.pages };
+    if (fault?.type === 'pad') body.padding = 'x'.repeat(fault.bytes);
+    return send(res, 200, body, headers);
+  }
+  const single = /^\/v2\/snapshots\/([^/]+)$/.exec(url.pathname);
+  if (single) {
+    const id = decodeURIComponent(single[1]!);
+    const found = fake.snapshots.find((snapshot) => snapshot.id === id);
+    if (found) return send(res, 200, { snapshot: visible(found) }, headers);
+    if (fake.imageIds.has(id)) return send(res, 400, { id: 'bad_request', message: 'the resource is not a snapshot' }, headers);
+  }
+  return send(res, 404, { id: 'not_found', message: 'The resource you requested could not be found.' }, headers);
+}
+
+function record(fake: Fake, req: IncomingMessage, res: ServerResponse, url: URL, authorized: boolean): void {
+  const entry: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized, status: 0, aborted: false, ms: 0 };
+  fake.requests.push(entry);
+  const arrived = performance.now();
+  res.on('finish', () => {
+    entry.status = res.statusCode;
+    entry.ms = performance.now() - arrived;
+  });
+  res.on('close', () => (entry.aborted = !res.writableFinished && !fake.resets.has(req) && !fake.shuttingDown));
 }
 
 function takeFault(faults: Faults, target: string): Fault | undefined {

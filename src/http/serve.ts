@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { tokenProblem, type Config, type TransportConfig } from '../config.js';
-import { lazyPool } from '../api-pool.js';
+import { lazyPool, type LazyPool } from '../api-pool.js';
 import { errorMessage, type Logger, type LogSink } from '../logger.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
@@ -39,75 +39,83 @@ export async function startHttpServer(
   timeouts = { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS },
 ): Promise<HttpServer> {
   // One pool for all requests, whatever token each brings: one bound on upstream requests in flight.
-  const pool = lazyPool(config);
+  const site: Site = { config, transport, log, logSinks, pool: lazyPool(config), port: 0 };
   const limits = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2) };
   const http = createHttpServer(limits, (req, res) => {
     const started = performance.now();
     res.on('finish', () =>
       log.info('http request', { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }),
     );
-    route(req, res).catch((error: unknown) => {
+    route(site, req, res).catch((error: unknown) => {
       log.error('http request failed', { error: errorMessage(error) });
       if (!res.headersSent) reply(res, 500, jsonRpcError(-32603, 'Internal error'));
       else res.end();
     });
   });
-
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    // Liveness reveals nothing, so probes may address the server by any name (a load balancer uses its IP).
-    if (path === '/healthz') return reply(res, 200, { status: 'ok', name: SERVER_NAME, version: SERVER_VERSION });
-    const refusal = foreignHostRefusal(req.headers, transport, (http.address() as AddressInfo).port);
-    if (refusal) return reply(res, 403, jsonRpcError(-32000, refusal));
-    if (path !== MCP_PATH) return reply(res, 404, jsonRpcError(-32000, `Not found: the MCP endpoint is ${MCP_PATH}`));
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      return reply(res, 405, jsonRpcError(-32000, 'Method not allowed: this stateless server takes POST only (no SSE stream, no sessions)'));
-    }
-    const access = accessFor(req.headers, config, transport);
-    if ('refused' in access) {
-      res.setHeader('www-authenticate', 'Bearer realm="DigitalOcean API token"');
-      return reply(res, 401, jsonRpcError(-32001, access.refused));
-    }
-    const body = await readMessage(req);
-    if ('status' in body) {
-      if (body.status === 413) res.setHeader('connection', 'close');
-      return reply(res, body.status, jsonRpcError(body.code, body.message));
-    }
-    await serveMcp(req, res, body.message, {
-      ...config,
-      token: access.token,
-      tokenSource: access.source,
-      tokenProblem: tokenProblem(access.token, access.source),
-    });
-  }
-
-  async function serveMcp(req: IncomingMessage, res: ServerResponse, message: unknown, requestConfig: Config): Promise<void> {
-    const server = createServer({ config: requestConfig, pool, logSinks });
-    const mcp = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
-    res.on('close', () => {
-      Promise.allSettled([mcp.close(), server.close()]).then((results) => {
-        for (const result of results) if (result.status === 'rejected') log.warn('closing a request server failed', { error: String(result.reason) });
-      });
-    });
-    await server.connect(mcp);
-    await mcp.handleRequest(req, res, message);
-  }
-
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(transport.port, transport.host, () => resolve());
   });
   const address = http.address() as AddressInfo;
+  site.port = address.port;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
     async close() {
       http.close();
       http.closeAllConnections();
-      await pool.close();
+      await site.pool.close();
     },
   };
+}
+
+/** What every request of one HTTP server shares. */
+interface Site {
+  config: Config;
+  transport: HttpTransportConfig;
+  log: Logger;
+  logSinks: LogSink[] | undefined;
+  pool: LazyPool;
+  /** The port the server listens on (known once it listens). */
+  port: number;
+}
+
+async function route(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  // Liveness reveals nothing, so probes may address the server by any name (a load balancer uses its IP).
+  if (path === '/healthz') return reply(res, 200, { status: 'ok', name: SERVER_NAME, version: SERVER_VERSION });
+  const refusal = foreignHostRefusal(req.headers, site.transport, site.port);
+  if (refusal) return reply(res, 403, jsonRpcError(-32000, refusal));
+  if (path !== MCP_PATH) return reply(res, 404, jsonRpcError(-32000, `Not found: the MCP endpoint is ${MCP_PATH}`));
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    return reply(res, 405, jsonRpcError(-32000, 'Method not allowed: this stateless server takes POST only (no SSE stream, no sessions)'));
+  }
+  const access = accessFor(req.headers, site.config, site.transport);
+  if ('refused' in access) {
+    res.setHeader('www-authenticate', 'Bearer realm="DigitalOcean API token"');
+    return reply(res, 401, jsonRpcError(-32001, access.refused));
+  }
+  const body = await readMessage(req);
+  if ('status' in body) {
+    if (body.status === 413) res.setHeader('connection', 'close');
+    return reply(res, body.status, jsonRpcError(body.code, body.message));
+  }
+  const config = { ...site.config, token: access.token, tokenSource: access.source, tokenProblem: tokenProblem(access.token, access.source) };
+  await serveMcp(site, req, res, body.message, config);
+}
+
+/** One POST, answered by a fresh MCP server bound to the request's token. */
+async function serveMcp(site: Site, req: IncomingMessage, res: ServerResponse, message: unknown, config: Config): Promise<void> {
+  const server = createServer({ config, pool: site.pool, logSinks: site.logSinks });
+  const mcp = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
+  res.on('close', () => {
+    void Promise.allSettled([mcp.close(), server.close()]).then((results) => {
+      for (const result of results) if (result.status === 'rejected') site.log.warn('closing a request server failed', { error: errorMessage(result.reason) });
+    });
+  });
+  await server.connect(mcp);
+  await mcp.handleRequest(req, res, message);
 }
 
 /** `node dist/index.js --transport http`: serves until SIGINT or SIGTERM. */
