@@ -43,6 +43,8 @@ export interface Config {
   upstreamConcurrency: number;
   /** What one call may read: bytes of answers and snapshots held (SCAN_MAX_MB, SCAN_MAX_SNAPSHOTS). */
   readBudget: { maxBytes: number; maxSnapshots: number };
+  /** How long a whole-account scan answers later calls, and how much the process keeps (0 s: none). */
+  cache: { ttlMs: number; maxBytes: number };
   transport: TransportConfig;
 }
 
@@ -116,6 +118,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
     concurrency: parseCount('PAGE_CONCURRENCY', env.PAGE_CONCURRENCY, DEFAULT_CONCURRENCY, 32),
     upstreamConcurrency: parseCount('UPSTREAM_CONCURRENCY', env.UPSTREAM_CONCURRENCY, DEFAULT_UPSTREAM_CONCURRENCY, 64),
+    cache: {
+      ttlMs: parseCount('SNAPSHOT_CACHE_SECONDS', env.SNAPSHOT_CACHE_SECONDS, 60, 3600, 0) * 1000,
+      maxBytes: parseCount('SNAPSHOT_CACHE_MAX_MB', env.SNAPSHOT_CACHE_MAX_MB, 64, 4096) * 1024 * 1024,
+    },
     readBudget: {
       maxBytes: parseCount('SCAN_MAX_MB', env.SCAN_MAX_MB, 48, 1024) * 1024 * 1024,
       maxSnapshots: parseCount('SCAN_MAX_SNAPSHOTS', env.SCAN_MAX_SNAPSHOTS, 100_000, 1_000_000),
@@ -158,11 +164,11 @@ function parseSeconds(name: string, raw: string | undefined, fallback: number): 
   return seconds;
 }
 
-function parseCount(name: string, raw: string | undefined, fallback: number, max: number): number {
+function parseCount(name: string, raw: string | undefined, fallback: number, max: number, min = 1): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const count = Number(raw);
-  if (!Number.isInteger(count) || count < 1 || count > max) {
-    throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(count) || count < min || count > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return count;
 }

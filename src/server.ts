@@ -1,8 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { secretOf, type Config, type LogLevel } from './config.js';
-import { lazyPool, type LazyPool } from './api-pool.js';
-import type { DigitalOceanClient } from './digitalocean/client.js';
+import { createEngine, ownerOf, type Engine } from './engine.js';
+import type { Account } from './snapshots/account-views.js';
 import { createLogger, errorMessage, stderrSink, type LogSink } from './logger.js';
 import { noElicitationValidator } from './sdk/no-elicitation-validator.js';
 import type { RetryPolicy } from './digitalocean/retry.js';
@@ -17,8 +17,8 @@ export interface ServerOptions {
   config: Config;
   /** Where log lines go besides MCP logging notifications; default stderr. */
   logSinks?: LogSink[];
-  /** The process's API pool (over HTTP, shared by every request); default one owned (and closed) by this server. */
-  pool?: LazyPool;
+  /** What the process shares (over HTTP, every request); default one owned (and closed) by this server. */
+  engine?: Engine;
   retry?: RetryPolicy;
 }
 
@@ -51,27 +51,31 @@ export function createServer(options: ServerOptions): McpServer {
     sinks: [...(options.logSinks ?? [stderrSink]), mcpLogSink(server)],
   });
 
-  const pool = options.pool ?? lazyPool(config);
-  let client: DigitalOceanClient | undefined;
-  const getClient = config.token
-    ? async () =>
-        (client ??= (await pool.get()).client({
-          apiUrl: config.apiUrl,
-          token: config.token!,
-          concurrency: config.concurrency,
-          userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
-          retry: options.retry,
-          onRequest: ({ method, path, status, ms, retries, error }) => logger.debug('api request', { method, path, status, ms, retries, error }),
-        }))
+  const engine = options.engine ?? createEngine(config);
+  let account: Account | undefined;
+  const getAccount = config.token
+    ? async (): Promise<Account> =>
+        (account ??= {
+          client: (await engine.pool()).client({
+            apiUrl: config.apiUrl,
+            token: config.token!,
+            concurrency: config.concurrency,
+            userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
+            retry: options.retry,
+            onRequest: ({ method, path, status, ms, retries, error }) => logger.debug('api request', { method, path, status, ms, retries, error }),
+          }),
+          views: engine.views,
+          owner: ownerOf(config.apiUrl, config.token!),
+        })
     : undefined;
   // Closing drops in-flight requests at once (the SDK has already aborted their handlers).
-  if (!options.pool) {
+  if (!options.engine) {
     server.server.onclose = () => {
-      pool.close().catch((error: unknown) => logger.warn('closing the API connection failed', { error: errorMessage(error) }));
+      engine.close().catch((error: unknown) => logger.warn('closing the API connection failed', { error: errorMessage(error) }));
     };
   }
 
-  const context = createToolContext(config, getClient, logger);
+  const context = createToolContext(config, getAccount, logger);
   registerListSnapshots(server, context);
   registerGetSnapshot(server, context);
   publishTools(server, TOOLS);

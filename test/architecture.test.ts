@@ -54,6 +54,6 @@ describe('imports point one way', () => {
 
   it('sees the imports it checks', () => {
     expect(all.find(({ module }) => module === 'snapshots/listing')!.imports).toContain('digitalocean/paginate');
-    expect(all.find(({ module }) => module === 'server')!.imports).toContain('digitalocean/client');
+    expect(all.find(({ module }) => module === 'engine')!.imports).toContain('digitalocean/pool');
   });
 });

@@ -9,6 +9,11 @@ export class ReadBudget {
 
   constructor(readonly limits: { maxBytes: number; maxSnapshots: number }) {}
 
+  /** Bytes of answers read so far: what a kept scan costs in memory, roughly. */
+  get bytesRead(): number {
+    return this.bytes;
+  }
+
   /** Counts an answer's bytes; throws once the call has read more than its budget. */
   read(bytes: number): void {
     this.bytes += bytes;

@@ -19,6 +19,8 @@ export interface ListPresentation {
   perPage: number;
   /** Whether this answer continues an earlier one (a cursor was given). */
   continued: boolean;
+  /** When the answer is written (epoch ms), for the age of the data it shows. */
+  now: number;
   limit: number;
   maxLimit: number;
 }
@@ -62,10 +64,11 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
   const status = answer.truncated ? 'more exist' : how.continued ? 'the last of them' : 'all of them';
   if (summary && answer.scanned !== undefined) {
     const filtered = [how.filters && `filters ${how.filters}`, how.sort && `sorted ${SORT_LABELS[how.sort]}`].filter(Boolean).join('; ');
-    const scanned =
+    const read =
       answer.scanned === answer.total
         ? `scanned all ${plural(answer.scanned, noun)} in ${plural(answer.pages_fetched, 'page')}`
         : `scanned ${plural(answer.scanned, noun)} in ${plural(answer.pages_fetched, 'page')} (the API counted ${formatNumber(answer.total)})`;
+    const scanned = answer.as_of === undefined ? read : `${read}, as of ${asOf(answer.as_of, how.now)}`;
     const which = filtered ? ` (${sanitize(filtered)})` : '';
     if (summary.matched === 0) return `No ${noun}s match${which}; ${scanned}.`;
     return `${formatNumber(count)} of ${plural(summary.matched, `matching ${noun}`)}${which}, ${listedSize(answer)}; ${status}. ${capitalize(scanned)}.`;
@@ -78,6 +81,12 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
   const from = how.page > 1 && !how.continued ? ` starting at page ${formatNumber(how.page)} (per_page=${how.perPage})` : '';
   const plainStatus = answer.truncated ? 'more exist' : how.continued || how.page > 1 ? 'through the last page' : 'complete list';
   return `${formatNumber(count)} of ${plural(answer.total, noun)}${from}, ${listedSize(answer)}; ${plainStatus}.`;
+}
+
+/** "12:04:05 UTC, 14 s ago": when the data was read, and how long ago. */
+function asOf(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  return `${iso.slice(11, 19)} UTC, ${seconds === 0 ? 'just now' : `${formatNumber(seconds)} s ago`}`;
 }
 
 function listedSize(answer: ListAnswer): string {

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { tokenProblem, type Config, type TransportConfig } from '../config.js';
-import { lazyPool, type LazyPool } from '../api-pool.js';
+import { createEngine, type Engine } from '../engine.js';
 import { errorMessage, type Logger, type LogSink } from '../logger.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
@@ -38,8 +38,9 @@ export async function startHttpServer(
   /** How long a client may take to send its headers and its whole request (tests shorten them). */
   timeouts = { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS },
 ): Promise<HttpServer> {
-  // One pool for all requests, whatever token each brings: one bound on upstream requests in flight.
-  const site: Site = { config, transport, log, logSinks, pool: lazyPool(config), port: 0 };
+  // One engine for all requests, whatever token each brings: one bound on upstream requests in
+  // flight, and account views that each answer only the token that made them.
+  const site: Site = { config, transport, log, logSinks, engine: createEngine(config), port: 0 };
   const limits = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2) };
   const http = createHttpServer(limits, (req, res) => {
     const started = performance.now();
@@ -64,7 +65,7 @@ export async function startHttpServer(
     async close() {
       http.close();
       http.closeAllConnections();
-      await site.pool.close();
+      await site.engine.close();
     },
   };
 }
@@ -75,7 +76,7 @@ interface Site {
   transport: HttpTransportConfig;
   log: Logger;
   logSinks: LogSink[] | undefined;
-  pool: LazyPool;
+  engine: Engine;
   /** The port the server listens on (known once it listens). */
   port: number;
 }
@@ -107,7 +108,7 @@ async function route(site: Site, req: IncomingMessage, res: ServerResponse): Pro
 
 /** One POST, answered by a fresh MCP server bound to the request's token. */
 async function serveMcp(site: Site, req: IncomingMessage, res: ServerResponse, message: unknown, config: Config): Promise<void> {
-  const server = createServer({ config, pool: site.pool, logSinks: site.logSinks });
+  const server = createServer({ config, engine: site.engine, logSinks: site.logSinks });
   const mcp = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
   res.on('close', () => {
     void Promise.allSettled([mcp.close(), server.close()]).then((results) => {

@@ -17,8 +17,9 @@ export const listAnswer = z.object({
   truncated: z.boolean(),
   next_cursor: z.string().optional(),
   pages_fetched: count(),
-  /** Scans only: snapshots read, and the summary of all that matched. */
+  /** Scans only: snapshots read, when they were read, and the summary of all that matched. */
   scanned: count().optional(),
+  as_of: z.string().optional(),
   summary: summarySchema.optional(),
   warnings: z.array(z.string()).optional(),
 });

@@ -3,8 +3,9 @@ import { z } from 'zod';
 
 /**
  * An opaque continuation token: base64url JSON naming the query it continues, the position to
- * continue from, and a short hash of the last snapshot's id (so a sorted scan finds its place again
- * when the account changed in between, and any id, however long, gives a cursor of bounded size).
+ * continue from, the account view it was read from (so a continuation over a live view is exact by
+ * construction), and a short hash of the last snapshot's id (so elsewhere a sorted scan finds its
+ * place again when the account changed in between, and any id gives a cursor of bounded size).
  * It holds no state on the server, so it works across restarts and stateless HTTP instances. Its
  * checksum catches a cursor that was cut or edited by mistake; it is not a signature, and nothing a
  * cursor can say reaches further than the arguments of the call that carries it.
@@ -15,6 +16,8 @@ export interface CursorState {
   offset: number;
   /** anchorOf() the id of the snapshot just before `offset`. */
   anchor: string | undefined;
+  /** The account view the list was read from, where one was (account-views.ts). */
+  view?: string | undefined;
 }
 
 const cursorBody = z.strictObject({
@@ -23,6 +26,7 @@ const cursorBody = z.strictObject({
   q: z.string(),
   o: z.int().nonnegative(),
   a: z.string().regex(/^[\w-]{16}$/).optional(),
+  w: z.string().regex(/^[\w-]{12}$/).optional(),
   /** Checksum of the fields above. */
   h: z.string(),
 });
@@ -49,7 +53,7 @@ export function anchorOf(id: string): string {
 }
 
 export function encodeCursor(query: string, state: CursorState): string {
-  const fields = { v: 2 as const, q: query, o: state.offset, ...(state.anchor !== undefined && { a: state.anchor }) };
+  const fields = { v: 2 as const, q: query, o: state.offset, ...(state.anchor !== undefined && { a: state.anchor }), ...(state.view !== undefined && { w: state.view }) };
   const body: CursorBody = { ...fields, h: checksum(fields) };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
@@ -71,9 +75,9 @@ export function decodeCursor(cursor: string, query: string): CursorState {
         'call again with the same arguments as the call that returned it (only limit, per_page and response_format may change), or leave cursor out to start over',
     );
   }
-  return { offset: fields.o, anchor: fields.a };
+  return { offset: fields.o, anchor: fields.a, view: fields.w };
 }
 
 function checksum(fields: Omit<CursorBody, 'h'>): string {
-  return createHash('sha256').update(`do-snapshots-cursor:${JSON.stringify([fields.v, fields.q, fields.o, fields.a ?? null])}`).digest('base64url').slice(0, 12);
+  return createHash('sha256').update(`do-snapshots-cursor:${JSON.stringify([fields.v, fields.q, fields.o, fields.a ?? null, fields.w ?? null])}`).digest('base64url').slice(0, 12);
 }

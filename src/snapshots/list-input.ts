@@ -24,7 +24,8 @@ const isoInstant = (what: string) =>
     .describe(`${what} (ISO 8601 date or date-time).`);
 
 export const listSnapshotsInput = z.strictObject({
-  resource_type: z.enum(RESOURCE_TYPES).optional().describe('Droplet or volume snapshots only.'),
+  // Self-explanatory fields carry no description: tools/list sits in every agent's context.
+  resource_type: z.enum(RESOURCE_TYPES).optional(),
   name: z
     .string()
     .min(1)
@@ -40,9 +41,9 @@ export const listSnapshotsInput = z.strictObject({
   created_after: isoInstant('Created at or after').optional(),
   created_before: isoInstant('Created before').optional(),
   older_than_days: z.int().min(0).max(36_500).optional().describe('Created more than this many days ago.'),
-  min_size_gb: z.number().min(0).max(1_000_000).optional().describe('At least this many GB.'),
-  max_size_gb: z.number().min(0).max(1_000_000).optional().describe('At most this many GB.'),
-  sort: z.enum(SORT_ORDERS).optional().describe('Omit for API order.'),
+  min_size_gb: z.number().min(0).max(1_000_000).optional(),
+  max_size_gb: z.number().min(0).max(1_000_000).optional(),
+  sort: z.enum(SORT_ORDERS).optional(),
   summary: z.boolean().default(false).describe('Summarise all matches (implied by a filter or sort).'),
   limit: z
     .int()
@@ -62,6 +63,7 @@ export const listSnapshotsInput = z.strictObject({
     .describe('detailed adds min disk, timestamps and source ids to text rows.'),
   per_page: z.int().min(1).max(200).default(200).describe('API page size for plain paging (scans use 200).'),
   page: z.int().min(1).max(1_000_000).default(1).describe('API page to start plain paging at.'),
+  fresh: z.boolean().default(false).describe('Rescan instead of reusing the last minute\'s scan.'),
 });
 
 export type ListArguments = z.output<typeof listSnapshotsInput>;
@@ -90,6 +92,7 @@ const ARGUMENT_ROLES = {
   response_format: 'answer',
   per_page: 'answer',
   page: 'answer',
+  fresh: 'answer',
 } as const satisfies Record<keyof ListArguments, 'filter' | 'query' | 'answer'>;
 
 type Role = (typeof ARGUMENT_ROLES)[keyof typeof ARGUMENT_ROLES];

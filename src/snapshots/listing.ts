@@ -1,5 +1,6 @@
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
-import { collectSnapshots, type CollectOptions, type CollectResult, type ListDrift } from '../digitalocean/paginate.js';
+import { collectSnapshots, type CollectOptions, type ListDrift } from '../digitalocean/paginate.js';
+import type { Account, AccountView, Scanner } from './account-views.js';
 import type { Snapshot } from '../digitalocean/schemas.js';
 import { anchorOf, CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from './cursor.js';
 import { FILTER_KEYS, QUERY_KEYS, SCAN_PAGE_SIZE, type ListArguments, type SortOrder } from './list-input.js';
@@ -46,7 +47,7 @@ export interface Listing {
   /** More snapshots exist after the whole window. */
   more: boolean;
   /** Set when every page was scanned (filters, sort or summary). */
-  scan: { scanned: number; summary: SnapshotSummary; filters: string; sort: SortOrder | undefined } | undefined;
+  scan: { scanned: number; summary: SnapshotSummary; filters: string; sort: SortOrder | undefined; asOf: number } | undefined;
   /** Sentences for the answer: the account changed while it was read, the cursor lost its place. */
   warnings: string[];
   /** Position of the window's first snapshot in the whole (filtered, sorted) list. */
@@ -81,8 +82,8 @@ export function planList(args: ListArguments, now = Date.now()): ListPlan {
 }
 
 /** Reads what the plan needs: the API's own pages, or every page for a scan. */
-export function listSnapshots(client: DigitalOceanClient, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
-  return plan.scan ? scanned(client, args, plan, reading) : paged(client, args, plan, reading);
+export function listSnapshots(account: Account, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
+  return plan.scan ? scanned(account, args, plan, reading) : paged(account.client, args, plan, reading);
 }
 
 /** Raw paging in API order: stops as soon as `limit` snapshots are in hand. */
@@ -96,7 +97,7 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
     limit: args.limit,
     ...reading,
   });
-  const warnings = driftWarnings(result);
+  const warnings = driftWarnings(result.drift);
   const anchor = plan.cursor?.anchor;
   if (anchor !== undefined && result.snapshots[0] && anchorOf(result.snapshots[0].id) === anchor) {
     warnings.push('The account changed since the previous answer: its last snapshot came again first here. Call without cursor for a fresh list.');
@@ -115,26 +116,23 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
   };
 }
 
-/** Every page, then filter, sort and summarise; the cursor finds its place by the last id it returned. */
-async function scanned(client: DigitalOceanClient, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
-  const all = await collectSnapshots(client, {
-    page: 1,
-    perPage: SCAN_PAGE_SIZE,
-    resourceType: args.resource_type,
-    limit: Number.POSITIVE_INFINITY,
-    ...reading,
-  });
+/**
+ * Every page (or a view of them from the last minute), then filter, sort and summarise; the cursor
+ * continues exactly over the view it names, else finds its place by the last id it returned.
+ */
+async function scanned(account: Account, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
+  const all = await accountView(account, args, plan, reading);
   if (args.tag !== undefined) requireVisibleTags(all.snapshots);
   const matches = all.snapshots.filter(plan.matches);
   const ordered = args.sort ? sortSnapshots(matches, args.sort) : matches;
 
-  const warnings = driftWarnings(all);
+  const warnings = driftWarnings(all.drift);
   let start = 0;
   if (plan.cursor) {
     start = plan.cursor.offset;
     const { anchor } = plan.cursor;
     const before = ordered[start - 1];
-    if (anchor !== undefined && !(before && anchorOf(before.id) === anchor)) {
+    if (plan.cursor.view !== all.id && anchor !== undefined && !(before && anchorOf(before.id) === anchor)) {
       const found = ordered.findIndex((snapshot) => anchorOf(snapshot.id) === anchor);
       if (found >= 0) start = found + 1;
       else warnings.push('The snapshot the cursor continued after no longer matches or exists; continued by position.');
@@ -152,17 +150,32 @@ async function scanned(client: DigitalOceanClient, args: ListArguments, plan: Li
       summary: summarize(matches),
       filters: describeQuery(pick(args, FILTER_KEYS)).replaceAll(',', ', '),
       sort: args.sort,
+      asOf: all.asOf,
     },
     warnings,
     offset: start,
     page: 1,
     perPage: SCAN_PAGE_SIZE,
-    cursorAfter: (listed) => cursorAt(plan, start + listed, window[listed - 1]),
+    cursorAfter: (listed) => cursorAt(plan, start + listed, window[listed - 1], all.id),
   };
 }
 
-function cursorAt(plan: ListPlan, offset: number, last: Snapshot | undefined): string {
-  return encodeCursor(plan.query, { offset, anchor: last && anchorOf(last.id) });
+/** The account as a scan sees it: a live view (unless fresh is asked for), else a new scan. */
+async function accountView(account: Account, args: ListArguments, plan: ListPlan, reading: Reading): Promise<AccountView> {
+  const scanner: Scanner = (resourceType, bounds) =>
+    collectSnapshots(account.client, { page: 1, perPage: SCAN_PAGE_SIZE, resourceType, limit: Number.POSITIVE_INFINITY, ...bounds });
+  const { views, owner } = account;
+  if (!views.enabled) {
+    // No views kept, none shared: every call reads for itself.
+    const result = await scanner(args.resource_type, reading);
+    return { id: '', snapshots: result.snapshots, total: result.total, pagesFetched: result.pagesFetched, drift: result.drift, asOf: Date.now() };
+  }
+  const live = args.fresh ? undefined : views.find(owner, args.resource_type, plan.cursor?.view);
+  return live ?? views.scan(owner, args.resource_type, scanner, reading);
+}
+
+function cursorAt(plan: ListPlan, offset: number, last: Snapshot | undefined, view?: string): string {
+  return encodeCursor(plan.query, { offset, anchor: last && anchorOf(last.id), view: view || undefined });
 }
 
 /** A tag filter over snapshots whose tags are hidden would answer "none match" falsely. */
@@ -176,14 +189,11 @@ function requireVisibleTags(snapshots: Snapshot[]): void {
 }
 
 /** Said when the account changed under a multi-page read, so the agent does not trust a stale view. */
-function driftWarnings({ drift }: CollectResult): string[] {
-  return drift ? [driftWarning(drift)] : [];
-}
-
-function driftWarning(drift: ListDrift): string {
+function driftWarnings(drift: ListDrift | undefined): string[] {
+  if (!drift) return [];
   const total = drift.totalBefore !== drift.totalAfter ? `meta.total went from ${drift.totalBefore} to ${drift.totalAfter}` : 'the pages shifted';
   const duplicates = drift.duplicatesRemoved > 0 ? `; ${drift.duplicatesRemoved} snapshot(s) seen twice were listed once` : '';
-  return `Snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`;
+  return [`Snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`];
 }
 
 function pick<K extends keyof ListArguments>(args: ListArguments, keys: readonly K[]): Pick<ListArguments, K> {

@@ -1,13 +1,14 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { secretOf, type Config } from '../config.js';
-import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
+import type { RequestContext } from '../digitalocean/client.js';
 import { IncompleteListError } from '../digitalocean/errors.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
 import { sanitize } from '../format/sanitize.js';
 import type { LogFields, Logger } from '../logger.js';
 import { redact } from '../redact.js';
+import type { Account } from '../snapshots/account-views.js';
 import { ArgumentError } from '../snapshots/listing.js';
 
 /** Every tool here only reads; each may call the DigitalOcean API. */
@@ -26,14 +27,14 @@ export interface ToolOutcome<T> {
 /** What every tool shares: the client (when a token is set), failure messages, and a log line per call. */
 export interface ToolContext {
   /**
-   * Runs one call: `work` gets a function that yields the client (or fails for want of a token,
+   * Runs one call: `work` gets a function that yields the account (or fails for want of a token,
    * so arguments are checked before that) and a request context that ends at the client's
    * cancellation or at the call's deadline, whichever comes first.
    */
   run<T extends Record<string, unknown>>(
     tool: string,
     signal: AbortSignal,
-    work: (client: () => Promise<DigitalOceanClient>, request: RequestContext) => Promise<ToolOutcome<T>>,
+    work: (account: () => Promise<Account>, request: RequestContext) => Promise<ToolOutcome<T>>,
     /** A tool's own words for failures it knows better (e.g. a 404 for one id); undefined for the usual ones. */
     explain?: (error: unknown) => string | undefined,
   ): Promise<CallToolResult>;
@@ -44,24 +45,24 @@ class NoTokenError extends Error {
   override name = 'NoTokenError';
 }
 
-/** `client` is undefined without a token; otherwise it loads the HTTP stack on first use. */
-export function createToolContext(config: Config, client: (() => Promise<DigitalOceanClient>) | undefined, logger: Logger): ToolContext {
+/** `account` is undefined without a token; otherwise it loads the HTTP stack on first use. */
+export function createToolContext(config: Config, account: (() => Promise<Account>) | undefined, logger: Logger): ToolContext {
   const failureContext = {
     apiUrl: config.apiUrl,
     tokenSource: config.tokenSource ?? 'DIGITALOCEAN_API_TOKEN',
     deadlineSeconds: config.deadlineSeconds,
   };
-  const getClient = async () => {
-    if (!client) throw new NoTokenError(noTokenMessage());
+  const getAccount = async () => {
+    if (!account) throw new NoTokenError(noTokenMessage());
     if (config.tokenProblem) throw new NoTokenError(config.tokenProblem);
-    return client();
+    return account();
   };
   return {
     async run(tool, signal, work, explain) {
       const started = performance.now();
       const call = callBounds(signal, config.deadlineSeconds * 1000, config.readBudget);
       try {
-        const { logFields, text, structuredContent } = await work(getClient, call.request);
+        const { logFields, text, structuredContent } = await work(getAccount, call.request);
         logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...logFields });
         return { content: [{ type: 'text', text }], structuredContent };
       } catch (error) {

@@ -24,7 +24,7 @@ export const getSnapshotInput = z.strictObject({
 });
 
 const DESCRIPTION =
-  'One snapshot by id: size, monthly cost, age, regions, source Droplet or volume, min disk size, tags. ' + USER_DATA_NOTE;
+  'One snapshot by id: size, monthly cost, age, regions, source Droplet or volume, min disk, tags. ' + USER_DATA_NOTE;
 
 export const getSnapshotTool = {
   name: 'get_snapshot',
@@ -41,8 +41,9 @@ export function registerGetSnapshot(server: McpServer, context: ToolContext): vo
     context.run(
       getSnapshotTool.name,
       extra.signal,
-      async (client, bounds) => {
-        const snapshot = await (await client()).getSnapshot(id, bounds);
+      async (account, bounds) => {
+        // Always the API: one snapshot is one cheap request, and its answer is never stale.
+        const snapshot = await (await account()).client.getSnapshot(id, bounds);
         const report: ClipReport = new Map();
         const shown = clipSnapshot(snapshot, report);
         const clipped = clipWarning(report);

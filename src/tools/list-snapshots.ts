@@ -12,10 +12,11 @@ import type { ToolDefinition } from './definitions.js';
 import { progressReporter } from './progress.js';
 
 const DESCRIPTION =
-  'DigitalOcean snapshots (Droplet and volume; not backups), read-only. Filters and sort span every page; with any of them ' +
-  'or summary=true comes a summary of all matches: count, GB, monthly cost ' +
+  'DigitalOcean snapshots (Droplet and volume; not backups), read-only. Filters and sort span all pages and add a summary ' +
+  'of all matches (so does summary=true): count, GB, monthly cost ' +
   `($${PRICE_PER_GB_MONTH_USD}/GB-month, $${MINIMUM_MONTHLY_CHARGE_USD} minimum), by type and region, oldest, newest, largest. ` +
-  'Up to limit rows, fewer if the size budget runs out; pass next_cursor as cursor for more. ' +
+  'Lists up to limit rows, fewer if the size budget runs out; next_cursor continues. ' +
+  'Recent scans are reused (as_of says when); fresh=true rescans. ' +
   USER_DATA_NOTE;
 
 export const listSnapshotsTool = {
@@ -30,9 +31,9 @@ export const listSnapshotsTool = {
 
 export function registerListSnapshots(server: McpServer, context: ToolContext): void {
   server.registerTool(listSnapshotsTool.name, listSnapshotsTool, (args, extra) =>
-    context.run(listSnapshotsTool.name, extra.signal, async (client, bounds) => {
+    context.run(listSnapshotsTool.name, extra.signal, async (account, bounds) => {
       const plan = planList(args);
-      const listing = await listSnapshots(await client(), args, plan, { ...bounds, onProgress: progressReporter(extra) });
+      const listing = await listSnapshots(await account(), args, plan, { ...bounds, onProgress: progressReporter(extra) });
       const presentation = presentationOf(args, listing);
       const answer = fitRows(listing.window.length, (listed) => buildAnswer(listing, listed, presentation));
       return { ...answer, logFields: { snapshots: answer.structuredContent.count, pages: listing.pagesFetched, scan: plan.scan } };
@@ -62,7 +63,7 @@ function buildAnswer(listing: Listing, listed: number, how: ListPresentation): A
     truncated,
     ...(truncated && { next_cursor: listing.cursorAfter(listed) }),
     pages_fetched: listing.pagesFetched,
-    ...(listing.scan && { scanned: listing.scan.scanned, summary }),
+    ...(listing.scan && { scanned: listing.scan.scanned, as_of: new Date(listing.scan.asOf).toISOString(), summary }),
     ...(warnings.length > 0 && { warnings }),
   };
   return { structuredContent, text: formatSnapshotList(structuredContent, how) };
@@ -77,6 +78,7 @@ function presentationOf(args: ListArguments, listing: Listing): ListPresentation
     page: listing.page,
     perPage: listing.perPage,
     continued: args.cursor !== undefined,
+    now: Date.now(),
     limit: args.limit,
     maxLimit: MAX_LIMIT,
   };

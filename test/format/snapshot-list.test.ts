@@ -23,6 +23,7 @@ const how: ListPresentation = {
   page: 1,
   perPage: 200,
   continued: false,
+  now: Date.parse('2026-12-01T12:00:00Z'),
   limit: 5,
   maxLimit: 1000,
 };

@@ -68,7 +68,7 @@ describe('filters across every page', () => {
   it('scans every page and says so', async () => {
     const result = await h.call({ region: 'fra1', limit: 5 });
     expect(listed(result)).toMatchObject({ pages_fetched: 15, total: 3000, scanned: 3000 });
-    expect(textOf(result)).toMatch(/Scanned all 3,000 snapshots in 15 pages\./);
+    expect(textOf(result)).toMatch(/Scanned all 3,000 snapshots in 15 pages, as of \d\d:\d\d:\d\d UTC, (just now|[\d,]+ s ago)\./);
   });
 
   it('filters on top of the API resource_type filter', async () => {
@@ -131,7 +131,7 @@ describe('summary over every match', () => {
     const { summary } = listed(result);
     expect(summary).toMatchObject({ matched: 0, total_gb: 0, monthly_cost_usd: 0 });
     expect(summary).not.toHaveProperty('oldest');
-    expect(textOf(result)).toBe('No snapshots match (filters name=zzz-nothing); scanned all 3,000 snapshots in 15 pages.');
+    expect(textOf(result)).toMatch(/^No snapshots match \(filters name=zzz-nothing\); scanned all 3,000 snapshots in 15 pages, as of \d\d:\d\d:\d\d UTC, (just now|[\d,]+ s ago)\.$/);
   });
 });
 

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import type { Config } from './config.js';
+import type { ApiPool } from './digitalocean/pool.js';
+import { AccountViews } from './snapshots/account-views.js';
+
+/**
+ * What the whole process shares, whatever serves it (one stdio connection, or every HTTP request):
+ * the API pool, created on first use (only then does the HTTP stack load), and the short-lived
+ * account views that let a conversation's questions share one scan.
+ */
+export interface Engine {
+  pool(): Promise<ApiPool>;
+  views: AccountViews;
+  close(): Promise<void>;
+}
+
+export function createEngine(config: Pick<Config, 'deadlineSeconds' | 'upstreamConcurrency' | 'cache'>): Engine {
+  let pool: Promise<ApiPool> | undefined;
+  return {
+    pool() {
+      pool ??= import('./digitalocean/pool.js')
+        .then(({ createApiPool }) => createApiPool({ deadlineSeconds: config.deadlineSeconds, maxInFlight: config.upstreamConcurrency }))
+        .catch((error: unknown) => {
+          // A failed load is tried again by the next call, not remembered.
+          pool = undefined;
+          throw error;
+        });
+      return pool;
+    },
+    views: new AccountViews(config.cache),
+    async close() {
+      const open = pool;
+      pool = undefined;
+      await (await open?.catch(() => undefined))?.close();
+    },
+  };
+}
+
+/** Whose account a view shows: the API origin and a hash of the token, never the token itself. */
+export function ownerOf(apiUrl: URL, token: string): string {
+  return `${apiUrl.origin}${apiUrl.pathname}#${createHash('sha256').update(token).digest('base64url').slice(0, 22)}`;
+}
