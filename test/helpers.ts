@@ -33,10 +33,11 @@ export interface Harness {
  * the fake API on 127.0.0.1. `env` overrides what the server reads from its environment.
  */
 export async function harness(
-  options: FakeApiOptions & { scopes?: Scope[]; env?: Record<string, string | undefined> } = {},
+  options: FakeApiOptions & { scopes?: Scope[]; env?: Record<string, string | undefined>; share?: Harness } = {},
 ): Promise<Harness> {
-  const token = canaryToken();
-  const api = await startFakeApi({ tokens: { [token]: options.scopes ?? ['snapshot:read', 'tag:read'] }, ...options });
+  // `share`: a second server on another harness's fake API and token (closing it leaves the API up).
+  const token = options.share?.token ?? canaryToken();
+  const api = options.share?.api ?? (await startFakeApi({ tokens: { [token]: options.scopes ?? ['snapshot:read', 'tag:read'] }, ...options }));
   const config = loadConfig({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...options.env });
   const logs: string[] = [];
   const capture: LogSink = (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }));
@@ -58,7 +59,7 @@ export async function harness(
       expect(logs.join('\n')).not.toContain(token);
       await client.close();
       await server.close();
-      await api.close();
+      if (!options.share) await api.close();
     },
   };
 }

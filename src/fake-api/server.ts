@@ -41,6 +41,8 @@ export interface FakeApiOptions {
   seed?: number;
   /** Valid tokens and their scopes; default one token with snapshot:read and tag:read. */
   tokens?: Record<string, Scope[]>;
+  /** Tokens that see an account of their own instead of `snapshots` (they need scopes in `tokens` too). */
+  accounts?: Record<string, Snapshot[]>;
   /** Latency added to every response, in ms. */
   latencyMs?: number;
   /** Requests allowed per rolling hour and per minute, per token (DigitalOcean: 5000 and 250). */
@@ -90,6 +92,7 @@ type Faults = { fault: Fault; remaining: number; pathPrefix: string; skip: numbe
 interface Fake {
   snapshots: Snapshot[];
   tokens: Record<string, Scope[]>;
+  accounts: Record<string, Snapshot[]>;
   limiter: FakeRateLimiter;
   imageIds: Set<string>;
   requests: RecordedRequest[];
@@ -106,6 +109,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const fake: Fake = {
     snapshots: options.snapshots ?? (options.hostile ? hostileSnapshots : generateSnapshots)(options.count ?? 50, options.seed ?? 1),
     tokens: options.tokens ?? { [FAKE_TOKEN]: ['snapshot:read', 'tag:read'] },
+    accounts: options.accounts ?? {},
     limiter: new FakeRateLimiter(options.rateLimit ?? { perHour: 5000, perMinute: 250 }),
     imageIds: new Set(options.imageIds ?? ['7555620']),
     requests: [],
@@ -168,9 +172,10 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
     return send(res, 403, { id: 'Forbidden', message: 'You are missing the required permission snapshot:read.' }, headers);
   }
   const visible = (snapshot: Snapshot): Snapshot => (scopes.includes('tag:read') ? snapshot : { ...snapshot, tags: null });
+  const account = fake.accounts[token] ?? fake.snapshots;
   if (url.pathname === '/v2/snapshots') {
     const factor = fault?.type === 'overfull' ? fault.factor : 1;
-    const listed = listPage(url, fake.snapshots, fake.baseUrl, { factor, singlePageLinks: fake.singlePageLinks });
+    const listed = listPage(url, account, fake.baseUrl, { factor, singlePageLinks: fake.singlePageLinks });
     if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, headers);
     const body: Record<string, unknown> = { ...listed.body, snapshots: listed.body.snapshots.map(visible) };
     if (fault?.type === 'links') body.links = { pages: fault.pages };
@@ -180,7 +185,7 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
   const single = /^\/v2\/snapshots\/([^/]+)$/.exec(url.pathname);
   if (single) {
     const id = decodeURIComponent(single[1]!);
-    const found = fake.snapshots.find((snapshot) => snapshot.id === id);
+    const found = account.find((snapshot) => snapshot.id === id);
     if (found) return send(res, 200, { snapshot: visible(found) }, headers);
     if (fake.imageIds.has(id)) return send(res, 400, { id: 'bad_request', message: 'the resource is not a snapshot' }, headers);
   }

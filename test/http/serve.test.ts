@@ -5,6 +5,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import type { Snapshot } from '../../src/digitalocean/schemas.js';
+import { generateSnapshots } from '../../src/fake-api/data.js';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { startHttpServer, type HttpServer } from '../../src/http/serve.js';
 import { createLogger, type LogSink } from '../../src/logger.js';
@@ -24,9 +26,9 @@ afterEach(async () => {
 async function start(
   env: Record<string, string> = {},
   tokens: Record<string, ('snapshot:read' | 'tag:read')[]> = {},
-  options: { host?: string; timeouts?: { headersMs: number; requestMs: number } } = {},
+  options: { host?: string; timeouts?: { headersMs: number; requestMs: number }; accounts?: Record<string, Snapshot[]> } = {},
 ) {
-  api = await startFakeApi({ count: 30, tokens });
+  api = await startFakeApi({ count: 30, tokens, accounts: options.accounts });
   const config = loadConfig({ DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...env }, ['--transport', 'http', '--port', '0', '--host', options.host ?? '127.0.0.1']);
   if (config.transport.kind !== 'http') throw new Error('expected http');
   logs = [];
@@ -76,6 +78,21 @@ describe('Streamable HTTP at /mcp', () => {
     expect(textOf(rc)).toMatch(/rejected the API token.*send it with each request as "Authorization: Bearer <token>"/s);
     const everything = JSON.stringify([ra, rb, rc]) + logs.join('\n');
     for (const token of [full, noTags, wrong]) expect(everything).not.toContain(token);
+  });
+
+  it("two tokens, two accounts: neither is ever answered from the other's view", async () => {
+    const alice = canaryToken();
+    const bob = canaryToken();
+    const accounts = { [alice]: generateSnapshots(300, 21), [bob]: generateSnapshots(120, 22) };
+    await start({}, { [alice]: ['snapshot:read', 'tag:read'], [bob]: ['snapshot:read', 'tag:read'] }, { accounts });
+    const [a, b] = await Promise.all([connect(alice), connect(bob)]);
+    for (let round = 0; round < 3; round++) {
+      const [ra, rb] = await Promise.all([list(a, { summary: true, limit: 3 }), list(b, { summary: true, limit: 3 })]);
+      expect(ra.structuredContent).toMatchObject({ summary: { matched: 300 }, snapshots: accounts[alice]!.slice(0, 3) });
+      expect(rb.structuredContent).toMatchObject({ summary: { matched: 120 }, snapshots: accounts[bob]!.slice(0, 3) });
+    }
+    // Each account was scanned once (2 pages and 1), and then answered from its own view.
+    expect(api.requests).toHaveLength(3);
   });
 
   it("falls back to the environment's token for requests that bring none", async () => {
