@@ -67,11 +67,11 @@ const server = median(serverRuns);
 row('Start-up: spawn to answered tools/list (median of 21)', `${server.toFixed(0)} ms`, `bare Node floor ${floor.toFixed(0)} ms: ${(server / floor).toFixed(2)}x`, 'at most 2x (stretch 1.5x)');
 
 // The real server over stdio, as a client runs it.
-async function connect(api) {
+async function connect(api, env = {}) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [entry],
-    env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'error', PATH: process.env.PATH },
+    env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'error', PATH: process.env.PATH, ...env },
     stderr: 'ignore',
   });
   const client = new Client({ name: 'bench', version: '1.0.0' });
@@ -115,7 +115,30 @@ for (const count of [2000, 20000]) {
   if (count === 20000) row('Peak RSS of the server process, whole-account scan of 20,000 (limit 1000)', `${rss.toFixed(0)} MB`, '', 'under 150 MB');
 }
 
-// 3 and 5. Text against raw JSON per snapshot, and the server's own time per call at zero latency.
+// 3. A conversation: six calls about one account, with the account views and without them.
+{
+  console.error('a conversation…');
+  const api = await startFakeApi({ count: 2000, latencyMs: LATENCY_MS, rateLimit: OPEN });
+  const conversation = async (env) => {
+    const { client } = await connect(api, env);
+    await client.callTool({ name: 'list_snapshots', arguments: { limit: 1 } }); // loads the HTTP stack
+    api.requests.length = 0;
+    const started = performance.now();
+    const calls = [{ summary: true }, { older_than_days: 365, sort: 'size_desc', limit: 20 }, { resource_type: 'volume', summary: true }, { name: '*web*', limit: 50 }];
+    for (const args of calls) await client.callTool({ name: 'list_snapshots', arguments: args });
+    const last = await client.callTool({ name: 'list_snapshots', arguments: { region: 'fra1', sort: 'created_asc', limit: 20 } });
+    await client.callTool({ name: 'list_snapshots', arguments: { region: 'fra1', sort: 'created_asc', limit: 20, cursor: last.structuredContent.next_cursor } });
+    const ms = performance.now() - started;
+    await client.close();
+    return `${api.requests.length} requests, ${(ms / LATENCY_MS).toFixed(1)} round trips`;
+  };
+  const withViews = await conversation({});
+  const without = await conversation({ SNAPSHOT_CACHE_SECONDS: '0' });
+  await api.close();
+  row(`A six-call conversation about 2,000 snapshots at ${LATENCY_MS} ms a request`, withViews, `without account views (SNAPSHOT_CACHE_SECONDS=0): ${without}`, 'at most 12 requests, 5 round trips');
+}
+
+// 4 and 5. Text against raw JSON per snapshot, and the server's own time per call at zero latency.
 {
   console.error('text size and overhead…');
   const api = await startFakeApi({ count: 2000, rateLimit: OPEN });

@@ -5,7 +5,7 @@
 // - The development tools: the demo, the fake API and the pieces the benchmark drives, with their
 //   packages left to node_modules (they run from a checkout, never from the package).
 // Tests call build() when dist/ is older than its sources (test/global-setup.ts).
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
 
@@ -29,7 +29,7 @@ const withoutAjv = {
 };
 
 export async function build() {
-  const { version } = JSON.parse(await readFile(`${root}/package.json`, 'utf8'));
+  const { version, engines } = JSON.parse(await readFile(`${root}/package.json`, 'utf8'));
   await rm(`${root}/dist`, { recursive: true, force: true });
   const common = {
     absWorkingDir: root,
@@ -42,11 +42,12 @@ export async function build() {
     logLevel: 'warning',
     define: { __SERVER_VERSION__: JSON.stringify(version) },
   };
-  await esbuild({
+  const server = await esbuild({
     ...common,
     entryPoints: { main: 'src/index.ts' },
     chunkNames: 'chunks/[name]-[hash]',
     minify: true,
+    metafile: true,
     legalComments: 'external',
     // CommonJS dependencies (undici) call require() for Node's built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
@@ -65,17 +66,47 @@ export async function build() {
     chunkNames: 'dev-chunks/[name]-[hash]',
     packages: 'external',
   });
-  // Node 22.1+ keeps compiled code between starts (about a quarter off the start-up there); on
-  // Node 20 the call does not exist and this is a plain import.
+  await writeFile(`${root}/dist/THIRD_PARTY_LICENSES.md`, await thirdPartyLicenses(server.metafile));
+  // The launcher runs first and alone: on a Node older than `engines` it says which Node is needed
+  // and stops, before any module that could fail obscurely later is loaded. Node 22.1+ keeps
+  // compiled code between starts (about a quarter off the start-up there); on Node 20 the call does
+  // not exist and this is a plain import.
+  const [major, minor = 0] = engines.node.replace(/^>=\s*/, '').split('.').map(Number);
   await writeFile(
     `${root}/dist/index.js`,
     `#!/usr/bin/env node
-import module from 'node:module';
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < ${major} || (major === ${major} && minor < ${minor})) {
+  process.stderr.write('digitalocean-snapshots-mcp needs Node.js ${major}.${minor} or later; this is Node.js ' + process.version + '. Install a current Node.js (https://nodejs.org) and start it again.\\n');
+  process.exit(1);
+}
+const { default: module } = await import('node:module');
 module.enableCompileCache?.();
 await import('./main.js');
 `,
     { mode: 0o755 },
   );
+}
+
+/**
+ * The server bundles its dependencies (the package installs nothing), so it ships their licences:
+ * every package with code in the bundle, its version and its licence text.
+ */
+async function thirdPartyLicenses(metafile) {
+  const packages = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.add(match[1]);
+  }
+  const sections = ['# Third-party licences', '', 'dist/ bundles code from these packages, under these licences.', ''];
+  for (const name of [...packages].sort()) {
+    const dir = `${root}/node_modules/${name}`;
+    const { version, license } = JSON.parse(await readFile(`${dir}/package.json`, 'utf8'));
+    const file = (await readdir(dir)).find((entry) => /^licen[cs]e(\.(md|txt))?$/i.test(entry));
+    const text = file ? (await readFile(`${dir}/${file}`, 'utf8')).trim() : `${license} (no licence file in the package)`;
+    sections.push(`## ${name} ${version} (${license})`, '', '```', text, '```', '');
+  }
+  return sections.join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await build();

@@ -29,9 +29,13 @@ export interface Config {
    * Where the token came from, for messages that must not show the token itself: a variable, or
    * (over HTTP) the request's Authorization header.
    */
-  tokenSource: (typeof TOKEN_VARIABLES)[number] | 'Authorization header' | undefined;
+  tokenSource: (typeof TOKEN_VARIABLES)[number] | 'Authorization header' | '--demo' | undefined;
   /** Set when the token cannot be a real one (a placeholder, the example, too short): see tokenProblem(). */
   tokenProblem: string | undefined;
+  /** --demo: the server answers from its own made-up account (fake-api/), and says so in every answer. */
+  demo: boolean;
+  /** One-line notices for stderr at start: what the configuration was taken to mean. */
+  notices: string[];
   /** Base URL of the API, without a trailing slash; paths such as /v2/snapshots are appended. */
   apiUrl: URL;
   logLevel: LogLevel;
@@ -97,8 +101,68 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads the environment and, for the transport, the command line (`--transport`, `--port`, `--host`). */
+/** What `--help` prints: every option and variable. */
+export const USAGE = `Usage: digitalocean-snapshots-mcp [options]
+
+A read-only MCP server for the snapshots in a DigitalOcean account. It speaks MCP on stdio unless
+told otherwise; an MCP client starts it (see the README).
+
+Options:
+  --demo                   answer from a made-up account built in (no token, no network)
+  --transport stdio|http   stdio (default), or Streamable HTTP at /mcp
+  --port N                 HTTP port (default 8080; 0 = any free port)
+  --host ADDRESS           HTTP address (default 127.0.0.1)
+  --help, --version        print this, or the version, and exit
+
+Environment:
+  DIGITALOCEAN_API_TOKEN   read-only API token (scope snapshot:read; tag:read to see tags);
+                           DIGITALOCEAN_ACCESS_TOKEN or DIGITALOCEAN_TOKEN are read when unset
+  DIGITALOCEAN_API_URL     API base URL (default ${DEFAULT_API_URL})
+  LOG_LEVEL                debug, info, warn or error (default warn on stdio, info over HTTP)
+  CALL_DEADLINE_SECONDS    every call ends within this (default ${DEFAULT_DEADLINE_SECONDS})
+  PAGE_CONCURRENCY         API requests at once for one call (default ${DEFAULT_CONCURRENCY})
+  UPSTREAM_CONCURRENCY     API requests in flight for the whole process (default ${DEFAULT_UPSTREAM_CONCURRENCY})
+  SNAPSHOT_CACHE_SECONDS   how long a scan answers later calls (default 60; 0 = never)
+  SNAPSHOT_CACHE_MAX_MB    memory for those scans (default 64)
+  SCAN_MAX_MB, SCAN_MAX_SNAPSHOTS   what one call may read (default 48 and 100000)
+  MCP_TRANSPORT, MCP_PORT, MCP_HOST   as --transport, --port, --host
+  MCP_ALLOWED_HOSTS        HTTP: host names accepted in Host and Origin, comma-separated
+  MCP_AUTH_TOKEN           HTTP: shared secret that stands for DIGITALOCEAN_API_TOKEN
+`;
+
+export interface CommandLine {
+  transport?: string | undefined;
+  port?: string | undefined;
+  host?: string | undefined;
+  demo: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export function parseCommandLine(argv: string[]): CommandLine {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        transport: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+      strict: true,
+    });
+    return { ...values, demo: values.demo ?? false, help: values.help ?? false, version: values.version ?? false };
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}; see --help`);
+  }
+}
+
+/** Reads the environment and the command line (see USAGE). */
 export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
+  const commandLine = parseCommandLine(argv);
+  const notices: string[] = [];
   let token: string | undefined;
   let tokenSource: Config['tokenSource'];
   for (const name of TOKEN_VARIABLES) {
@@ -109,12 +173,16 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       break;
     }
   }
+  const transport = parseTransport(env, commandLine);
   return {
     token,
     tokenSource,
     tokenProblem: token && tokenSource ? tokenProblem(token, tokenSource) : undefined,
-    apiUrl: parseApiUrl(env.DIGITALOCEAN_API_URL?.trim() || DEFAULT_API_URL),
-    logLevel: parseLogLevel(env.LOG_LEVEL?.trim().toLowerCase() || 'info'),
+    demo: commandLine.demo,
+    notices,
+    apiUrl: parseApiUrl(env.DIGITALOCEAN_API_URL?.trim() || DEFAULT_API_URL, notices),
+    // Claude Code records every stderr line of a stdio server as an error: only warnings by default.
+    logLevel: parseLogLevel(env.LOG_LEVEL?.trim().toLowerCase() || (transport.kind === 'stdio' ? 'warn' : 'info')),
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
     concurrency: parseCount('PAGE_CONCURRENCY', env.PAGE_CONCURRENCY, DEFAULT_CONCURRENCY, 32),
     upstreamConcurrency: parseCount('UPSTREAM_CONCURRENCY', env.UPSTREAM_CONCURRENCY, DEFAULT_UPSTREAM_CONCURRENCY, 64),
@@ -126,11 +194,11 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       maxBytes: parseCount('SCAN_MAX_MB', env.SCAN_MAX_MB, 48, 1024) * 1024 * 1024,
       maxSnapshots: parseCount('SCAN_MAX_SNAPSHOTS', env.SCAN_MAX_SNAPSHOTS, 100_000, 1_000_000),
     },
-    transport: parseTransport(env, argv),
+    transport,
   };
 }
 
-function parseApiUrl(raw: string): URL {
+function parseApiUrl(raw: string, notices: string[]): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -147,6 +215,11 @@ function parseApiUrl(raw: string): URL {
     throw new ConfigError('DIGITALOCEAN_API_URL must not have a query or fragment');
   }
   url.pathname = url.pathname.replace(/\/+$/, '');
+  // DigitalOcean writes its base as https://api.digitalocean.com/v2; the paths here carry the /v2.
+  if (/\/v2$/i.test(url.pathname)) {
+    url.pathname = url.pathname.replace(/\/v2$/i, '');
+    notices.push(`DIGITALOCEAN_API_URL ends in /v2, which every request adds itself: using ${url.href.replace(/\/$/, '')}`);
+  }
   return url;
 }
 
@@ -173,22 +246,12 @@ function parseCount(name: string, raw: string | undefined, fallback: number, max
   return count;
 }
 
-function parseTransport(env: Record<string, string | undefined>, argv: string[]): TransportConfig {
-  let values: { transport?: string; port?: string; host?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { transport: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}; usage: [--transport stdio|http] [--port N] [--host ADDRESS]`);
-  }
-  const kind = (values.transport ?? env.MCP_TRANSPORT ?? 'stdio').trim().toLowerCase();
+function parseTransport(env: Record<string, string | undefined>, commandLine: CommandLine): TransportConfig {
+  const kind = (commandLine.transport ?? env.MCP_TRANSPORT ?? 'stdio').trim().toLowerCase();
   if (kind === 'stdio') return { kind: 'stdio' };
   if (kind !== 'http') throw new ConfigError(`--transport (or MCP_TRANSPORT) must be stdio or http, got "${kind}"`);
-  const host = (values.host ?? env.MCP_HOST ?? '127.0.0.1').trim();
-  const port = parsePort(values.port ?? env.MCP_PORT);
+  const host = (commandLine.host ?? env.MCP_HOST ?? '127.0.0.1').trim();
+  const port = parsePort(commandLine.port ?? env.MCP_PORT);
   const configured = (env.MCP_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((name) => name.trim().toLowerCase())

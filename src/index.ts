@@ -1,22 +1,50 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, secretOf, type Config } from './config.js';
-import { createLogger } from './logger.js';
+import { ConfigError, loadConfig, parseCommandLine, secretOf, USAGE, type Config } from './config.js';
+import { createLogger, errorMessage } from './logger.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
 
-let config: Config;
-try {
-  config = loadConfig(process.env, process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`${SERVER_NAME}: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+/** One line on stderr and exit status 2: what the operator must fix, never a stack trace. */
+function stop(message: string): never {
+  process.stderr.write(`${SERVER_NAME}: ${message}\n`);
   process.exit(2);
 }
 
+let config: Config;
+try {
+  const commandLine = parseCommandLine(process.argv.slice(2));
+  if (commandLine.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  if (commandLine.version) {
+    process.stdout.write(`${SERVER_VERSION}\n`);
+    process.exit(0);
+  }
+  config = loadConfig(process.env, process.argv.slice(2));
+} catch (error) {
+  stop(error instanceof ConfigError ? error.message : errorMessage(error));
+}
+
+if (config.demo) config = await (await import('./demo-account.js')).withDemoAccount(config);
 const log = createLogger({ level: config.logLevel, secret: secretOf(config) });
+for (const notice of config.notices) log.warn(notice);
 if (config.tokenProblem) log.warn(config.tokenProblem);
 log.debug('starting', { version: SERVER_VERSION, transport: config.transport.kind });
 // Each transport is its own module, so stdio never loads the HTTP server and the reverse.
 if (config.transport.kind === 'http') {
-  await (await import('./http/serve.js')).serveHttp(config, config.transport, log);
+  const transport = config.transport;
+  await (await import('./http/serve.js')).serveHttp(config, transport, log).catch((error: unknown) => stop(listenFailure(error, transport)));
 } else {
   await (await import('./stdio/serve.js')).serveStdio(config, log);
+}
+
+function listenFailure(error: unknown, where: { host: string; port: number }): string {
+  const code = (error as { code?: string }).code;
+  const address = `${where.host}:${where.port}`;
+  if (code === 'EADDRINUSE') return `cannot listen on ${address}: the port is already in use. Stop what uses it, or choose another with --port (or MCP_PORT)`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `cannot listen on ${address}: ${where.host} is not an address of this machine. Use --host 127.0.0.1, 0.0.0.0 or one of its addresses`;
+  }
+  if (code === 'EACCES') return `cannot listen on ${address}: not permitted (ports below 1024 need privileges). Choose another with --port`;
+  return `cannot listen on ${address}: ${errorMessage(error)}`;
 }

@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
-  it('defaults: no token, the public API, info logs', () => {
+  it('defaults: no token, the public API, warnings only on stdio and info over HTTP', () => {
     const config = loadConfig({});
     expect(config.token).toBeUndefined();
     expect(config.tokenSource).toBeUndefined();
     expect(config.apiUrl.href).toBe('https://api.digitalocean.com/');
-    expect(config.logLevel).toBe('info');
+    expect(config.logLevel).toBe('warn');
+    expect(loadConfig({}, ['--transport', 'http']).logLevel).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'info' }).logLevel).toBe('info');
+  });
+
+  it('takes DigitalOcean\'s own way of writing the base URL, with /v2, and says so', () => {
+    const config = loadConfig({ DIGITALOCEAN_API_URL: 'https://api.digitalocean.com/v2/' });
+    expect(config.apiUrl.href).toBe('https://api.digitalocean.com/');
+    expect(config.notices).toEqual(['DIGITALOCEAN_API_URL ends in /v2, which every request adds itself: using https://api.digitalocean.com']);
+    expect(loadConfig({ DIGITALOCEAN_API_URL: 'https://proxy.example/do/v2' }).apiUrl.href).toBe('https://proxy.example/do');
   });
 
   it('takes the token from DIGITALOCEAN_API_TOKEN, then ACCESS_TOKEN, then TOKEN', () => {
@@ -61,7 +70,7 @@ describe('loadConfig', () => {
   it.each([
     [['--transport', 'sse'], /must be stdio or http/],
     [['--transport', 'http', '--port', '70000'], /port number from 0 to 65535/],
-    [['--verbose'], /Unknown option '--verbose'.*usage: \[--transport stdio\|http\]/],
+    [['--verbose'], /^Unknown option '--verbose'; see --help$/],
   ])('refuses %j', (argv, message) => {
     expect(() => loadConfig({}, argv)).toThrow(message);
   });

@@ -76,6 +76,25 @@ describe('manifest.json (MCP Bundle 0.3)', () => {
   });
 });
 
+describe('the npm package', () => {
+  it('installs nothing: its tarball starts through npx --offline on an empty cache', async () => {
+    const packed = mkdtempSync(path.join(os.tmpdir(), 'npm-pack-'));
+    // --ignore-scripts: prepare would rebuild dist/ under the other tests' feet; global-setup built it.
+    await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packed], { cwd: root });
+    const tarball = path.join(packed, `${pkg.name}-${pkg.version}.tgz`);
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'npm-cache-'));
+    const { stdout } = await run('npx', ['--offline', '-y', '--package', tarball, pkg.name, '--version'], {
+      cwd: packed,
+      env: { PATH: process.env.PATH, npm_config_cache: cache, npm_config_update_notifier: 'false' },
+    });
+    expect(stdout.trim()).toBe(pkg.version);
+    expect(pkg).not.toHaveProperty('dependencies');
+    const { stdout: listing } = await run('tar', ['-tzf', tarball]);
+    expect(listing).toContain('package/dist/THIRD_PARTY_LICENSES.md');
+    expect(listing).toContain('package/LICENSE');
+  });
+});
+
 describe('mcp.json', () => {
   it('starts this server as written, from this folder, with the token the client fills in', async () => {
     const entries = Object.entries(read('mcp.json').mcpServers as Record<string, { command: string; args: string[]; env: Record<string, string> }>);

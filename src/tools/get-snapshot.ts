@@ -46,12 +46,12 @@ export function registerGetSnapshot(server: McpServer, context: ToolContext): vo
         const snapshot = await (await account()).client.getSnapshot(id, bounds);
         const report: ClipReport = new Map();
         const shown = clipSnapshot(snapshot, report);
-        const clipped = clipWarning(report);
+        const warnings = [...context.notices, ...[clipWarning(report)].filter((warning) => warning !== undefined)];
         const structuredContent: SnapshotAnswer = {
           snapshot: shown,
           monthly_cost_usd: round(monthlyCost(snapshot.size_gigabytes), 2),
           age_days: Math.max(0, Math.floor((Date.now() - Date.parse(snapshot.created_at)) / 86_400_000)),
-          ...(clipped && { warnings: [clipped] }),
+          ...(warnings.length > 0 && { warnings }),
         };
         return { structuredContent, text: formatSnapshot(structuredContent), logFields: { id } };
       },

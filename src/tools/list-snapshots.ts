@@ -35,19 +35,19 @@ export function registerListSnapshots(server: McpServer, context: ToolContext): 
       const plan = planList(args);
       const listing = await listSnapshots(await account(), args, plan, { ...bounds, onProgress: progressReporter(extra) });
       const presentation = presentationOf(args, listing);
-      const answer = fitRows(listing.window.length, (listed) => buildAnswer(listing, listed, presentation));
+      const answer = fitRows(listing.window.length, (listed) => buildAnswer(listing, listed, presentation, context.notices));
       return { ...answer, logFields: { snapshots: answer.structuredContent.count, pages: listing.pagesFetched, scan: plan.scan } };
     }),
   );
 }
 
 /** Both halves of the answer that lists the window's first `listed` snapshots. */
-function buildAnswer(listing: Listing, listed: number, how: ListPresentation): Answer<ListAnswer> {
+function buildAnswer(listing: Listing, listed: number, how: ListPresentation, notices: string[]): Answer<ListAnswer> {
   const report: ClipReport = new Map();
   const snapshots = listing.window.slice(0, listed).map((snapshot) => clipSnapshot(snapshot, report));
   const summary = listing.scan && clipSummary(listing.scan.summary, report);
   const truncated = listed < listing.window.length || listing.more;
-  const warnings = [...listing.warnings];
+  const warnings = [...notices, ...listing.warnings];
   if (listed < listing.window.length) {
     warnings.push(
       `Only ${listed} of the ${listing.window.length} snapshots asked for fit this answer's size budget ` +

@@ -16,7 +16,7 @@ afterEach(async () => {
 async function start(count = 60) {
   token = canaryToken();
   api = await startFakeApi({ count, tokens: { [token]: ['snapshot:read', 'tag:read'] }, rateLimit: { perHour: 5000, perMinute: 5000 } });
-  server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url });
+  server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'info' });
   await server.initialize();
 }
 

@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+/** The README's commands as a newcomer pastes them, with the Node versions they name. */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
+
+describe('first steps from the README', () => {
+  it('the Inspector route: the demo entry of mcp.json, on Node 22, from this folder', async () => {
+    const { stdout } = await run(
+      'npx',
+      ['-y', '-p', 'node@22', '-p', INSPECTOR, 'inspector', '--cli', '--config', 'mcp.json', '--server', 'digitalocean-snapshots-demo', '--method', 'tools/call', '--tool-name', 'list_snapshots', '--tool-arg', 'limit=5'],
+      { cwd: root, timeout: 240_000 },
+    );
+    const result = JSON.parse(stdout.slice(stdout.indexOf('{')));
+    expect(result.structuredContent).toMatchObject({ count: 5, total: 250 });
+    expect(result.content[0].text).toMatch(/^5 of 250 snapshots/);
+  }, 300_000);
+
+  it('the Inspector finds no portability problem in the tool schemas (--strict)', async () => {
+    const { stdout } = await run(
+      'npx',
+      ['-y', '-p', 'node@22', '-p', INSPECTOR, 'inspector', '--cli', '--config', 'mcp.json', '--server', 'digitalocean-snapshots-demo', '--method', 'tools/list', '--strict'],
+      { cwd: root, timeout: 240_000 },
+    );
+    expect(JSON.parse(stdout.slice(stdout.indexOf('{'))).tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
+  }, 300_000);
+
+  it('on a Node older than engines, one line names the Node it needs, and the exit is not 0', async () => {
+    const failed = await run('npx', ['-y', '-p', 'node@18', 'node', 'dist/index.js'], { cwd: root, timeout: 240_000 }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr.trim().split('\n').filter((line) => !line.startsWith('npm warn'))).toEqual([
+      expect.stringMatching(/^digitalocean-snapshots-mcp needs Node\.js 20\.19 or later; this is Node\.js v18\.\d+\.\d+\./),
+    ]);
+  }, 300_000);
+});
