@@ -12,7 +12,7 @@ import {
   apiErrorBodySchema,
   describeIssues,
   singleSnapshotSchema,
-  snapshotListSchema,
+  type Collection,
   type ResourceType,
   type Snapshot,
 } from './schemas.js';
@@ -60,9 +60,9 @@ export interface ListPageQuery {
   resourceType?: ResourceType | undefined;
 }
 
-export interface SnapshotPage {
-  snapshots: Snapshot[];
-  /** `meta.total`: every snapshot across all pages (of the requested resource_type). */
+export interface Page<T> {
+  items: T[];
+  /** `meta.total`: every item across all pages (of the requested resource_type). */
   total: number;
   next: URL | undefined;
   last: URL | undefined;
@@ -74,9 +74,8 @@ export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 type RequestOptions = NonNullable<Parameters<typeof request>[1]>;
 
-/** A DigitalOcean API client for the snapshot endpoints. Knows nothing about MCP. */
+/** A DigitalOcean API client for the endpoints this server reads. Knows nothing about MCP. */
 export class DigitalOceanClient {
-  readonly listEndpoint: URL;
   private readonly basePath: string;
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryPolicy;
@@ -91,11 +90,16 @@ export class DigitalOceanClient {
     // undici's retry interceptor re-sends on 429/5xx and connection failures; throwOnError: false
     // hands us the last failed answer when it gives up, so its body (id, message, request_id) is kept.
     this.dispatcher = options.dispatcher.compose(interceptors.retry({ throwOnError: false, methods: ['GET'] }));
-    this.listEndpoint = new URL(`${this.basePath}/v2/snapshots`, options.apiUrl.origin);
   }
 
-  listUrl(query: ListPageQuery): URL {
-    const url = new URL(this.listEndpoint);
+  /** The list endpoint of a collection on the configured API. */
+  endpoint(collection: Collection<{ id: string | number }>): URL {
+    return new URL(`${this.basePath}${collection.path}`, this.options.apiUrl.origin);
+  }
+
+  listUrl(collection: Collection<{ id: string | number }>, query: ListPageQuery): URL {
+    const url = this.endpoint(collection);
+    for (const [name, value] of Object.entries(collection.query)) url.searchParams.set(name, value);
     url.searchParams.set('page', String(query.page));
     url.searchParams.set('per_page', String(query.perPage));
     if (query.resourceType) url.searchParams.set('resource_type', query.resourceType);
@@ -113,31 +117,26 @@ export class DigitalOceanClient {
     return remaining >= 25 ? Math.min(2, this.concurrency) : 1;
   }
 
-  /** Whether a URL (from a pagination link) is the list endpoint on the configured origin. */
-  isListUrl(url: URL): boolean {
-    return url.origin === this.listEndpoint.origin && url.pathname === this.listEndpoint.pathname;
+  /** Whether a URL (from a pagination link) is the collection's list endpoint on the configured origin. */
+  isListUrl(collection: Collection<{ id: string | number }>, url: URL): boolean {
+    const endpoint = this.endpoint(collection);
+    return url.origin === endpoint.origin && url.pathname === endpoint.pathname;
   }
 
-  /** One page of the snapshot list, from a URL made by listUrl() or a checked pagination link. */
-  async getSnapshotPage(url: URL, context: RequestContext = {}): Promise<SnapshotPage> {
+  /** One page of a list, from a URL made by listUrl() or a checked pagination link. */
+  async getPage<T extends { id: string | number }>(collection: Collection<T>, url: URL, context: RequestContext = {}): Promise<Page<T>> {
     const { json, rateLimit } = await this.getJson(url, context);
-    const parsed = snapshotListSchema.safeParse(json);
+    const parsed = collection.page.safeParse(json);
     if (!parsed.success) throw malformed(url, parsed.error);
+    const { items, total, pages } = parsed.data;
     const asked = Number(url.searchParams.get('per_page'));
-    if (asked > 0 && parsed.data.snapshots.length > asked) {
+    if (asked > 0 && items.length > asked) {
       throw new DigitalOceanResponseError(
-        `DigitalOcean answered ${url.pathname}${url.search} with ${parsed.data.snapshots.length} snapshots, more than the ${asked} per_page asked for`,
+        `DigitalOcean answered ${url.pathname}${url.search} with ${items.length} ${collection.noun}, more than the ${asked} per_page asked for`,
       );
     }
-    context.budget?.hold(parsed.data.snapshots.length);
-    const pages = parsed.data.links?.pages;
-    return {
-      snapshots: parsed.data.snapshots,
-      total: parsed.data.meta.total,
-      next: this.linkUrl(pages?.next, url),
-      last: this.linkUrl(pages?.last, url),
-      rateLimit,
-    };
+    context.budget?.hold(items.length);
+    return { items, total, next: this.linkUrl(pages?.next, url), last: this.linkUrl(pages?.last, url), rateLimit };
   }
 
   async getSnapshot(id: string, context: RequestContext = {}): Promise<Snapshot> {

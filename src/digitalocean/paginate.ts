@@ -1,6 +1,6 @@
-import type { DigitalOceanClient, RequestContext, SnapshotPage } from './client.js';
+import type { DigitalOceanClient, Page, RequestContext } from './client.js';
 import { DigitalOceanPaginationError, IncompleteListError } from './errors.js';
-import type { ResourceType, Snapshot } from './schemas.js';
+import { SNAPSHOTS, type Collection, type ResourceType, type Snapshot } from './schemas.js';
 
 export interface CollectOptions extends RequestContext {
   /** API page to start from (1-based). */
@@ -15,6 +15,8 @@ export interface CollectOptions extends RequestContext {
   onProgress?: ((fetched: number, needed: number) => void) | undefined;
 }
 
+export type CollectResult = Omit<Collected<Snapshot>, 'items'> & { snapshots: Snapshot[] };
+
 /** Where the next call starts to continue exactly after the last snapshot returned. */
 export interface Continuation {
   page: number;
@@ -22,8 +24,8 @@ export interface Continuation {
   skip: number;
 }
 
-export interface CollectResult {
-  snapshots: Snapshot[];
+export interface Collected<T> {
+  items: T[];
   /** `meta.total` of the first page fetched. */
   total: number;
   /** More snapshots exist after the last one returned. */
@@ -53,12 +55,13 @@ export const MAX_PAGES = 1000;
  * there, checked before the token is sent along it. A failure after the first page throws
  * IncompleteListError rather than returning a shorter list.
  */
-export async function collectSnapshots(client: DigitalOceanClient, options: CollectOptions): Promise<CollectResult> {
+export async function collect<T extends Item>(client: DigitalOceanClient, collection: Collection<T>, options: CollectOptions): Promise<Collected<T>> {
   const { perPage, resourceType, limit } = options;
-  const collector = new Collector(limit);
+  const collector = new Collector<T>(limit);
+  const urlOf = (page: number) => client.listUrl(collection, { page, perPage, resourceType });
   try {
     let number = options.page;
-    let page = await client.getSnapshotPage(client.listUrl({ page: number, perPage, resourceType }), options);
+    let page = await client.getPage(collection, urlOf(number), options);
     let done = collector.absorb(page, number, options.skip ?? 0);
     if (done) return done;
 
@@ -67,12 +70,12 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
     const numbers = Array.from({ length: wanted - number }, (_, i) => number + 1 + i);
     let fetched = 1;
     options.onProgress?.(fetched, 1 + numbers.length);
-    const urls = numbers.map((n) => client.listUrl({ page: n, perPage, resourceType }));
-    const requested = new Set([client.listUrl({ page: options.page, perPage, resourceType }).href, ...urls.map((url) => url.href)]);
+    const urls = numbers.map(urlOf);
+    const requested = new Set([urlOf(options.page).href, ...urls.map((url) => url.href)]);
     const pages = await fetchAll(
       urls,
       async (url, bounds) => {
-        const result = await client.getSnapshotPage(url, bounds);
+        const result = await client.getPage(collection, url, bounds);
         options.onProgress?.(++fetched, 1 + numbers.length);
         return result;
       },
@@ -89,27 +92,35 @@ export async function collectSnapshots(client: DigitalOceanClient, options: Coll
     // Only when the list grew (or shifted) while it was read: follow the API's own links.
     for (;;) {
       if (!page.next) return collector.finish(false, undefined);
-      const next = followable(client, page.next, { perPage, resourceType });
+      const next = followable(client, collection, page.next, { perPage, resourceType });
       if (requested.has(next.href)) {
         throw new DigitalOceanPaginationError(`pagination stopped: the next-page link points back to a page already fetched (${next.pathname}${next.search})`);
       }
       if (collector.pagesFetched >= MAX_PAGES) throw new DigitalOceanPaginationError(`pagination stopped: more than ${MAX_PAGES} pages were needed`);
       requested.add(next.href);
       number = Number(next.searchParams.get('page') ?? number + 1);
-      page = await client.getSnapshotPage(next, options);
+      page = await client.getPage(collection, next, options);
       options.onProgress?.(++fetched, fetched);
       done = collector.absorb(page, number, 0);
       if (done) return done;
     }
   } catch (error) {
     if (collector.pagesFetched === 0) throw error;
-    throw new IncompleteListError(error, collector.pagesFetched, collector.snapshots.length);
+    throw new IncompleteListError(error, collector.pagesFetched, collector.items.length);
   }
 }
 
+/** The snapshot list, as the listing reads it. */
+export async function collectSnapshots(client: DigitalOceanClient, options: CollectOptions): Promise<CollectResult> {
+  const { items, ...rest } = await collect(client, SNAPSHOTS, options);
+  return { ...rest, snapshots: items };
+}
+
+type Item = { id: string | number };
+
 /** Takes pages in API order: de-duplicates by id, watches meta.total, stops at the limit. */
-class Collector {
-  readonly snapshots: Snapshot[] = [];
+class Collector<T extends Item> {
+  readonly items: T[] = [];
   pagesFetched = 0;
   private readonly ids = new Set<string>();
   private total: number | undefined;
@@ -119,36 +130,38 @@ class Collector {
   constructor(private readonly limit: number) {}
 
   room(): number {
-    return this.limit - this.snapshots.length;
+    return this.limit - this.items.length;
   }
 
   /** Returns the result once the answer is complete, else undefined to read on. */
-  absorb(page: SnapshotPage, number: number, skip: number): CollectResult | undefined {
+  absorb(page: Page<T>, number: number, skip: number): Collected<T> | undefined {
     this.pagesFetched += 1;
     this.total ??= page.total;
     this.lastTotal = page.total;
-    let consumed = Math.min(skip, page.snapshots.length);
-    for (const snapshot of page.snapshots.slice(consumed)) {
-      if (this.snapshots.length >= this.limit) break;
+    let consumed = Math.min(skip, page.items.length);
+    for (const item of page.items.slice(consumed)) {
+      if (this.items.length >= this.limit) break;
       consumed += 1;
-      if (this.ids.has(snapshot.id)) {
+      // A Droplet's id is a number, a snapshot's a string: one key for both.
+      const id = String(item.id);
+      if (this.ids.has(id)) {
         this.duplicates += 1;
         continue;
       }
-      this.ids.add(snapshot.id);
-      this.snapshots.push(snapshot);
+      this.ids.add(id);
+      this.items.push(item);
     }
-    if (consumed < page.snapshots.length) return this.finish(true, { page: number, skip: consumed });
+    if (consumed < page.items.length) return this.finish(true, { page: number, skip: consumed });
     if (!page.next) return this.finish(false, undefined);
-    if (this.snapshots.length >= this.limit) return this.finish(true, { page: number + 1, skip: 0 });
+    if (this.items.length >= this.limit) return this.finish(true, { page: number + 1, skip: 0 });
     return undefined;
   }
 
-  finish(truncated: boolean, continuation: Continuation | undefined): CollectResult {
+  finish(truncated: boolean, continuation: Continuation | undefined): Collected<T> {
     const total = this.total ?? 0;
     const changed = this.lastTotal !== total || this.duplicates > 0;
     return {
-      snapshots: this.snapshots,
+      items: this.items,
       total,
       truncated,
       pagesFetched: this.pagesFetched,
@@ -211,16 +224,21 @@ async function fetchAll<T, R>(
 /**
  * A `next` link is network data: follow it only on the list endpoint of the configured origin, and
  * keep the query we asked for where the link dropped it (a link without resource_type would mix
- * snapshot types).
+ * snapshot types; one without type=gpus would list other Droplets).
  */
-function followable(client: DigitalOceanClient, next: URL, query: { perPage: number; resourceType?: ResourceType | undefined }): URL {
-  if (!client.isListUrl(next)) {
+function followable(
+  client: DigitalOceanClient,
+  collection: Collection<Item>,
+  next: URL,
+  query: { perPage: number; resourceType?: ResourceType | undefined },
+): URL {
+  if (!client.isListUrl(collection, next)) {
     throw new DigitalOceanPaginationError(
-      `DigitalOcean's next-page link leads to ${next.origin}${next.pathname}, not to ${client.listEndpoint.href}; it was not followed and the token was not sent there`,
+      `DigitalOcean's next-page link leads to ${next.origin}${next.pathname}, not to ${client.endpoint(collection).href}; it was not followed and the token was not sent there`,
     );
   }
   const url = new URL(next);
-  if (!url.searchParams.has('per_page')) url.searchParams.set('per_page', String(query.perPage));
-  if (query.resourceType && !url.searchParams.has('resource_type')) url.searchParams.set('resource_type', query.resourceType);
+  const kept: Record<string, string> = { ...collection.query, per_page: String(query.perPage), ...(query.resourceType && { resource_type: query.resourceType }) };
+  for (const [name, value] of Object.entries(kept)) if (!url.searchParams.has(name)) url.searchParams.set(name, value);
   return url;
 }

@@ -47,13 +47,61 @@ const pageLinksSchema = z.object({
   next: z.string().optional(),
   last: z.string().optional(),
 });
+type PageLinks = z.output<typeof pageLinksSchema>;
 
-export const snapshotListSchema = z.object({
-  snapshots: z.array(snapshotSchema),
-  // A single page answers `links: {}` or no links at all.
+// Every list answers with its items, `links.pages` (`links: {}` or no links at all on a single
+// page) and `meta.total` (shared/meta.yml, shared/pages.yml).
+const pageFields = {
   links: z.object({ pages: pageLinksSchema.optional() }).nullish(),
   meta: z.object({ total: z.number().int().nonnegative() }),
-});
+};
+
+/** A Droplet as orphan detection needs it (resources/droplets/models/droplet.yml): its id is an integer. */
+export const dropletSchema = z.object({ id: z.number().int().nonnegative(), name: z.string() });
+/** A volume as orphan detection needs it (resources/volumes/models): its id is a UUID string. */
+export const volumeSchema = z.object({ id: z.string().min(1), name: z.string() });
+
+/** One page of a list, as read: its items, the total across pages, and its links. */
+export interface PageOf<T> {
+  items: T[];
+  total: number;
+  pages: PageLinks | undefined;
+}
+
+/** A list endpoint: where it is, what it lists, and how to read one page of it. */
+export interface Collection<T extends { id: string | number }> {
+  path: string;
+  /** What its items are called in messages. */
+  noun: string;
+  /** Query parameters every page request carries. */
+  query: Record<string, string>;
+  page: { safeParse(json: unknown): z.ZodSafeParseResult<PageOf<T>> };
+}
+
+export const SNAPSHOTS: Collection<Snapshot> = {
+  path: '/v2/snapshots',
+  noun: 'snapshots',
+  query: {},
+  page: z.object({ snapshots: z.array(snapshotSchema), ...pageFields }).transform((page) => ({ items: page.snapshots, total: page.meta.total, pages: page.links?.pages })),
+};
+
+export type Droplet = z.output<typeof dropletSchema>;
+/** Droplets; the API lists GPU Droplets only when asked (droplets_list.yml, `type=gpus`). */
+export const DROPLETS: Collection<Droplet> = {
+  path: '/v2/droplets',
+  noun: 'Droplets',
+  query: {},
+  page: z.object({ droplets: z.array(dropletSchema), ...pageFields }).transform((page) => ({ items: page.droplets, total: page.meta.total, pages: page.links?.pages })),
+};
+export const GPU_DROPLETS: Collection<Droplet> = { ...DROPLETS, noun: 'GPU Droplets', query: { type: 'gpus' } };
+
+export type Volume = z.output<typeof volumeSchema>;
+export const VOLUMES: Collection<Volume> = {
+  path: '/v2/volumes',
+  noun: 'volumes',
+  query: {},
+  page: z.object({ volumes: z.array(volumeSchema), ...pageFields }).transform((page) => ({ items: page.volumes, total: page.meta.total, pages: page.links?.pages })),
+};
 
 export const singleSnapshotSchema = z.object({ snapshot: snapshotSchema });
 

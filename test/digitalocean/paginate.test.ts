@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
 import { DigitalOceanPaginationError, IncompleteListError } from '../../src/digitalocean/errors.js';
 import { collectSnapshots } from '../../src/digitalocean/paginate.js';
+import { SNAPSHOTS } from '../../src/digitalocean/schemas.js';
 import { Slots } from '../../src/digitalocean/slots.js';
 import { FAKE_TOKEN, startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { harness, textOf } from '../helpers.js';
@@ -116,12 +117,12 @@ describe('following links.pages.next', () => {
       concurrency: 3,
       onRequest: () => (inFlight -= 1),
     });
-    const original = observed.getSnapshotPage.bind(observed);
-    observed.getSnapshotPage = (url, context) => {
+    const original = observed.getPage.bind(observed);
+    observed.getPage = ((collection, url, context) => {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
-      return original(url, context);
-    };
+      return original(collection, url, context);
+    }) as typeof observed.getPage;
     const result = await collectSnapshots(observed, { page: 1, perPage: 5, limit: 1000 });
     expect(result.snapshots).toEqual(api.snapshots);
     expect(result.pagesFetched).toBe(10);
@@ -164,7 +165,7 @@ describe('following links.pages.next', () => {
   });
 
   it('refuses to send the token to any origin but the configured one', async () => {
-    await expect(client.getSnapshotPage(new URL(`${foreignUrl}/v2/snapshots`))).rejects.toThrow(/refused to send the token/);
+    await expect(client.getPage(SNAPSHOTS, new URL(`${foreignUrl}/v2/snapshots`))).rejects.toThrow(/refused to send the token/);
     expect(foreignHits).toEqual([]);
   });
 });
