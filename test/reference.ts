@@ -9,6 +9,7 @@ export interface Selection {
   name?: string;
   region?: string;
   tag?: string;
+  resource_id?: string;
   created_after?: string;
   created_before?: string;
   min_size_gb?: number;
@@ -23,6 +24,7 @@ export function select(all: Snapshot[], s: Selection): Snapshot[] {
     if (s.name !== undefined && !nameOk(snap.name, s.name)) continue;
     if (s.region !== undefined && !snap.regions.map((r) => r.toLowerCase()).includes(s.region.toLowerCase())) continue;
     if (s.tag !== undefined && !(snap.tags ?? []).map((t) => t.toLowerCase()).includes(s.tag.toLowerCase())) continue;
+    if (s.resource_id !== undefined && snap.resource_id !== s.resource_id) continue;
     const t = new Date(snap.created_at).getTime();
     if (s.created_after !== undefined && !(t >= new Date(s.created_after).getTime())) continue;
     if (s.created_before !== undefined && !(t < new Date(s.created_before).getTime())) continue;

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../digitalocean/schemas.js';
+import type { Droplet, Snapshot, Volume } from '../digitalocean/schemas.js';
 
 /** mulberry32: a tiny seeded PRNG, so the same seed gives the same account on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -25,7 +25,8 @@ const LAST = Date.parse('2026-11-01T00:00:00Z');
 
 /**
  * A deterministic account of `count` snapshots in the shape the API returns, oldest first: about
- * 60% Droplet snapshots (ids of digits) and 40% volume snapshots (UUIDs), some with no tags.
+ * 60% Droplet snapshots (ids of digits) and 40% volume snapshots (UUIDs), some with no tags, about
+ * three snapshots to each source Droplet or volume.
  */
 export function generateSnapshots(count: number, seed = 1): Snapshot[] {
   const random = seededRandom(seed);
@@ -36,6 +37,14 @@ export function generateSnapshots(count: number, seed = 1): Snapshot[] {
   };
   const step = (LAST - FIRST) / Math.max(count, 1);
   const snapshots: Snapshot[] = [];
+  const sources: Record<'droplet' | 'volume', string[]> = { droplet: [], volume: [] };
+  const source = (type: 'droplet' | 'volume') => {
+    const pool = sources[type];
+    if (pool.length > 0 && random() < 2 / 3) return pick(pool);
+    const id = type === 'droplet' ? String(200_000_000 + Math.floor(random() * 99_999_999)) : uuid();
+    pool.push(id);
+    return id;
+  };
   let dropletId = 100_000_000;
   for (let i = 0; i < count; i++) {
     const created = Math.floor(FIRST + step * i + random() * step * 0.9);
@@ -52,7 +61,7 @@ export function generateSnapshots(count: number, seed = 1): Snapshot[] {
       name: `${pick(droplet ? DROPLET_PREFIXES : VOLUME_PREFIXES)}-${serial}-${created}`,
       created_at: new Date(created).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       regions,
-      resource_id: droplet ? String(200_000_000 + Math.floor(random() * 99_999_999)) : uuid(),
+      resource_id: source(droplet ? 'droplet' : 'volume'),
       resource_type: droplet ? 'droplet' : 'volume',
       min_disk_size: disk,
       size_gigabytes: droplet
@@ -62,6 +71,38 @@ export function generateSnapshots(count: number, seed = 1): Snapshot[] {
     });
   }
   return snapshots;
+}
+
+/** The Droplets and volumes that still exist: the fake's answers to /v2/droplets and /v2/volumes. */
+export interface LiveResources {
+  droplets: Droplet[];
+  /** Listed only with type=gpus, as the API does. */
+  gpuDroplets: Droplet[];
+  volumes: Volume[];
+}
+
+/**
+ * About 70% of the account's source Droplets and volumes still exist (a tenth of those Droplets
+ * are GPU Droplets), plus a few with no snapshots; the rest are gone, so their snapshots are orphans.
+ */
+export function liveResources(snapshots: Snapshot[], seed = 1): LiveResources {
+  const random = seededRandom(seed + 7919);
+  const live: LiveResources = { droplets: [], gpuDroplets: [], volumes: [] };
+  const seen = new Set<string>();
+  for (const snapshot of snapshots) {
+    const key = `${snapshot.resource_type}:${snapshot.resource_id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (random() >= 0.7) continue;
+    if (snapshot.resource_type === 'droplet' && /^\d+$/.test(snapshot.resource_id)) {
+      const droplet = { id: Number(snapshot.resource_id), name: `droplet-${snapshot.resource_id}` };
+      (random() < 0.1 ? live.gpuDroplets : live.droplets).push(droplet);
+    } else if (snapshot.resource_type === 'volume') {
+      live.volumes.push({ id: snapshot.resource_id, name: `volume-${live.volumes.length + 1}` });
+    }
+  }
+  for (let i = 0; i < 3; i++) live.droplets.push({ id: 100 + i, name: `fresh-droplet-${i}` });
+  return live;
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Snapshot } from '../digitalocean/schemas.js';
-import { generateSnapshots, hostileSnapshots } from './data.js';
+import { generateSnapshots, hostileSnapshots, liveResources, type LiveResources } from './data.js';
 import { FakeRateLimiter } from './rate-limiter.js';
 
 /**
@@ -11,7 +11,9 @@ import { FakeRateLimiter } from './rate-limiter.js';
  * meta.total, rate-limit headers. Faults and latency can be injected for tests and benchmarks.
  */
 
-export type Scope = 'snapshot:read' | 'tag:read';
+export type Scope = 'snapshot:read' | 'tag:read' | 'droplet:read' | 'block_storage:read';
+
+export const ALL_SCOPES: Scope[] = ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'];
 
 /** One injected misbehaviour, used by the next matching request(s). */
 export type Fault =
@@ -43,6 +45,8 @@ export interface FakeApiOptions {
   tokens?: Record<string, Scope[]>;
   /** Tokens that see an account of their own instead of `snapshots` (they need scopes in `tokens` too). */
   accounts?: Record<string, Snapshot[]>;
+  /** The Droplets and volumes that exist; default about 70% of the snapshots' sources (data.ts). */
+  resources?: LiveResources;
   /** Latency added to every response, in ms. */
   latencyMs?: number;
   /** Requests allowed per rolling hour and per minute, per token (DigitalOcean: 5000 and 250). */
@@ -72,6 +76,8 @@ export interface FakeApi {
   /** Base URL to set as DIGITALOCEAN_API_URL, e.g. http://127.0.0.1:41234 */
   readonly url: string;
   readonly snapshots: Snapshot[];
+  /** What /v2/droplets (and with type=gpus) and /v2/volumes list. */
+  readonly resources: LiveResources;
   readonly requests: RecordedRequest[];
   /**
    * Queue a fault for `times` requests whose path and query start with `pathPrefix` (default any), after
@@ -91,6 +97,7 @@ type Faults = { fault: Fault; remaining: number; pathPrefix: string; skip: numbe
 /** The fake's state: the account, who may read it, and what is injected. */
 interface Fake {
   snapshots: Snapshot[];
+  resources: LiveResources;
   tokens: Record<string, Scope[]>;
   accounts: Record<string, Snapshot[]>;
   limiter: FakeRateLimiter;
@@ -106,9 +113,11 @@ interface Fake {
 }
 
 export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
+  const snapshots = options.snapshots ?? (options.hostile ? hostileSnapshots : generateSnapshots)(options.count ?? 50, options.seed ?? 1);
   const fake: Fake = {
-    snapshots: options.snapshots ?? (options.hostile ? hostileSnapshots : generateSnapshots)(options.count ?? 50, options.seed ?? 1),
-    tokens: options.tokens ?? { [FAKE_TOKEN]: ['snapshot:read', 'tag:read'] },
+    snapshots,
+    resources: options.resources ?? liveResources(snapshots, options.seed ?? 1),
+    tokens: options.tokens ?? { [FAKE_TOKEN]: ALL_SCOPES },
     accounts: options.accounts ?? {},
     limiter: new FakeRateLimiter(options.rateLimit ?? { perHour: 5000, perMinute: 250 }),
     imageIds: new Set(options.imageIds ?? ['7555620']),
@@ -131,6 +140,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   return {
     url: fake.baseUrl,
     snapshots: fake.snapshots,
+    resources: fake.resources,
     requests: fake.requests,
     inject(fault, { times = 1, pathPrefix = '/', skip = 0 } = {}) {
       fake.faults.push({ fault, remaining: times, pathPrefix, skip });
@@ -168,6 +178,13 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
   const headers = fake.limiter.headers(token);
   if (fault && answerFault(fault, req, res, headers)) return;
   if (req.method !== 'GET') return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, headers);
+  const resources = resourceList(url, fake.resources);
+  if (resources) {
+    if (!scopes.includes(resources.scope)) return send(res, 403, { id: 'Forbidden', message: `You are missing the required permission ${resources.scope}.` }, headers);
+    const listed = listPage(url, resources.items, fake.baseUrl, { key: resources.key, factor: 1, singlePageLinks: fake.singlePageLinks });
+    if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, headers);
+    return send(res, 200, listed.body, headers);
+  }
   if (!scopes.includes('snapshot:read')) {
     return send(res, 403, { id: 'Forbidden', message: 'You are missing the required permission snapshot:read.' }, headers);
   }
@@ -175,9 +192,9 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
   const account = fake.accounts[token] ?? fake.snapshots;
   if (url.pathname === '/v2/snapshots') {
     const factor = fault?.type === 'overfull' ? fault.factor : 1;
-    const listed = listPage(url, account, fake.baseUrl, { factor, singlePageLinks: fake.singlePageLinks });
+    const listed = listPage(url, account, fake.baseUrl, { key: 'snapshots', factor, singlePageLinks: fake.singlePageLinks });
     if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, headers);
-    const body: Record<string, unknown> = { ...listed.body, snapshots: listed.body.snapshots.map(visible) };
+    const body: Record<string, unknown> = { ...listed.body, snapshots: (listed.body.snapshots as Snapshot[]).map(visible) };
     if (fault?.type === 'links') body.links = { pages: fault.pages };
     if (fault?.type === 'pad') body.padding = 'x'.repeat(fault.bytes);
     return send(res, 200, body, headers);
@@ -243,33 +260,43 @@ function answerFault(fault: Fault, req: IncomingMessage, res: ServerResponse, he
   }
 }
 
-/** One page of the list, as the spec describes it; `factor` > 1 makes it hold more than per_page. */
-function listPage(
+/** /v2/droplets (GPU Droplets with type=gpus) and /v2/volumes: what they list and the scope they need. */
+function resourceList(url: URL, resources: LiveResources): { key: string; scope: Scope; items: { id: string | number }[] } | undefined {
+  if (url.pathname === '/v2/droplets') {
+    const gpus = url.searchParams.get('type') === 'gpus';
+    return { key: 'droplets', scope: 'droplet:read', items: gpus ? resources.gpuDroplets : resources.droplets };
+  }
+  if (url.pathname === '/v2/volumes') return { key: 'volumes', scope: 'block_storage:read', items: resources.volumes };
+  return undefined;
+}
+
+/** One page of a list, as the spec describes it; `factor` > 1 makes it hold more than per_page. */
+function listPage<T extends { id: string | number }>(
   url: URL,
-  snapshots: Snapshot[],
+  all: T[],
   baseUrl: string,
-  options: { factor: number; singlePageLinks: 'empty' | 'omit' },
-): { body: { snapshots: Snapshot[] } & Record<string, unknown> } | { error: string } {
+  options: { key: string; factor: number; singlePageLinks: 'empty' | 'omit' },
+): { body: Record<string, unknown> } | { error: string } {
   const page = intParam(url, 'page', 1);
   const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE);
   const resourceType = url.searchParams.get('resource_type');
   if (page === undefined || page < 1) return { error: 'page must be a positive integer' };
   if (perPage === undefined || perPage < 1 || perPage > MAX_PER_PAGE) return { error: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` };
   if (resourceType !== null && resourceType !== 'droplet' && resourceType !== 'volume') return { error: 'resource_type must be droplet or volume' };
-  const matching = resourceType ? snapshots.filter((snapshot) => snapshot.resource_type === resourceType) : snapshots;
+  const matching = resourceType ? all.filter((item) => (item as { resource_type?: string }).resource_type === resourceType) : all;
   const lastPage = Math.max(1, Math.ceil(matching.length / perPage));
   const link = (n: number) => {
-    const target = new URL('/v2/snapshots', baseUrl);
+    const target = new URL(url.pathname, baseUrl);
     target.searchParams.set('page', String(n));
     target.searchParams.set('per_page', String(perPage));
-    if (resourceType) target.searchParams.set('resource_type', resourceType);
+    for (const [name, value] of url.searchParams) if (name !== 'page' && name !== 'per_page') target.searchParams.set(name, value);
     return target.href;
   };
   const pages: Record<string, string> = {};
   if (page > 1) Object.assign(pages, { first: link(1), prev: link(Math.min(page - 1, lastPage)) });
   if (page < lastPage) Object.assign(pages, { last: link(lastPage), next: link(page + 1) });
   const start = (page - 1) * perPage;
-  const body: { snapshots: Snapshot[] } & Record<string, unknown> = { snapshots: matching.slice(start, start + perPage * options.factor) };
+  const body: Record<string, unknown> = { [options.key]: matching.slice(start, start + perPage * options.factor) };
   if (Object.keys(pages).length > 0) body.links = { pages };
   else if (options.singlePageLinks === 'empty') body.links = {};
   body.meta = { total: matching.length };

@@ -14,9 +14,6 @@ export interface ListPresentation {
   /** Scans: the filters as given ("name=web, region=fra1") and the sort. */
   filters: string;
   sort: SortOrder | undefined;
-  /** Plain paging: the API page the answer starts on, and its size. */
-  page: number;
-  perPage: number;
   /** Whether this answer continues an earlier one (a cursor was given). */
   continued: boolean;
   /** When the answer is written (epoch ms), for the age of the data it shows. */
@@ -74,13 +71,9 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
     return `${formatNumber(count)} of ${plural(summary.matched, `matching ${noun}`)}${which}, ${listedSize(answer)}; ${status}. ${capitalize(scanned)}.`;
   }
   if (answer.total === 0) return `No ${noun}s in this account.`;
-  if (count === 0 && !answer.truncated) {
-    const pages = Math.ceil(answer.total / how.perPage);
-    return `No ${noun}s on page ${formatNumber(how.page)}: the account has ${plural(answer.total, noun)}, ${plural(pages, 'page')} at per_page=${how.perPage}. Call again with page=1.`;
-  }
-  const from = how.page > 1 && !how.continued ? ` starting at page ${formatNumber(how.page)} (per_page=${how.perPage})` : '';
-  const plainStatus = answer.truncated ? 'more exist' : how.continued || how.page > 1 ? 'through the last page' : 'complete list';
-  return `${formatNumber(count)} of ${plural(answer.total, noun)}${from}, ${listedSize(answer)}; ${plainStatus}.`;
+  if (count === 0) return `No more ${noun}s: all ${plural(answer.total, noun)} were listed before this cursor. Call again without cursor to start over.`;
+  const plainStatus = answer.truncated ? 'more exist' : how.continued ? 'the last of them' : 'complete list';
+  return `${formatNumber(count)} of ${plural(answer.total, noun)}, ${listedSize(answer)}; ${plainStatus}.`;
 }
 
 /** "12:04:05 UTC, 14 s ago": when the data was read, and how long ago. */

@@ -38,6 +38,7 @@ export const listSnapshotsInput = z.strictObject({
     .optional()
     .describe('Region slug, e.g. "fra1".'),
   tag: z.string().min(1).max(255).optional().describe('Has this tag, ignoring case (needs tag:read).'),
+  resource_id: z.string().min(1).max(64).optional().describe('Taken from this Droplet or volume (its id).'),
   created_after: isoInstant('Created at or after').optional(),
   created_before: isoInstant('Created before').optional(),
   older_than_days: z.int().min(0).max(36_500).optional().describe('Created more than this many days ago.'),
@@ -62,7 +63,6 @@ export const listSnapshotsInput = z.strictObject({
     .default('concise')
     .describe('detailed adds min disk, timestamps and source ids to text rows.'),
   per_page: z.int().min(1).max(200).default(200).describe('API page size for plain paging (scans use 200).'),
-  page: z.int().min(1).max(1_000_000).default(1).describe('API page to start plain paging at.'),
   fresh: z.boolean().default(false).describe('Rescan instead of reusing the last minute\'s scan.'),
 });
 
@@ -80,6 +80,7 @@ const ARGUMENT_ROLES = {
   name: 'filter',
   region: 'filter',
   tag: 'filter',
+  resource_id: 'filter',
   created_after: 'filter',
   created_before: 'filter',
   older_than_days: 'filter',
@@ -91,7 +92,6 @@ const ARGUMENT_ROLES = {
   cursor: 'answer',
   response_format: 'answer',
   per_page: 'answer',
-  page: 'answer',
   fresh: 'answer',
 } as const satisfies Record<keyof ListArguments, 'filter' | 'query' | 'answer'>;
 

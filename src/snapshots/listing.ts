@@ -52,9 +52,6 @@ export interface Listing {
   warnings: string[];
   /** Position of the window's first snapshot in the whole (filtered, sorted) list. */
   offset: number;
-  /** The API page the window starts on and its size (plain paging). */
-  page: number;
-  perPage: number;
   /** The cursor that continues right after the window's first `listed` snapshots. */
   cursorAfter(listed: number): string;
 }
@@ -65,9 +62,6 @@ export type Reading = RequestContext & Pick<CollectOptions, 'onProgress'>;
 export function planList(args: ListArguments, now = Date.now()): ListPlan {
   const problems = filterProblems(args);
   const scan = hasFilters(args) || args.sort !== undefined || args.summary;
-  if (scan && args.page > 1 && args.cursor === undefined) {
-    problems.push("page is the API's own paging and does not combine with filters, sort or summary; use cursor (next_cursor) to continue");
-  }
   if (problems.length > 0) throw new ArgumentError(problems.join('; '));
 
   const query = describeQuery({ ...pick(args, QUERY_KEYS), ...pick(args, FILTER_KEYS), scan: scan || undefined });
@@ -88,7 +82,7 @@ export function listSnapshots(account: Account, args: ListArguments, plan: ListP
 
 /** Raw paging in API order: stops as soon as `limit` snapshots are in hand. */
 async function paged(client: DigitalOceanClient, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
-  const start = plan.cursor?.offset ?? (args.page - 1) * args.per_page;
+  const start = plan.cursor?.offset ?? 0;
   const result = await collectSnapshots(client, {
     page: Math.floor(start / args.per_page) + 1,
     skip: start % args.per_page,
@@ -110,8 +104,6 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
     scan: undefined,
     warnings,
     offset: start,
-    page: Math.floor(start / args.per_page) + 1,
-    perPage: args.per_page,
     cursorAfter: (listed) => cursorAt(plan, start + listed, result.snapshots[listed - 1]),
   };
 }
@@ -154,8 +146,6 @@ async function scanned(account: Account, args: ListArguments, plan: ListPlan, re
     },
     warnings,
     offset: start,
-    page: 1,
-    perPage: SCAN_PAGE_SIZE,
     cursorAfter: (listed) => cursorAt(plan, start + listed, window[listed - 1], all.id),
   };
 }

@@ -23,6 +23,7 @@ const PREDICATES: { [K in FilterKey]-?: (value: NonNullable<FilterArguments[K]>,
     const wanted = tag.toLowerCase();
     return (snapshot) => (snapshot.tags ?? []).some((value) => value.toLowerCase() === wanted);
   },
+  resource_id: (id) => (snapshot) => snapshot.resource_id === id,
   created_after: (moment) => createdAtOrAfter(Date.parse(moment)),
   created_before: (moment) => createdBefore(Date.parse(moment)),
   older_than_days: (days, now) => createdBefore(now - days * DAY_MS),

@@ -75,8 +75,6 @@ function presentationOf(args: ListArguments, listing: Listing): ListPresentation
     resourceType: args.resource_type,
     filters: listing.scan?.filters ?? '',
     sort: listing.scan?.sort,
-    page: listing.page,
-    perPage: listing.perPage,
     continued: args.cursor !== undefined,
     now: Date.now(),
     limit: args.limit,

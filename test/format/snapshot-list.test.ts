@@ -20,8 +20,6 @@ const how: ListPresentation = {
   resourceType: undefined,
   filters: '',
   sort: undefined,
-  page: 1,
-  perPage: 200,
   continued: false,
   now: Date.parse('2026-12-01T12:00:00Z'),
   limit: 5,

@@ -24,13 +24,12 @@ describe('list_snapshots in tools/list', () => {
     const props = tool.inputSchema.properties as Record<string, Record<string, unknown>>;
     expect(Object.keys(props).sort()).toEqual([
       'created_after', 'created_before', 'cursor', 'fresh', 'limit', 'max_size_gb', 'min_size_gb', 'name', 'older_than_days',
-      'page', 'per_page', 'region', 'resource_type', 'response_format', 'sort', 'summary', 'tag',
+      'per_page', 'region', 'resource_id', 'resource_type', 'response_format', 'sort', 'summary', 'tag',
     ]);
     // Only the self-explanatory fields go without a description.
     expect(Object.keys(props).filter((key) => !props[key]!.description).sort()).toEqual(['max_size_gb', 'min_size_gb', 'resource_type', 'sort']);
     expect(props.resource_type).toMatchObject({ enum: ['droplet', 'volume'] });
     expect(props.per_page).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 200 });
-    expect(props.page).toMatchObject({ type: 'integer', minimum: 1, default: 1 });
     expect(props.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 50 });
     expect(props.region).toMatchObject({ pattern: '^[a-zA-Z0-9-]{2,20}$' });
     expect(tool.inputSchema.required ?? []).toEqual([]);
@@ -76,19 +75,13 @@ describe('list_snapshots results', () => {
     expect(listRequests(h.api)).toHaveLength(pages);
   });
 
-  it('starts from the requested page', async () => {
+  it('continues exactly from a cursor, and says when nothing is left', async () => {
     h = await harness({ count: 45 });
-    const result = listed(await h.call({ page: 3, per_page: 10, limit: 100 }));
-    expect(result.snapshots).toEqual(h.api.snapshots.slice(20));
-    expect(result).toMatchObject({ count: 25, total: 45, truncated: false, pages_fetched: 3 });
-    expect(textOf(await h.call({ page: 3, per_page: 10, limit: 100 }))).toMatch(/^25 of 45 snapshots starting at page 3/);
-  });
-
-  it('answers a page past the end with no snapshots and a way back', async () => {
-    h = await harness({ count: 45 });
-    const result = await h.call({ page: 9, per_page: 10 });
-    expect(listed(result)).toMatchObject({ snapshots: [], count: 0, total: 45, truncated: false, pages_fetched: 1 });
-    expect(textOf(result)).toMatch(/No snapshots on page 9: the account has 45 snapshots, 5 pages at per_page=10. Call again with page=1/);
+    const first = listed(await h.call({ per_page: 10, limit: 20 }));
+    const rest = await h.call({ per_page: 10, limit: 100, cursor: first.next_cursor });
+    expect(listed(rest).snapshots).toEqual(h.api.snapshots.slice(20));
+    expect(listed(rest)).toMatchObject({ count: 25, total: 45, truncated: false, pages_fetched: 3 });
+    expect(textOf(rest)).toMatch(/^25 of 45 snapshots, [\d,.]+ GB in these 25; the last of them\.$/m);
   });
 
   it.each(['droplet', 'volume'] as const)('passes resource_type=%s to the API and across pages', async (type) => {
@@ -165,14 +158,6 @@ describe('list_snapshots text', () => {
       '/v2/snapshots?page=4&per_page=25',
       '/v2/snapshots?page=5&per_page=25',
     ]);
-  });
-
-  it('a cursor takes precedence over page', async () => {
-    h = await harness({ count: 250 });
-    const first = listed(await h.call({ page: 2, per_page: 20, limit: 10 }));
-    expect(first.snapshots).toEqual(h.api.snapshots.slice(20, 30));
-    const next = first.next_cursor;
-    expect(listed(await h.call({ page: 2, per_page: 20, limit: 10, cursor: next })).snapshots).toEqual(h.api.snapshots.slice(30, 40));
   });
 
   it('says complete when nothing more exists', async () => {

@@ -133,11 +133,10 @@ describe('a list that changes while it is paged', () => {
 describe('load on one connection', () => {
   it('answers 100 concurrent calls, each exactly', async () => {
     h = await harness({ count: 120, rateLimit: { perHour: 5000, perMinute: 5000 } });
-    const calls = Array.from({ length: 100 }, (_, i) => h.call({ page: 1 + (i % 4), per_page: 30, limit: 30 }));
+    const calls = Array.from({ length: 100 }, (_, i) => h.call({ per_page: 30, limit: 30 * (1 + (i % 4)) }));
     const results = await Promise.all(calls);
     results.forEach((result, i) => {
-      const page = i % 4;
-      expect(snapshotsOf(result)).toEqual(h.api.snapshots.slice(page * 30, page * 30 + 30));
+      expect(snapshotsOf(result)).toEqual(h.api.snapshots.slice(0, 30 * (1 + (i % 4))));
     });
   });
 });
