@@ -70,7 +70,7 @@ describe('manifest.json (MCP Bundle 0.3)', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8'))).not.toHaveProperty('dependencies');
     const server = new ServerProcess({}, path.join(out, 'dist/index.js'));
     await server.initialize();
-    expect((await server.request(1, 'tools/list')).result.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
+    expect((await server.request(1, 'tools/list')).result.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
     server.child.stdin.end();
     expect(await server.exited).toEqual({ code: 0, signal: null });
   });

@@ -4,7 +4,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { startFakeApi, type FakeApi, type FakeApiOptions, type Scope } from '../src/fake-api/server.js';
+import { ALL_SCOPES, startFakeApi, type FakeApi, type FakeApiOptions, type Scope } from '../src/fake-api/server.js';
 import type { LogSink } from '../src/logger.js';
 import { createServer } from '../src/server.js';
 import { listAnswer, type ListAnswer } from '../src/snapshots/answers.js';
@@ -37,7 +37,7 @@ export async function harness(
 ): Promise<Harness> {
   // `share`: a second server on another harness's fake API and token (closing it leaves the API up).
   const token = options.share?.token ?? canaryToken();
-  const api = options.share?.api ?? (await startFakeApi({ tokens: { [token]: options.scopes ?? ['snapshot:read', 'tag:read'] }, ...options }));
+  const api = options.share?.api ?? (await startFakeApi({ tokens: { [token]: options.scopes ?? ALL_SCOPES }, ...options }));
   const config = loadConfig({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...options.env });
   const logs: string[] = [];
   const capture: LogSink = (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }));

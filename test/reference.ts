@@ -94,3 +94,58 @@ export function expectedSummary(matches: Snapshot[]) {
     byRegion: Object.fromEntries(Object.entries(byRegion).map(([k, v]) => [k, { count: v.count, gb: cents(v.gb) }])),
   };
 }
+
+/** The cleanup plan the tests expect, by hand: plain loops over the account and the live lists. */
+export interface PlanRules {
+  keep_last?: number;
+  older_than_days?: number;
+  include_orphaned?: boolean;
+  protect_tags?: string[];
+  resource_type?: ResourceType;
+}
+
+export function expectedPlan(all: Snapshot[], live: { droplets: Set<string> | null; volumes: Set<string> | null }, rules: PlanRules, now: number) {
+  const includeOrphaned = rules.include_orphaned ?? true;
+  const scanned = all.filter((snap) => !rules.resource_type || snap.resource_type === rules.resource_type);
+  const protectedTag = (snap: Snapshot) =>
+    (snap.tags ?? []).some((tag) => (rules.protect_tags ?? []).some((wanted) => wanted.toLowerCase() === tag.toLowerCase()));
+  // The newest keep_last of each source among the unprotected: later created first; on a tie the larger id.
+  const newest = new Set<string>();
+  if (rules.keep_last !== undefined) {
+    const sources = new Map<string, Snapshot[]>();
+    for (const snap of scanned) {
+      if (protectedTag(snap)) continue;
+      const key = snap.resource_type + '/' + snap.resource_id;
+      if (!sources.has(key)) sources.set(key, []);
+      sources.get(key)!.push(snap);
+    }
+    for (const list of sources.values()) {
+      const sorted = [...list].sort((a, b) => {
+        const d = new Date(b.created_at).getTime() - new Date(a.created_at).getTime();
+        if (d !== 0) return d;
+        return a.id < b.id ? 1 : -1;
+      });
+      for (let i = 0; i < rules.keep_last && i < sorted.length; i++) newest.add(sorted[i]!.id);
+    }
+  }
+  const candidates: { id: string; reasons: string[]; cents: number }[] = [];
+  let savings = 0;
+  for (const snap of scanned) {
+    if (protectedTag(snap) || newest.has(snap.id)) continue;
+    const reasons: string[] = [];
+    const liveSet = snap.resource_type === 'droplet' ? live.droplets : live.volumes;
+    if (includeOrphaned && liveSet !== null && !liveSet.has(snap.resource_id)) reasons.push('orphaned');
+    if (rules.older_than_days !== undefined && new Date(snap.created_at).getTime() < now - rules.older_than_days * 86_400_000) reasons.push('older_than');
+    if (rules.keep_last !== undefined) reasons.push('beyond_keep_last');
+    if (reasons.length === 0) continue;
+    const cost = Math.max(0.01, snap.size_gigabytes * 0.06);
+    savings += cost;
+    candidates.push({ id: snap.id, reasons, cents: Math.round(cost * 100 + 1e-9) });
+  }
+  candidates.sort((a, b) => b.cents - a.cents || (a.id < b.id ? -1 : 1));
+  return {
+    candidates: candidates.map((c) => ({ id: c.id, reasons: c.reasons, monthly_cost_usd: c.cents / 100 })),
+    monthly_savings_usd: Math.round(savings * 100 + 1e-9) / 100,
+    scanned: scanned.length,
+  };
+}

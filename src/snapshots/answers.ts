@@ -32,3 +32,32 @@ export const snapshotAnswer = z.object({
   warnings: z.array(z.string()).optional(),
 });
 export type SnapshotAnswer = z.output<typeof snapshotAnswer>;
+
+// Lean on purpose (every byte of tools/list sits in each agent's context): the description says
+// what the breakdown's keys are (by_type, by_age, by_region) and that regions carry no cost.
+const bucket = z.object({ count: count(), gb: z.number(), monthly_cost_usd: z.number().optional() });
+
+export const cleanupAnswer = z.object({
+  candidates: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      resource_type: z.string(),
+      resource_id: z.string(),
+      created_at: z.string(),
+      size_gigabytes: z.number(),
+      monthly_cost_usd: z.number(),
+      reasons: z.array(z.string()),
+    }),
+  ),
+  count: count(),
+  total_candidates: count(),
+  monthly_savings_usd: z.number(),
+  next_cursor: z.string().optional(),
+  scanned: count(),
+  as_of: z.string(),
+  orphan_check: z.record(z.string(), z.string()),
+  breakdown: z.record(z.string(), z.record(z.string(), bucket)),
+  warnings: z.array(z.string()),
+});
+export type CleanupAnswer = z.output<typeof cleanupAnswer>;

@@ -1,7 +1,7 @@
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
 import { collectSnapshots, type CollectOptions, type ListDrift } from '../digitalocean/paginate.js';
 import type { Account, AccountView, Scanner } from './account-views.js';
-import type { Snapshot } from '../digitalocean/schemas.js';
+import type { ResourceType, Snapshot } from '../digitalocean/schemas.js';
 import { anchorOf, CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from './cursor.js';
 import { FILTER_KEYS, QUERY_KEYS, SCAN_PAGE_SIZE, type ListArguments, type SortOrder } from './list-input.js';
 import { compileFilter, filterProblems, hasFilters, sortSnapshots } from './query.js';
@@ -113,24 +113,14 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
  * continues exactly over the view it names, else finds its place by the last id it returned.
  */
 async function scanned(account: Account, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
-  const all = await accountView(account, args, plan, reading);
-  if (args.tag !== undefined) requireVisibleTags(all.snapshots);
+  const all = await accountView(account, { resourceType: args.resource_type, fresh: args.fresh, view: plan.cursor?.view }, reading);
+  if (args.tag !== undefined) requireVisibleTags(all.snapshots, 'a tag filter');
   const matches = all.snapshots.filter(plan.matches);
   const ordered = args.sort ? sortSnapshots(matches, args.sort) : matches;
 
   const warnings = driftWarnings(all.drift);
-  let start = 0;
-  if (plan.cursor) {
-    start = plan.cursor.offset;
-    const { anchor } = plan.cursor;
-    const before = ordered[start - 1];
-    if (plan.cursor.view !== all.id && anchor !== undefined && !(before && anchorOf(before.id) === anchor)) {
-      const found = ordered.findIndex((snapshot) => anchorOf(snapshot.id) === anchor);
-      if (found >= 0) start = found + 1;
-      else warnings.push('The snapshot the cursor continued after no longer matches or exists; continued by position.');
-    }
-    start = Math.min(start, ordered.length);
-  }
+  const { start, warning } = resume(ordered, plan.cursor, all.id);
+  if (warning) warnings.push(warning);
   const window = ordered.slice(start, start + args.limit);
   return {
     window,
@@ -151,17 +141,35 @@ async function scanned(account: Account, args: ListArguments, plan: ListPlan, re
 }
 
 /** The account as a scan sees it: a live view (unless fresh is asked for), else a new scan. */
-async function accountView(account: Account, args: ListArguments, plan: ListPlan, reading: Reading): Promise<AccountView> {
+export async function accountView(
+  account: Account,
+  want: { resourceType: ResourceType | undefined; fresh: boolean; view: string | undefined },
+  reading: Reading,
+): Promise<AccountView> {
   const scanner: Scanner = (resourceType, bounds) =>
     collectSnapshots(account.client, { page: 1, perPage: SCAN_PAGE_SIZE, resourceType, limit: Number.POSITIVE_INFINITY, ...bounds });
   const { views, owner } = account;
   if (!views.enabled) {
     // No views kept, none shared: every call reads for itself.
-    const result = await scanner(args.resource_type, reading);
+    const result = await scanner(want.resourceType, reading);
     return { id: '', snapshots: result.snapshots, total: result.total, pagesFetched: result.pagesFetched, drift: result.drift, asOf: Date.now() };
   }
-  const live = args.fresh ? undefined : views.find(owner, args.resource_type, plan.cursor?.view);
-  return live ?? views.scan(owner, args.resource_type, scanner, reading);
+  const live = want.fresh ? undefined : views.find(owner, want.resourceType, want.view);
+  return live ?? views.scan(owner, want.resourceType, scanner, reading);
+}
+
+/**
+ * Where a continuation starts in the ordered list: exactly at the cursor's offset over the view it
+ * names; elsewhere right after the snapshot it last returned, or by position when that is gone.
+ */
+export function resume(ordered: { id: string }[], cursor: CursorState | undefined, view: string): { start: number; warning?: string } {
+  if (!cursor) return { start: 0 };
+  const { anchor, offset } = cursor;
+  const before = ordered[offset - 1];
+  if (cursor.view === view || anchor === undefined || (before && anchorOf(before.id) === anchor)) return { start: Math.min(offset, ordered.length) };
+  const found = ordered.findIndex((item) => anchorOf(item.id) === anchor);
+  if (found >= 0) return { start: found + 1 };
+  return { start: Math.min(offset, ordered.length), warning: 'The snapshot the cursor continued after no longer matches or exists; continued by position.' };
 }
 
 function cursorAt(plan: ListPlan, offset: number, last: Snapshot | undefined, view?: string): string {
@@ -169,12 +177,12 @@ function cursorAt(plan: ListPlan, offset: number, last: Snapshot | undefined, vi
 }
 
 /** A tag filter over snapshots whose tags are hidden would answer "none match" falsely. */
-function requireVisibleTags(snapshots: Snapshot[]): void {
+export function requireVisibleTags(snapshots: Snapshot[], what: string): void {
   const hidden = snapshots.filter((snapshot) => snapshot.tags === null).length;
   if (hidden === 0) return;
   throw new MissingScopeError(
     'tag:read',
-    `DigitalOcean hid the tags of ${hidden} of the ${snapshots.length} snapshots scanned (tags: null), so a tag filter cannot be answered truthfully`,
+    `DigitalOcean hid the tags of ${hidden} of the ${snapshots.length} snapshots scanned (tags: null), so ${what} cannot be answered truthfully`,
   );
 }
 

@@ -25,8 +25,8 @@ export const summarySchema = z.object({
 export type SnapshotSummary = z.output<typeof summarySchema>;
 
 // Real accounts have two types and about fifteen regions; more is hostile data, kept bounded.
-const MAX_TYPES = 10;
-const MAX_REGIONS = 30;
+export const MAX_TYPES = 10;
+export const MAX_REGIONS = 30;
 
 /** Totals over every snapshot given (all that matched, not just those returned). */
 export function summarize(snapshots: readonly Snapshot[]): SnapshotSummary {
@@ -91,15 +91,22 @@ export function clipSummary(summary: SnapshotSummary, report: ClipReport): Snaps
   };
 }
 
-/** The `max` largest entries, keys cut to MAX_KEY_CHARS (keys that then collide are merged). */
-function clipTallies(tallies: Record<string, Tally>, max: number, report: ClipReport, field: string): Record<string, Tally> {
+/**
+ * The `max` largest entries (they come largest first), keys cut to MAX_KEY_CHARS; keys that then
+ * collide are merged, their figures added.
+ */
+export function clipTallies<V extends Record<string, number>>(tallies: Record<string, V>, max: number, report: ClipReport, field: string): Record<string, V> {
   const entries = Object.entries(tallies);
   if (entries.length > max) report.set(`${field} beyond the largest ${max}`, entries.length - max);
-  const kept = new Map<string, Tally>();
+  const kept = new Map<string, V>();
   for (const [key, tally] of entries.slice(0, max)) {
     const short = clipString(key, MAX_KEY_CHARS, report, field);
     const seen = kept.get(short);
-    kept.set(short, seen ? { count: seen.count + tally.count, gb: round(seen.gb + tally.gb, 2) } : tally);
+    kept.set(short, seen ? merged(seen, tally) : tally);
   }
   return Object.fromEntries(kept);
+}
+
+function merged<V extends Record<string, number>>(a: V, b: V): V {
+  return Object.fromEntries(Object.entries(a).map(([name, value]) => [name, round(value + (b[name] ?? 0), 2)])) as V;
 }

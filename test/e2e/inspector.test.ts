@@ -45,7 +45,7 @@ describe('MCP Inspector CLI as the client, configured by mcp.json', () => {
     api = await startFakeApi({ count: 40 });
     const setup = inspectorSetup(api.url);
     const listed = await inspect(['--method', 'tools/list'], setup);
-    expect(listed.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
+    expect(listed.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
     const called = await inspect(['--method', 'tools/call', '--tool-name', 'list_snapshots', '--tool-arg', 'limit=3', '--tool-arg', 'resource_type=volume'], setup);
     const volumes = api.snapshots.filter((snapshot) => snapshot.resource_type === 'volume');
     expect(called.structuredContent.snapshots).toEqual(volumes.slice(0, 3));

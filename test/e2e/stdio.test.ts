@@ -34,7 +34,7 @@ describe('the built server over stdio', () => {
 
     expect(client.getServerVersion()).toMatchObject({ name: 'digitalocean-snapshots-mcp' });
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
+    expect(tools.map((tool) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
     const result = (await client.callTool({ name: 'list_snapshots', arguments: { per_page: 10, limit: 25 } })) as CallToolResult;
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ count: 25, total: 30, truncated: true, pages_fetched: 3 });
@@ -52,7 +52,7 @@ describe('the built server over stdio', () => {
     api = await startFakeApi({ count: 30, tokens: { [token]: ['snapshot:read', 'tag:read'] } });
     server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug' });
     await server.initialize();
-    expect((await server.request(1, 'tools/list')).result.tools).toHaveLength(2);
+    expect((await server.request(1, 'tools/list')).result.tools).toHaveLength(3);
     const ok = await server.request(2, 'tools/call', { name: 'list_snapshots', arguments: { limit: 5 } });
     expect(ok.result.structuredContent.count).toBe(5);
 

@@ -26,7 +26,7 @@ describe('first steps from the README', () => {
       ['-y', '-p', 'node@22', '-p', INSPECTOR, 'inspector', '--cli', '--config', 'mcp.json', '--server', 'digitalocean-snapshots-demo', '--method', 'tools/list', '--strict'],
       { cwd: root, timeout: 240_000 },
     );
-    expect(JSON.parse(stdout.slice(stdout.indexOf('{'))).tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
+    expect(JSON.parse(stdout.slice(stdout.indexOf('{'))).tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
   }, 300_000);
 
   it('on a Node older than engines, one line names the Node it needs, and the exit is not 0', async () => {

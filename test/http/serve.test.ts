@@ -57,7 +57,7 @@ describe('Streamable HTTP at /mcp', () => {
     const token = canaryToken();
     await start({}, { [token]: ['snapshot:read', 'tag:read'] });
     const client = await connect(token);
-    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
     const result = await list(client, { per_page: 10, limit: 25 });
     expect(result.structuredContent).toMatchObject({ count: 25, total: 30 });
     expect(JSON.stringify(result) + logs.join('\n')).not.toContain(token);

@@ -15,7 +15,7 @@ describe('list_snapshots in tools/list', () => {
   it('publishes bounds, enum, descriptions, annotations and the output schema', async () => {
     h = await harness();
     const { tools } = await h.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['list_snapshots', 'get_snapshot']);
+    expect(tools.map((tool) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
     const tool = tools[0]!;
     expect(tool.title).toBeTruthy();
     expect(tool.description).toMatch(/limit/);

@@ -1,0 +1,64 @@
+import type { CleanupAnswer } from '../snapshots/answers.js';
+import { day, typeLetter } from './fields.js';
+import { sanitize } from './sanitize.js';
+import { formatNumber, plural, usd } from './words.js';
+
+/** How the text presents a plan: nothing here is a fact the JSON half lacks. */
+export interface CleanupPresentation {
+  /** The rules as given, e.g. "orphaned; older than 365 days; beyond the newest 2 of each source; protecting keep". */
+  rules: string;
+  continued: boolean;
+  now: number;
+}
+
+const AGE_LABELS: Record<string, string> = { under_30d: 'under 30 days', '30_90d': '30-90 days', '90_365d': '90-365 days', over_365d: 'over 365 days' };
+const CHECK_LABELS: Record<string, string> = { checked: 'checked', not_permitted: 'not permitted (scope missing)', skipped: 'not asked for' };
+
+/**
+ * The text half of a cleanup plan, written from the structured half: the totals and savings first,
+ * where the money goes, the warnings and the way to continue, then one row per candidate.
+ */
+export function formatCleanupPlan(answer: CleanupAnswer, how: CleanupPresentation): string {
+  const age = Math.max(0, Math.round((how.now - Date.parse(answer.as_of)) / 1000));
+  const asOf = `${answer.as_of.slice(11, 19)} UTC, ${age === 0 ? 'just now' : `${formatNumber(age)} s ago`}`;
+  const lines = [
+    answer.total_candidates === 0
+      ? `Nothing to propose: none of the ${plural(answer.scanned, 'snapshot')} scanned fits the rules (${sanitize(how.rules)}). As of ${asOf}.`
+      : `${formatNumber(answer.total_candidates)} of ${plural(answer.scanned, 'snapshot')} scanned could go, saving about ${usd(answer.monthly_savings_usd)} a month ` +
+        `(rules: ${sanitize(how.rules)}). ${answer.count === answer.total_candidates ? 'All listed' : `Listed here: ${formatNumber(answer.count)}${how.continued ? ', continuing' : ''}`}. As of ${asOf}.`,
+    `Orphan check: Droplets ${CHECK_LABELS[answer.orphan_check.droplet ?? 'skipped']}, volumes ${CHECK_LABELS[answer.orphan_check.volume ?? 'skipped']}.`,
+    ...breakdownLines(answer.breakdown),
+  ];
+  for (const warning of answer.warnings) lines.push(`Warning: ${sanitize(warning)}`);
+  if (answer.next_cursor !== undefined) lines.push(`More candidates: call again with the same arguments and cursor="${answer.next_cursor}".`);
+  if (answer.candidates.length === 0) return lines.join('\n');
+  lines.push('', 'Rows: type D = Droplet snapshot, V = volume snapshot; $/month = what it costs a month.', 'id\tname\ttype\tGB\t$/month\tcreated\treasons');
+  for (const candidate of answer.candidates) {
+    lines.push(
+      [
+        sanitize(candidate.id),
+        sanitize(candidate.name),
+        typeLetter(candidate.resource_type),
+        formatNumber(candidate.size_gigabytes, false),
+        candidate.monthly_cost_usd.toFixed(2),
+        day(candidate.created_at),
+        candidate.reasons.join(','),
+      ].join('\t'),
+    );
+  }
+  return lines.join('\n');
+}
+
+function breakdownLines(breakdown: CleanupAnswer['breakdown']): string[] {
+  const buckets = (map: CleanupAnswer['breakdown'][string] | undefined, label: (key: string) => string) =>
+    Object.entries(map ?? {})
+      .map(([key, bucket]) => {
+        const cost = bucket.monthly_cost_usd === undefined ? '' : `, ${usd(bucket.monthly_cost_usd)}`;
+        return `${label(key)} ${formatNumber(bucket.count)} (${formatNumber(bucket.gb)} GB${cost})`;
+      })
+      .join(', ') || 'none';
+  return [
+    `By type: ${buckets(breakdown.by_type, sanitize)}. By age: ${buckets(breakdown.by_age, (key) => AGE_LABELS[key] ?? key)}.`,
+    `By region (a snapshot in several regions counts in each, at no extra cost): ${buckets(breakdown.by_region, sanitize)}.`,
+  ];
+}

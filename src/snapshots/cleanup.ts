@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import type { RequestContext } from '../digitalocean/client.js';
+import { DigitalOceanApiError, IncompleteListError } from '../digitalocean/errors.js';
+import { collect } from '../digitalocean/paginate.js';
+import { DROPLETS, GPU_DROPLETS, RESOURCE_TYPES, VOLUMES, type Collection, type ResourceType, type Snapshot } from '../digitalocean/schemas.js';
+import type { Account } from './account-views.js';
+import { CursorError, decodeCursor, describeQuery, encodeCursor, anchorOf, type CursorState } from './cursor.js';
+import { ArgumentError, accountView, requireVisibleTags, resume, type Reading } from './listing.js';
+import { SCAN_PAGE_SIZE } from './list-input.js';
+import { monthlyCost, round } from './pricing.js';
+
+/**
+ * plan_snapshot_cleanup: which snapshots could go and what that saves, read-only. Candidates are
+ * orphans (their Droplet or volume is gone), snapshots older than a number of days, and all but
+ * the newest N of each source; keep rules win over every reason. No MCP, no text.
+ */
+
+export const cleanupInput = z.strictObject({
+  keep_last: z.int().min(0).max(100).optional().describe("Keep each source's newest N; older are candidates."),
+  older_than_days: z.int().min(1).max(3650).optional().describe('Older snapshots are candidates.'),
+  include_orphaned: z.boolean().default(true),
+  protect_tags: z.array(z.string().max(255)).max(50).optional().describe('Never propose snapshots with these tags.'),
+  resource_type: z.enum(RESOURCE_TYPES).optional(),
+  limit: z.int().min(1).max(1000).default(100).describe('Most rows; totals cover all.'),
+  cursor: z.string().max(4096).optional().describe('next_cursor; same other arguments.'),
+});
+export type CleanupArguments = z.output<typeof cleanupInput>;
+
+export const REASONS = ['orphaned', 'older_than', 'beyond_keep_last'] as const;
+export type Reason = (typeof REASONS)[number];
+export type OrphanCheck = 'checked' | 'not_permitted' | 'skipped';
+
+export interface Candidate {
+  snapshot: Snapshot;
+  /** Unrounded; sums are rounded once. */
+  cost: number;
+  reasons: Reason[];
+}
+
+export interface CleanupPlan {
+  /** Every candidate, by monthly cost (largest first), then id. */
+  candidates: Candidate[];
+  savings: number;
+  /** The snapshots the plan looked at (after resource_type). */
+  scanned: Snapshot[];
+  orphanCheck: Record<ResourceType, OrphanCheck>;
+  warnings: string[];
+}
+
+/** The ids of the Droplets and volumes that exist, or undefined where the list was not read. */
+export interface LiveSources {
+  droplet: Set<string> | undefined;
+  volume: Set<string> | undefined;
+  /** The list could not be read for want of a scope. */
+  refused: Partial<Record<ResourceType, string>>;
+}
+
+const DAY_MS = 86_400_000;
+/** DigitalOcean keeps at most 25 snapshots of a volume. */
+const VOLUME_SNAPSHOT_LIMIT = 25;
+const VOLUME_WARNING_AT = 20;
+
+/** The plan over the snapshots given; `now` anchors older_than_days. */
+export function planCleanup(snapshots: Snapshot[], live: LiveSources, args: CleanupArguments, now: number): CleanupPlan {
+  const scanned = args.resource_type ? snapshots.filter((snapshot) => snapshot.resource_type === args.resource_type) : snapshots;
+  const protectedTags = new Set((args.protect_tags ?? []).map((tag) => tag.toLowerCase()));
+  const isProtected = (snapshot: Snapshot) => (snapshot.tags ?? []).some((tag) => protectedTags.has(tag.toLowerCase()));
+  const keptAsNewest = args.keep_last === undefined ? new Set<Snapshot>() : newestOfEachSource(scanned.filter((snapshot) => !isProtected(snapshot)), args.keep_last);
+  const cutoff = args.older_than_days === undefined ? undefined : now - args.older_than_days * DAY_MS;
+
+  const candidates: Candidate[] = [];
+  for (const snapshot of scanned) {
+    if (isProtected(snapshot) || keptAsNewest.has(snapshot)) continue;
+    const reasons: Reason[] = [];
+    const sources = live[snapshot.resource_type as ResourceType];
+    if (args.include_orphaned && sources && !sources.has(snapshot.resource_id)) reasons.push('orphaned');
+    if (cutoff !== undefined && Date.parse(snapshot.created_at) < cutoff) reasons.push('older_than');
+    if (args.keep_last !== undefined) reasons.push('beyond_keep_last');
+    if (reasons.length > 0) candidates.push({ snapshot, cost: monthlyCost(snapshot.size_gigabytes), reasons });
+  }
+  // By the cost as the answer states it (to the cent), then id: the order a reader can check.
+  candidates.sort((a, b) => round(b.cost, 2) - round(a.cost, 2) || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0));
+  return {
+    candidates,
+    savings: round(candidates.reduce((sum, candidate) => sum + candidate.cost, 0), 2),
+    scanned,
+    orphanCheck: orphanChecks(live, args),
+    warnings: warningsFor(candidates, scanned, live),
+  };
+}
+
+export interface Bucket {
+  count: number;
+  gb: number;
+  monthly_cost_usd: number;
+}
+
+export const AGE_BUCKETS = ['under_30d', '30_90d', '90_365d', 'over_365d'] as const;
+
+/**
+ * Where the money goes among the snapshots scanned: by type and by age (partitions, with cost),
+ * and count and GB by region (a snapshot in several regions counts in each; DigitalOcean charges
+ * nothing for more regions, so region costs would not add up and are not given).
+ */
+export function breakdown(scanned: Snapshot[], now: number) {
+  const byType = new Map<string, Bucket>();
+  const byAge = new Map<string, Bucket>(AGE_BUCKETS.map((bucket) => [bucket, { count: 0, gb: 0, monthly_cost_usd: 0 }]));
+  const byRegion = new Map<string, Bucket>();
+  const add = (map: Map<string, Bucket>, key: string, snapshot: Snapshot, cost: number) => {
+    const bucket = map.get(key) ?? { count: 0, gb: 0, monthly_cost_usd: 0 };
+    bucket.count += 1;
+    bucket.gb += snapshot.size_gigabytes;
+    bucket.monthly_cost_usd += cost;
+    map.set(key, bucket);
+  };
+  for (const snapshot of scanned) {
+    const cost = monthlyCost(snapshot.size_gigabytes);
+    const days = (now - Date.parse(snapshot.created_at)) / DAY_MS;
+    add(byType, snapshot.resource_type, snapshot, cost);
+    add(byAge, days < 30 ? 'under_30d' : days < 90 ? '30_90d' : days < 365 ? '90_365d' : 'over_365d', snapshot, cost);
+    for (const region of new Set(snapshot.regions)) add(byRegion, region, snapshot, cost);
+  }
+  // Rounded once, at the end; types and regions largest first.
+  const largestFirst = (map: Map<string, Bucket>) => [...map].sort(([a, x], [b, y]) => y.gb - x.gb || (a < b ? -1 : a > b ? 1 : 0));
+  const costed = (entries: [string, Bucket][]) =>
+    Object.fromEntries(entries.map(([key, bucket]) => [key, { count: bucket.count, gb: round(bucket.gb, 2), monthly_cost_usd: round(bucket.monthly_cost_usd, 2) }]));
+  const counted = (entries: [string, Bucket][]) => Object.fromEntries(entries.map(([key, bucket]) => [key, { count: bucket.count, gb: round(bucket.gb, 2) }]));
+  return { by_type: costed(largestFirst(byType)), by_age: costed([...byAge]), by_region: counted(largestFirst(byRegion)) };
+}
+
+/** The newest `keep` snapshots of each source (by created_at; on a tie, the larger id is newer). */
+function newestOfEachSource(snapshots: Snapshot[], keep: number): Set<Snapshot> {
+  const bySource = new Map<string, Snapshot[]>();
+  for (const snapshot of snapshots) {
+    const key = `${snapshot.resource_type}:${snapshot.resource_id}`;
+    bySource.set(key, [...(bySource.get(key) ?? []), snapshot]);
+  }
+  const kept = new Set<Snapshot>();
+  for (const group of bySource.values()) {
+    group.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    for (const snapshot of group.slice(0, keep)) kept.add(snapshot);
+  }
+  return kept;
+}
+
+function orphanChecks(live: LiveSources, args: CleanupArguments): Record<ResourceType, OrphanCheck> {
+  const check = (type: ResourceType): OrphanCheck =>
+    !args.include_orphaned || (args.resource_type !== undefined && args.resource_type !== type) ? 'skipped' : live[type] ? 'checked' : 'not_permitted';
+  return { droplet: check('droplet'), volume: check('volume') };
+}
+
+function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSources): string[] {
+  const warnings: string[] = [];
+  for (const [type, scope] of Object.entries(live.refused)) {
+    const what = type === 'droplet' ? 'Droplet' : 'volume';
+    warnings.push(`The token lacks the ${scope} scope, so DigitalOcean would not list the ${what}s: no ${what} snapshot is called orphaned. Add ${scope} to the token to check them.`);
+  }
+  if (candidates.some((candidate) => candidate.reasons.includes('orphaned'))) {
+    warnings.push(
+      'Orphans may be deliberate archives (a snapshot, then destroying the Droplet, is a common way to park one): confirm with the user before deleting any.',
+    );
+  }
+  const perVolume = new Map<string, number>();
+  for (const snapshot of scanned) if (snapshot.resource_type === 'volume') perVolume.set(snapshot.resource_id, (perVolume.get(snapshot.resource_id) ?? 0) + 1);
+  for (const [volume, count] of perVolume) {
+    if (count >= VOLUME_WARNING_AT) warnings.push(`Volume ${volume} holds ${count} of its limit of ${VOLUME_SNAPSHOT_LIMIT} snapshots: new ones will fail at ${VOLUME_SNAPSHOT_LIMIT}.`);
+  }
+  return warnings;
+}
+
+/**
+ * The Droplets (GPU ones too: the API lists them only when asked) and volumes that exist, read
+ * concurrently in full. A list refused for a missing scope (403) is left out and named; any other
+ * failure fails the plan: never a plan built on a list that was not read.
+ */
+export async function readLiveSources(account: Account, needed: Record<ResourceType, boolean>, reading: RequestContext): Promise<LiveSources> {
+  const options = { page: 1, perPage: SCAN_PAGE_SIZE, limit: Number.POSITIVE_INFINITY, ...reading };
+  const read = async <T extends { id: string | number }>(collection: Collection<T>) => (await collect(account.client, collection, options)).items;
+  const ids = async (lists: () => Promise<{ id: string | number }[][]>, scope: string): Promise<Set<string> | string> => {
+    try {
+      return new Set((await lists()).flat().map((item) => String(item.id)));
+    } catch (error) {
+      const cause = error instanceof IncompleteListError ? error.cause : error;
+      if (cause instanceof DigitalOceanApiError && cause.status === 403) return scope;
+      throw error;
+    }
+  };
+  const [droplet, volume] = await Promise.all([
+    needed.droplet ? ids(() => Promise.all([read(DROPLETS), read(GPU_DROPLETS)]), 'droplet:read') : undefined,
+    needed.volume ? ids(() => Promise.all([read(VOLUMES)]), 'block_storage:read') : undefined,
+  ]);
+  const refused: LiveSources['refused'] = {};
+  if (typeof droplet === 'string') refused.droplet = droplet;
+  if (typeof volume === 'string') refused.volume = volume;
+  return { droplet: droplet instanceof Set ? droplet : undefined, volume: volume instanceof Set ? volume : undefined, refused };
+}
+
+export interface CleanupReading {
+  plan: CleanupPlan;
+  /** Position of the first candidate of this answer, and the rest of the candidates from there. */
+  offset: number;
+  asOf: number;
+  pagesFetched: number;
+  /** The cursor that continues after the first `listed` candidates from `offset`. */
+  cursorAfter(listed: number): string;
+}
+
+/** Checks the cursor, reads the snapshots (or their view) and the live lists at once, and plans. */
+export async function readCleanup(account: Account, args: CleanupArguments, reading: Reading, now = Date.now()): Promise<CleanupReading> {
+  const query = describeQuery({
+    keep_last: args.keep_last,
+    older_than_days: args.older_than_days,
+    include_orphaned: args.include_orphaned,
+    protect_tags: args.protect_tags?.map((tag) => tag.toLowerCase()).sort().join('|'),
+    resource_type: args.resource_type,
+    plan: true,
+  });
+  let cursor: CursorState | undefined;
+  try {
+    cursor = args.cursor === undefined ? undefined : decodeCursor(args.cursor, query);
+  } catch (error) {
+    if (error instanceof CursorError) throw new ArgumentError(`cursor: ${error.message}`);
+    throw error;
+  }
+  const needed = {
+    droplet: args.include_orphaned && args.resource_type !== 'volume',
+    volume: args.include_orphaned && args.resource_type !== 'droplet',
+  };
+  const [view, live] = await Promise.all([
+    // A plan reuses the account's recent scan like list_snapshots does; list_snapshots' fresh=true renews it.
+    accountView(account, { resourceType: args.resource_type, fresh: false, view: cursor?.view }, reading),
+    readLiveSources(account, needed, reading),
+  ]);
+  if (args.protect_tags !== undefined) requireVisibleTags(view.snapshots, 'protect_tags');
+  const plan = planCleanup(view.snapshots, live, args, now);
+  const ordered = plan.candidates.map((candidate) => candidate.snapshot);
+  const { start, warning } = resume(ordered, cursor, view.id);
+  if (warning) plan.warnings.push(warning);
+  return {
+    plan,
+    offset: start,
+    asOf: view.asOf,
+    pagesFetched: view.pagesFetched,
+    cursorAfter: (listed) => {
+      const last = ordered[start + listed - 1];
+      return encodeCursor(query, { offset: start + listed, anchor: last && anchorOf(last.id), view: view.id || undefined });
+    },
+  };
+}

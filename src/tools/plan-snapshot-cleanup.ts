@@ -1,0 +1,96 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
+import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
+import { breakdown, cleanupInput, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
+import { clipString, clipWarning, MAX_KEY_CHARS, type ClipReport } from '../snapshots/clip.js';
+import { round } from '../snapshots/pricing.js';
+import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
+import { ANSWER_BUDGET_CHARS, BUDGET_META, fitRows, type Answer } from './budget.js';
+import { READ_ONLY, USER_DATA_NOTE, type ToolContext } from './context.js';
+import type { ToolDefinition } from './definitions.js';
+import { progressReporter } from './progress.js';
+
+const DESCRIPTION =
+  'What could be deleted, why, and the monthly saving; read-only. Reasons: orphaned (source gone), older_than, ' +
+  "beyond_keep_last; protect_tags and each source's newest keep_last always stay. " +
+  'Confirm with the user before deleting. ' +
+  USER_DATA_NOTE;
+
+export const planSnapshotCleanupTool = {
+  name: 'plan_snapshot_cleanup',
+  title: 'Plan a snapshot cleanup',
+  description: DESCRIPTION,
+  inputSchema: cleanupInput,
+  outputSchema: cleanupAnswer,
+  annotations: READ_ONLY,
+  _meta: BUDGET_META,
+} satisfies ToolDefinition;
+
+export function registerPlanSnapshotCleanup(server: McpServer, context: ToolContext): void {
+  server.registerTool(planSnapshotCleanupTool.name, planSnapshotCleanupTool, (args, extra) =>
+    context.run(planSnapshotCleanupTool.name, extra.signal, async (account, bounds) => {
+      const now = Date.now();
+      const reading = await readCleanup(await account(), args, { ...bounds, onProgress: progressReporter(extra) }, now);
+      const rows = Math.min(args.limit, reading.plan.candidates.length - reading.offset);
+      const how: CleanupPresentation = { rules: rulesOf(args), continued: args.cursor !== undefined, now };
+      const answer = fitRows(rows, (listed) => buildAnswer(reading, listed, rows, how, context.notices));
+      const { total_candidates, monthly_savings_usd } = answer.structuredContent;
+      return { ...answer, logFields: { candidates: total_candidates, savings: monthly_savings_usd, scanned: reading.plan.scanned.length } };
+    }),
+  );
+}
+
+function buildAnswer(reading: CleanupReading, listed: number, asked: number, how: CleanupPresentation, notices: string[]): Answer<CleanupAnswer> {
+  const { plan, offset } = reading;
+  const report: ClipReport = new Map();
+  const text = (value: string, field: string) => clipString(value, undefined, report, field);
+  const candidates = plan.candidates.slice(offset, offset + listed).map(({ snapshot, cost, reasons }) => ({
+    id: text(snapshot.id, 'id'),
+    name: text(snapshot.name, 'name'),
+    resource_type: text(snapshot.resource_type, 'resource_type'),
+    resource_id: text(snapshot.resource_id, 'resource_id'),
+    created_at: text(snapshot.created_at, 'created_at'),
+    size_gigabytes: snapshot.size_gigabytes,
+    monthly_cost_usd: round(cost, 2),
+    reasons,
+  }));
+  const parts = breakdown(plan.scanned, how.now);
+  const more = offset + listed < plan.candidates.length;
+  const warnings = [...notices, ...plan.warnings];
+  if (listed < asked) {
+    warnings.push(
+      `Only ${listed} of the candidates asked for fit this answer's size budget (${ANSWER_BUDGET_CHARS.toLocaleString('en-US')} characters); continue with the cursor for the rest.`,
+    );
+  }
+  const structuredContent: CleanupAnswer = {
+    candidates,
+    count: candidates.length,
+    total_candidates: plan.candidates.length,
+    monthly_savings_usd: plan.savings,
+    ...(more && { next_cursor: reading.cursorAfter(listed) }),
+    scanned: plan.scanned.length,
+    as_of: new Date(reading.asOf).toISOString(),
+    orphan_check: plan.orphanCheck,
+    breakdown: {
+      by_type: clipTallies(parts.by_type, MAX_TYPES, report, 'breakdown types'),
+      by_age: parts.by_age,
+      by_region: clipTallies(parts.by_region, MAX_REGIONS, report, 'breakdown regions'),
+    },
+    warnings,
+  };
+  const clipped = clipWarning(report);
+  if (clipped) warnings.push(clipped);
+  return { structuredContent, text: formatCleanupPlan(structuredContent, how) };
+}
+
+/** The rules of a call in words: what makes a candidate, and what is kept. */
+function rulesOf(args: CleanupArguments): string {
+  const rules = [
+    args.include_orphaned && 'orphaned',
+    args.older_than_days !== undefined && `older than ${args.older_than_days} days`,
+    args.keep_last !== undefined && `beyond the newest ${args.keep_last} of each source`,
+    args.resource_type && `${args.resource_type} snapshots only`,
+    args.protect_tags?.length && `protecting tags ${args.protect_tags.map((tag) => clipString(tag, MAX_KEY_CHARS)).join(', ')}`,
+  ];
+  return rules.filter(Boolean).join('; ') || 'none';
+}
