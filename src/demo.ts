@@ -36,6 +36,7 @@ try {
   await call('The next 3, exactly after those, with the cursor the answer gave', { summary: true, sort: 'created_desc', limit: 3, cursor });
   const id = /^(\d+|[0-9a-f-]{36})\t/m.exec(first)?.[1];
   await call('One snapshot by id', { id }, 20, 'get_snapshot');
+  await call('What could go, and what it saves: orphans and all but the newest 2 of each source, keeping "keep"', { keep_last: 2, protect_tags: ['keep'], limit: 5 }, 20, 'plan_snapshot_cleanup');
   await call('An id that does not exist', { id: '1' }, 20, 'get_snapshot');
 
   api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers: { 'retry-after': '30', 'ratelimit-remaining': '0' } });

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
-import { PRICE_PER_GB_MONTH_USD } from '../snapshots/pricing.js';
 
 export const REVIEW_SNAPSHOT_COSTS = 'review_snapshot_costs';
 const DEFAULT_DAYS = 90;
@@ -14,7 +13,7 @@ export function registerReviewSnapshotCosts(server: McpServer): void {
     REVIEW_SNAPSHOT_COSTS,
     {
       title: 'Review snapshot costs',
-      description: 'Find stale or costly snapshots and propose a cleanup plan with the monthly savings. Read-only: it recommends, it deletes nothing.',
+      description: 'Find snapshots that could go (orphans, stale, beyond the newest of each source) and the monthly saving. Read-only: it recommends, it deletes nothing.',
       argsSchema: {
         // Prompt arguments are strings on the wire.
         older_than_days: z
@@ -42,19 +41,18 @@ export function registerReviewSnapshotCosts(server: McpServer): void {
             content: {
               type: 'text',
               text: [
-                `Review the DigitalOcean ${scope} in this account for cost and propose a cleanup plan. Do not delete anything: these tools are read-only, and the plan is a recommendation for me to act on.`,
+                `Review the DigitalOcean ${scope} in this account for cost and propose what could be deleted. Do not delete anything, and confirm nothing without me: these tools are read-only, and the plan is a recommendation for me to act on.`,
                 '',
                 'Steps:',
-                `1. Call list_snapshots with summary=true${type} for the whole picture: count, GB and monthly cost, by type and region.`,
-                `2. Call list_snapshots with older_than_days=${days}${type}, sort="size_desc" for the stale ones, largest first; follow next_cursor if it is set and the rest matters.`,
-                `3. Call list_snapshots with min_size_gb=100${type}, sort="size_desc" for the costly ones, whatever their age.`,
-                '4. Use get_snapshot for any snapshot whose details (source resource, tags) decide the recommendation.',
+                `1. Call plan_snapshot_cleanup with older_than_days=${days}, keep_last=1${type}: it proposes orphans (snapshots whose Droplet or volume is gone), snapshots older than ${days} days and all but the newest of each source, with the reasons, the monthly saving and where the money goes. Add protect_tags if I keep some by tag (for example "keep"); follow next_cursor if it is set and the rest matters.`,
+                `2. If the plan's warnings name a missing scope, say what that leaves unchecked.`,
+                '3. Use list_snapshots (resource_id, name, tag) or get_snapshot where details decide a recommendation.',
                 '',
                 'Then present:',
-                `- A table of recommended deletions: id, name, type, size in GB, age in days, monthly cost (GB × $${PRICE_PER_GB_MONTH_USD}), and why.`,
-                '- What to keep and why: tags such as "keep" or "prod", the only or newest snapshot of a resource, anything recent.',
-                '- The monthly saving if the plan is followed, against the current monthly total from step 1, in dollars and percent.',
-                '- Caveats: costs are estimates at the listed price; check that nothing depends on a snapshot before deleting it.',
+                '- What could go: id, name, type, size in GB, age, monthly cost, and why (its reasons).',
+                '- What stays and why: protected tags, the newest snapshot of each source, anything recent.',
+                "- The monthly saving if the plan is followed, against the account's monthly total (the plan's breakdown by type), in dollars and percent.",
+                '- Caveats: orphans may be deliberate archives, so ask me about each; costs are estimates at the listed price; check that nothing depends on a snapshot before deleting it.',
               ].join('\n'),
             },
           },

@@ -72,7 +72,8 @@ export function planCleanup(snapshots: Snapshot[], live: LiveSources, args: Clea
   for (const snapshot of scanned) {
     if (isProtected(snapshot) || keptAsNewest.has(snapshot)) continue;
     const reasons: Reason[] = [];
-    const sources = live[snapshot.resource_type as ResourceType];
+    // Never a lookup by the API's string: a type named __proto__ must not reach Object.prototype.
+    const sources = snapshot.resource_type === 'droplet' ? live.droplet : snapshot.resource_type === 'volume' ? live.volume : undefined;
     if (args.include_orphaned && sources && !sources.has(snapshot.resource_id)) reasons.push('orphaned');
     if (cutoff !== undefined && Date.parse(snapshot.created_at) < cutoff) reasons.push('older_than');
     if (args.keep_last !== undefined) reasons.push('beyond_keep_last');

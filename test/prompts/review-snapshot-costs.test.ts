@@ -27,17 +27,17 @@ describe('review_snapshot_costs', () => {
     const result = await h.client.getPrompt({ name: 'review_snapshot_costs', arguments: { older_than_days: '180', resource_type: 'volume' } });
     const text = (result.messages[0]!.content as { text: string }).text;
     expect(result.messages[0]!.role).toBe('user');
-    expect(text).toMatch(/Do not delete anything/);
-    expect(text).toContain('list_snapshots with summary=true, resource_type="volume"');
-    expect(text).toContain('older_than_days=180, resource_type="volume", sort="size_desc"');
+    expect(text).toMatch(/Do not delete anything, and confirm nothing without me/);
+    expect(text).toContain('Call plan_snapshot_cleanup with older_than_days=180, keep_last=1, resource_type="volume"');
     expect(text).toMatch(/monthly saving/);
+    expect(text).toMatch(/orphans may be deliberate archives/);
     expect(h.api.requests).toHaveLength(0);
   });
 
   it('defaults to 90 days and both types, and refuses a non-number', async () => {
     h = await harness({ count: 1 });
     const text = ((await h.client.getPrompt({ name: 'review_snapshot_costs' })).messages[0]!.content as { text: string }).text;
-    expect(text).toContain('older_than_days=90, sort="size_desc"');
+    expect(text).toContain('plan_snapshot_cleanup with older_than_days=90, keep_last=1:');
     await expect(h.client.getPrompt({ name: 'review_snapshot_costs', arguments: { older_than_days: 'ninety' } })).rejects.toThrow(/whole number of days/);
   });
 

@@ -109,6 +109,30 @@ describe('text that data cannot forge', () => {
   });
 });
 
+describe('a cleanup plan over hostile data', () => {
+  it('keeps one row per candidate and no forbidden character, walking every candidate once', async () => {
+    h = await harness({ count: 400, hostile: true, rateLimit: { perHour: 100_000, perMinute: 100_000 } });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const result = await h.call({ keep_last: 0, limit: 1000, ...(cursor && { cursor }) }, 'plan_snapshot_cleanup');
+      expect(result.isError, textOf(result)).toBeFalsy();
+      const text = textOf(result);
+      expect(forbiddenIn(text)).toEqual([]);
+      expect(text.length).toBeLessThanOrEqual(ANSWER_BUDGET_CHARS);
+      const answer = result.structuredContent as { candidates: { id: string }[]; next_cursor?: string };
+      const header = text.split('\n').indexOf('id\tname\ttype\tGB\t$/month\tcreated\treasons');
+      const rows = text.split('\n').slice(header + 1);
+      expect(rows.map((row) => row.split('\t')).every((cells) => cells.length === 7)).toBe(true);
+      expect(rows.map((row) => row.split('\t')[0])).toEqual(answer.candidates.map((candidate) => clean(candidate.id)));
+      seen.push(...answer.candidates.map((candidate) => candidate.id));
+      cursor = answer.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(400);
+    expect(new Set(seen).size).toBe(400);
+  });
+});
+
 describe('answers too large to be a page', () => {
   it('a body past 4 MiB is cut off, told as such, and the next call is answered', async () => {
     h = await harness({ count: 10 });
