@@ -53,15 +53,17 @@ afterAll(async () => {
 });
 
 describe(`OpenAI Agents (${AGENTS_CORE})`, () => {
-  it('takes both tools as strict function tools, and its model reads one answer in either half', async () => {
+  it('takes every tool as a strict function tool, and its model reads one answer in either half', async () => {
     const { stdout } = await run(process.execPath, [join(dir, 'run.mjs'), SERVER_ENTRY, api.url, token], { timeout: 60_000 });
     expect(stdout).not.toContain(token);
     const answers = JSON.parse(stdout) as { strict: Record<string, boolean>; text: { type: string; text: string }; json: string };
-    expect(answers.strict).toEqual({ list_snapshots: true, get_snapshot: true });
+    expect(answers.strict).toEqual({ list_snapshots: true, get_snapshot: true, plan_snapshot_cleanup: true });
     const json = JSON.parse(answers.json) as { count: number; next_cursor: string; summary: { matched: number } };
     expect(json).toMatchObject({ count: 4, summary: { matched: 300 } });
     expect(answers.text.type).toBe('text');
     expect(answers.text.text).toMatch(/^4 of 300 matching snapshots/);
-    expect(answers.text.text).toContain(`cursor="${json.next_cursor}"`);
+    // Two server processes answered: the cursors name different account views, so compare their shape.
+    expect(answers.text.text).toMatch(/More exist: call again with the same arguments and cursor="[\w-]+"/);
+    expect(json.next_cursor).toMatch(/^[\w-]+$/);
   });
 });
