@@ -4,8 +4,8 @@ import { DigitalOceanApiError, IncompleteListError } from '../digitalocean/error
 import { collect } from '../digitalocean/paginate.js';
 import { DROPLETS, GPU_DROPLETS, RESOURCE_TYPES, VOLUMES, type Collection, type ResourceType, type Snapshot } from '../digitalocean/schemas.js';
 import type { Account } from './account-views.js';
-import { CursorError, decodeCursor, describeQuery, encodeCursor, anchorOf, type CursorState } from './cursor.js';
-import { ArgumentError, accountView, requireVisibleTags, resume, type Reading } from './listing.js';
+import { anchorOf, describeQuery, encodeCursor, type CursorState } from './cursor.js';
+import { accountView, readCursor, requireVisibleTags, resume, type Reading } from './listing.js';
 import { SCAN_PAGE_SIZE } from './list-input.js';
 import { monthlyCost, round } from './pricing.js';
 
@@ -206,8 +206,13 @@ export interface CleanupReading {
   cursorAfter(listed: number): string;
 }
 
-/** Checks the cursor, reads the snapshots (or their view) and the live lists at once, and plans. */
-export async function readCleanup(account: Account, args: CleanupArguments, reading: Reading, now = Date.now()): Promise<CleanupReading> {
+export interface CleanupQuery {
+  query: string;
+  cursor: CursorState | undefined;
+}
+
+/** What the arguments ask for, and the cursor checked against it: before the token, before any request. */
+export function cleanupQuery(args: CleanupArguments): CleanupQuery {
   const query = describeQuery({
     keep_last: args.keep_last,
     older_than_days: args.older_than_days,
@@ -216,13 +221,11 @@ export async function readCleanup(account: Account, args: CleanupArguments, read
     resource_type: args.resource_type,
     plan: true,
   });
-  let cursor: CursorState | undefined;
-  try {
-    cursor = args.cursor === undefined ? undefined : decodeCursor(args.cursor, query);
-  } catch (error) {
-    if (error instanceof CursorError) throw new ArgumentError(`cursor: ${error.message}`);
-    throw error;
-  }
+  return { query, cursor: readCursor(args.cursor, query) };
+}
+
+/** Reads the snapshots (or their view) and the live lists at once, and plans. */
+export async function readCleanup(account: Account, args: CleanupArguments, { query, cursor }: CleanupQuery, reading: Reading, now = Date.now()): Promise<CleanupReading> {
   const needed = {
     droplet: args.include_orphaned && args.resource_type !== 'volume',
     volume: args.include_orphaned && args.resource_type !== 'droplet',

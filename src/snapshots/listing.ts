@@ -65,14 +65,17 @@ export function planList(args: ListArguments, now = Date.now()): ListPlan {
   if (problems.length > 0) throw new ArgumentError(problems.join('; '));
 
   const query = describeQuery({ ...pick(args, QUERY_KEYS), ...pick(args, FILTER_KEYS), scan: scan || undefined });
-  let cursor: CursorState | undefined;
+  return { matches: compileFilter(args, now), scan, query, cursor: readCursor(args.cursor, query) };
+}
+
+/** The cursor a call was given, checked against the query it must continue; an argument error if not. */
+export function readCursor(given: string | undefined, query: string): CursorState | undefined {
   try {
-    cursor = args.cursor === undefined ? undefined : decodeCursor(args.cursor, query);
+    return given === undefined ? undefined : decodeCursor(given, query);
   } catch (error) {
     if (error instanceof CursorError) throw new ArgumentError(`cursor: ${error.message}`);
     throw error;
   }
-  return { matches: compileFilter(args, now), scan, query, cursor };
 }
 
 /** Reads what the plan needs: the API's own pages, or every page for a scan. */

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
 import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
-import { breakdown, cleanupInput, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
+import { breakdown, cleanupInput, cleanupQuery, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
 import { clipString, clipWarning, MAX_KEY_CHARS, type ClipReport } from '../snapshots/clip.js';
 import { round } from '../snapshots/pricing.js';
 import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
@@ -30,7 +30,8 @@ export function registerPlanSnapshotCleanup(server: McpServer, context: ToolCont
   server.registerTool(planSnapshotCleanupTool.name, planSnapshotCleanupTool, (args, extra) =>
     context.run(planSnapshotCleanupTool.name, extra.signal, async (account, bounds) => {
       const now = Date.now();
-      const reading = await readCleanup(await account(), args, { ...bounds, onProgress: progressReporter(extra) }, now);
+      const query = cleanupQuery(args);
+      const reading = await readCleanup(await account(), args, query, { ...bounds, onProgress: progressReporter(extra) }, now);
       const rows = Math.min(args.limit, reading.plan.candidates.length - reading.offset);
       const how: CleanupPresentation = { rules: rulesOf(args), continued: args.cursor !== undefined, now };
       const answer = fitRows(rows, (listed) => buildAnswer(reading, listed, rows, how, context.notices));
