@@ -2,6 +2,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import { ListToolsRequestSchema, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import { BUDGET_META } from './budget.js';
+import { READ_ONLY } from './context.js';
 
 /**
  * A tool's definition: every word and schema a model or a user reads about it, in one place.
@@ -16,6 +18,15 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   outputSchema: O;
   annotations: ToolAnnotations;
   _meta: Record<string, unknown>;
+}
+
+/**
+ * Every tool here: read-only (it may call the DigitalOcean API) and held to one answer budget.
+ */
+export function readOnlyTool<I extends z.ZodObject, O extends z.ZodObject>(
+  definition: Omit<ToolDefinition<I, O>, 'annotations' | '_meta'>,
+): ToolDefinition<I, O> {
+  return { ...definition, annotations: READ_ONLY, _meta: BUDGET_META };
 }
 
 /**

@@ -6,9 +6,8 @@ import { formatSnapshot } from '../format/snapshot.js';
 import { snapshotAnswer, type SnapshotAnswer } from '../snapshots/answers.js';
 import { clipSnapshot, clipWarning, type ClipReport } from '../snapshots/clip.js';
 import { monthlyCost, round } from '../snapshots/pricing.js';
-import { BUDGET_META } from './budget.js';
-import type { ToolDefinition } from './definitions.js';
-import { READ_ONLY, USER_DATA_NOTE, type ToolContext } from './context.js';
+import { readOnlyTool } from './definitions.js';
+import { USER_DATA_NOTE, type ToolContext } from './context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DIGITS = /^[0-9]{1,20}$/;
@@ -26,15 +25,13 @@ export const getSnapshotInput = z.strictObject({
 const DESCRIPTION =
   'One snapshot by id: size, monthly cost, age, regions, source Droplet or volume, min disk, tags. ' + USER_DATA_NOTE;
 
-export const getSnapshotTool = {
+export const getSnapshotTool = readOnlyTool({
   name: 'get_snapshot',
   title: 'Get one DigitalOcean snapshot',
   description: DESCRIPTION,
   inputSchema: getSnapshotInput,
   outputSchema: snapshotAnswer,
-  annotations: READ_ONLY,
-  _meta: BUDGET_META,
-} satisfies ToolDefinition;
+});
 
 export function registerGetSnapshot(server: McpServer, context: ToolContext): void {
   server.registerTool(getSnapshotTool.name, getSnapshotTool, ({ id }, extra) =>

@@ -6,9 +6,9 @@ import { listSnapshotsInput, MAX_LIMIT, type ListArguments } from '../snapshots/
 import { listSnapshots, planList, type Listing } from '../snapshots/listing.js';
 import { MINIMUM_MONTHLY_CHARGE_USD, PRICE_PER_GB_MONTH_USD } from '../snapshots/pricing.js';
 import { clipSummary } from '../snapshots/summary.js';
-import { ANSWER_BUDGET_CHARS, BUDGET_META, fitRows, type Answer } from './budget.js';
-import { READ_ONLY, USER_DATA_NOTE, type ToolContext } from './context.js';
-import type { ToolDefinition } from './definitions.js';
+import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
+import { USER_DATA_NOTE, type ToolContext } from './context.js';
+import { readOnlyTool } from './definitions.js';
 import { progressReporter } from './progress.js';
 
 const DESCRIPTION =
@@ -19,15 +19,13 @@ const DESCRIPTION =
   'Recent scans are reused (as_of says when); fresh=true rescans. ' +
   USER_DATA_NOTE;
 
-export const listSnapshotsTool = {
+export const listSnapshotsTool = readOnlyTool({
   name: 'list_snapshots',
   title: 'List DigitalOcean snapshots',
   description: DESCRIPTION,
   inputSchema: listSnapshotsInput,
   outputSchema: listAnswer,
-  annotations: READ_ONLY,
-  _meta: BUDGET_META,
-} satisfies ToolDefinition;
+});
 
 export function registerListSnapshots(server: McpServer, context: ToolContext): void {
   server.registerTool(listSnapshotsTool.name, listSnapshotsTool, (args, extra) =>

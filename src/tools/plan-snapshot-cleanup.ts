@@ -5,9 +5,9 @@ import { breakdown, cleanupInput, cleanupQuery, readCleanup, type CleanupArgumen
 import { clipString, clipWarning, MAX_KEY_CHARS, type ClipReport } from '../snapshots/clip.js';
 import { round } from '../snapshots/pricing.js';
 import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
-import { ANSWER_BUDGET_CHARS, BUDGET_META, fitRows, type Answer } from './budget.js';
-import { READ_ONLY, USER_DATA_NOTE, type ToolContext } from './context.js';
-import type { ToolDefinition } from './definitions.js';
+import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
+import { USER_DATA_NOTE, type ToolContext } from './context.js';
+import { readOnlyTool } from './definitions.js';
 import { progressReporter } from './progress.js';
 
 const DESCRIPTION =
@@ -16,15 +16,13 @@ const DESCRIPTION =
   'Confirm with the user before deleting. ' +
   USER_DATA_NOTE;
 
-export const planSnapshotCleanupTool = {
+export const planSnapshotCleanupTool = readOnlyTool({
   name: 'plan_snapshot_cleanup',
   title: 'Plan a snapshot cleanup',
   description: DESCRIPTION,
   inputSchema: cleanupInput,
   outputSchema: cleanupAnswer,
-  annotations: READ_ONLY,
-  _meta: BUDGET_META,
-} satisfies ToolDefinition;
+});
 
 export function registerPlanSnapshotCleanup(server: McpServer, context: ToolContext): void {
   server.registerTool(planSnapshotCleanupTool.name, planSnapshotCleanupTool, (args, extra) =>
