@@ -61,6 +61,8 @@ interface Flight {
 export class AccountViews {
   private readonly stored = new Map<string, Stored>();
   private readonly flights = new Map<string, Flight>();
+  /** The owner's lists of live Droplet and volume ids (for orphan checks), kept for the same window. */
+  private readonly lists = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly limits: { ttlMs: number; maxBytes: number },
@@ -186,6 +188,24 @@ export class AccountViews {
         this.stored.delete(id);
       }
     }
+  }
+
+  /**
+   * A small list of the owner's (which Droplets or volumes exist), read once per window and shared by
+   * concurrent callers; a failed read is not kept. Its ids are a few bytes each: not counted.
+   */
+  list<T>(owner: string, kind: string, read: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return read();
+    const key = `${owner}|${kind}`;
+    const known = this.lists.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    const reading = read();
+    this.lists.set(key, reading);
+    reading.then(
+      () => setTimeout(() => this.lists.delete(key), this.limits.ttlMs).unref(),
+      () => this.lists.delete(key),
+    );
+    return reading;
   }
 
   /** Bytes held, for tests and logs. */

@@ -186,9 +186,11 @@ export async function readLiveSources(account: Account, needed: Record<ResourceT
       throw error;
     }
   };
+  // Kept with the account's views: a conversation's plans read each list once a minute.
+  const { views, owner } = account;
   const [droplet, volume] = await Promise.all([
-    needed.droplet ? ids(() => Promise.all([read(DROPLETS), read(GPU_DROPLETS)]), 'droplet:read') : undefined,
-    needed.volume ? ids(() => Promise.all([read(VOLUMES)]), 'block_storage:read') : undefined,
+    needed.droplet ? views.list(owner, 'droplets', () => ids(() => Promise.all([read(DROPLETS), read(GPU_DROPLETS)]), 'droplet:read')) : undefined,
+    needed.volume ? views.list(owner, 'volumes', () => ids(() => Promise.all([read(VOLUMES)]), 'block_storage:read')) : undefined,
   ]);
   const refused: LiveSources['refused'] = {};
   if (typeof droplet === 'string') refused.droplet = droplet;

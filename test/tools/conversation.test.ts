@@ -30,15 +30,19 @@ function withoutAsOf(result: Awaited<ReturnType<Harness['call']>>) {
   return rest;
 }
 
-describe('a conversation against 2,000 snapshots at 100 ms a request', () => {
+// The bench measures it at 100 ms a request (BENCHMARKS.md); here at 250 ms, so that the CPU of a busy
+// test machine does not count as round trips.
+const LATENCY = 250;
+
+describe('a conversation against 2,000 snapshots', () => {
   it('costs one scan: at most 12 requests and 5 round trips for six calls, each answer what a fresh scan gives', async () => {
-    const h = await start({ count: 2000, latencyMs: 100, rateLimit: OPEN });
+    const h = await start({ count: 2000, latencyMs: LATENCY, rateLimit: OPEN });
     const reference = await start({ share: h, env: { SNAPSHOT_CACHE_SECONDS: '0' } });
     const started = performance.now();
     const answers = [];
     for (const args of CONVERSATION) answers.push(await h.call(args));
     answers.push(await h.call({ ...CONVERSATION[4], cursor: listed(answers[4]!).next_cursor }));
-    const roundTrips = (performance.now() - started) / 100;
+    const roundTrips = (performance.now() - started) / LATENCY;
     expect(h.api.requests.length).toBeLessThanOrEqual(12);
     expect(roundTrips).toBeLessThanOrEqual(5);
 
