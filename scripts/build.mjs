@@ -41,6 +41,8 @@ export async function build() {
     target: 'node20',
     logLevel: 'warning',
     define: { __SERVER_VERSION__: JSON.stringify(version) },
+    // The MCP App view (src/app/) is one HTML file, served as text.
+    loader: { '.html': 'text' },
   };
   const server = await esbuild({
     ...common,

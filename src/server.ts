@@ -11,6 +11,7 @@ import { publishTools, type ToolDefinition } from './tools/definitions.js';
 import { getSnapshotTool, registerGetSnapshot } from './tools/get-snapshot.js';
 import { listSnapshotsTool, registerListSnapshots } from './tools/list-snapshots.js';
 import { planSnapshotCleanupTool, registerPlanSnapshotCleanup } from './tools/plan-snapshot-cleanup.js';
+import { registerCostReview } from './app/cost-review.js';
 import { registerReviewSnapshotCosts } from './prompts/review-snapshot-costs.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
 
@@ -41,7 +42,7 @@ export function createServer(options: ServerOptions): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'DigitalOcean Snapshots' },
     {
-      capabilities: { tools: {}, prompts: {}, logging: {} },
+      capabilities: { tools: {}, prompts: {}, resources: {}, logging: {} },
       instructions: INSTRUCTIONS,
       maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS,
       jsonSchemaValidator: noElicitationValidator,
@@ -83,6 +84,7 @@ export function createServer(options: ServerOptions): McpServer {
   registerPlanSnapshotCleanup(server, context);
   publishTools(server, TOOLS);
   registerReviewSnapshotCosts(server);
+  registerCostReview(server);
   return server;
 }
 

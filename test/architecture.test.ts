@@ -40,7 +40,7 @@ describe('imports point one way', () => {
   it('nothing in the server imports the development tools (but --demo its account), and only the MCP layers import the SDK', () => {
     const server = all.filter(({ module }) => !['fake-api', 'demo', 'demo-account'].includes(layer(module)));
     expect(server.flatMap(({ module, imports }) => imports.filter((target) => ['fake-api', 'demo'].includes(layer(target))).map((target) => `${module} -> ${target}`))).toEqual([]);
-    const mcpLayers = ['tools', 'prompts', 'server', 'http', 'stdio', 'sdk', 'demo'];
+    const mcpLayers = ['tools', 'prompts', 'app', 'server', 'http', 'stdio', 'sdk', 'demo'];
     const sdkUsers = all.filter(({ imports }) => imports.some((target) => target.startsWith('@modelcontextprotocol/'))).map(({ module }) => module);
     expect(sdkUsers.filter((module) => !mcpLayers.includes(layer(module)))).toEqual([]);
   });

@@ -16,13 +16,14 @@ import { monthlyCost, round } from './pricing.js';
  */
 
 export const cleanupInput = z.strictObject({
-  keep_last: z.int().min(0).max(100).optional().describe("Keep each source's newest N; older are candidates."),
+  keep_last: z.int().min(0).max(100).optional().describe("Keep each source's newest N."),
   older_than_days: z.int().min(1).max(3650).optional().describe('Older snapshots are candidates.'),
   include_orphaned: z.boolean().default(true),
   protect_tags: z.array(z.string().max(255)).max(50).optional().describe('Never propose snapshots with these tags.'),
   resource_type: z.enum(RESOURCE_TYPES).optional(),
-  limit: z.int().min(1).max(1000).default(100).describe('Most rows; totals cover all.'),
-  cursor: z.string().max(4096).optional().describe('next_cursor; same other arguments.'),
+  // Self-explanatory fields carry no description: tools/list sits in every agent's context.
+  limit: z.int().min(1).max(1000).default(100),
+  cursor: z.string().max(4096).optional(),
 });
 export type CleanupArguments = z.output<typeof cleanupInput>;
 

@@ -25,8 +25,9 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
  */
 export function readOnlyTool<I extends z.ZodObject, O extends z.ZodObject>(
   definition: Omit<ToolDefinition<I, O>, 'annotations' | '_meta'>,
+  meta: Record<string, unknown> = {},
 ): ToolDefinition<I, O> {
-  return { ...definition, annotations: READ_ONLY, _meta: BUDGET_META };
+  return { ...definition, annotations: READ_ONLY, _meta: { ...BUDGET_META, ...meta } };
 }
 
 /**

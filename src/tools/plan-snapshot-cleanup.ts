@@ -1,4 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
+import { COST_REVIEW_META } from '../app/cost-review.js';
 import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
 import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
 import { breakdown, cleanupInput, cleanupQuery, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
@@ -16,16 +18,20 @@ const DESCRIPTION =
   'Confirm with the user before deleting. ' +
   USER_DATA_NOTE;
 
-export const planSnapshotCleanupTool = readOnlyTool({
-  name: 'plan_snapshot_cleanup',
-  title: 'Plan a snapshot cleanup',
-  description: DESCRIPTION,
-  inputSchema: cleanupInput,
-  outputSchema: cleanupAnswer,
-});
+export const planSnapshotCleanupTool = readOnlyTool(
+  {
+    name: 'plan_snapshot_cleanup',
+    title: 'Plan a snapshot cleanup',
+    description: DESCRIPTION,
+    inputSchema: cleanupInput,
+    outputSchema: cleanupAnswer,
+  },
+  // Hosts with MCP Apps show the plan as the cost review view.
+  COST_REVIEW_META,
+);
 
 export function registerPlanSnapshotCleanup(server: McpServer, context: ToolContext): void {
-  server.registerTool(planSnapshotCleanupTool.name, planSnapshotCleanupTool, (args, extra) =>
+  registerAppTool(server, planSnapshotCleanupTool.name, planSnapshotCleanupTool, (args, extra) =>
     context.run(planSnapshotCleanupTool.name, extra.signal, async (account, bounds) => {
       const now = Date.now();
       const query = cleanupQuery(args);

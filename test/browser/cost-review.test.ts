@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COST_REVIEW_URI } from '../../src/app/cost-review.js';
+import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
+import { cleanupAnswer, type CleanupAnswer } from '../../src/snapshots/answers.js';
+import { ServerProcess } from '../e2e/process.js';
+import { canaryToken } from '../helpers.js';
+
+/**
+ * The cost review view in a real browser (Debian's Chromium, driven by puppeteer-core), with this
+ * test as the MCP Apps host: it loads the view the built server serves into a sandboxed iframe,
+ * answers ui/initialize, sends the tool input and a real plan_snapshot_cleanup result, then reads
+ * the DOM. It also writes the README's screenshot (docs/cost-review.png).
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = fileURLToPath(new URL('../../docs/cost-review.png', import.meta.url));
+const ARGUMENTS = { keep_last: 2, protect_tags: ['keep'], limit: 12 };
+
+let api: FakeApi;
+let server: ServerProcess;
+let browser: Browser;
+let html: string;
+let result: { content: unknown[]; structuredContent: CleanupAnswer };
+
+beforeAll(async () => {
+  const token = canaryToken();
+  api = await startFakeApi({ count: 400, seed: 9, tokens: { [token]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'] } });
+  server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url });
+  await server.initialize();
+  const read = await server.request(1, 'resources/read', { uri: COST_REVIEW_URI });
+  html = read.result.contents[0].text;
+  result = (await server.request(2, 'tools/call', { name: 'plan_snapshot_cleanup', arguments: ARGUMENTS })).result;
+  cleanupAnswer.parse(result.structuredContent);
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  server?.child.kill();
+  await api?.close();
+});
+
+interface Hosted {
+  page: Page;
+  view: Frame;
+  requests: string[];
+  errors: string[];
+  messages: () => Promise<{ method?: string }[]>;
+}
+
+/** A page that hosts the view as an MCP Apps host would, with the given theme and width. */
+async function host(theme: 'light' | 'dark', width: number): Promise<Hosted> {
+  const page = await browser.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.setViewport({ width, height: 900 });
+  await page.setContent(`<!doctype html><html><body style="margin:0;background:${theme === 'dark' ? '#000' : '#fff'}">
+    <iframe id="view" sandbox="allow-scripts" style="border:0;width:100%;height:600px"></iframe></body></html>`);
+  // The host's side of MCP Apps, in the page: answer the handshake, then send the input and the result.
+  await page.evaluate(
+    (view, toolResult, toolArguments, hostTheme, hostWidth) => {
+      const frame = document.getElementById('view') as HTMLIFrameElement;
+      const log: { method?: string; id?: number; params?: { height: number } }[] = [];
+      Object.assign(window, { log });
+      window.addEventListener('message', (event) => {
+        if (event.source !== frame.contentWindow) return;
+        const message = event.data;
+        log.push(message);
+        const post = (data: object) => frame.contentWindow!.postMessage({ jsonrpc: '2.0', ...data }, '*');
+        if (message.method === 'ui/initialize') {
+          post({
+            id: message.id,
+            result: {
+              protocolVersion: '2026-01-26',
+              hostInfo: { name: 'test-host', version: '1' },
+              hostCapabilities: {},
+              hostContext: { theme: hostTheme, displayMode: 'inline', containerDimensions: { width: hostWidth, maxHeight: 4000 } },
+            },
+          });
+        } else if (message.method === 'ui/notifications/initialized') {
+          post({ method: 'ui/notifications/tool-input', params: { arguments: toolArguments } });
+          post({ method: 'ui/notifications/tool-result', params: toolResult });
+        } else if (message.method === 'ui/notifications/size-changed') {
+          frame.style.height = `${message.params.height}px`;
+        }
+      });
+      frame.srcdoc = view;
+    },
+    html,
+    result,
+    ARGUMENTS,
+    theme,
+    width,
+  );
+  const view = await (await page.waitForSelector('#view'))!.contentFrame();
+  await view!.waitForSelector('#review:not([hidden])', { timeout: 10_000 });
+  return { page, view: view!, requests, errors, messages: () => page.evaluate(() => (window as Window & { log?: { method?: string }[] }).log ?? []) };
+}
+
+const texts = (view: Frame, selector: string) => view.$$eval(selector, (nodes) => nodes.map((node) => node.textContent ?? ''));
+const money = (value: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+describe('the cost review view', () => {
+  it('is one file under 600 KB with no external reference', () => {
+    expect(Buffer.byteLength(html)).toBeLessThan(600 * 1024);
+    expect(html).not.toMatch(/\b(src|href)\s*=|url\(|@import|https?:\/\//i);
+  });
+
+  it('renders the plan: bars for every type, age and region with their figures, the totals, one row per candidate', async () => {
+    const { view, page, requests, errors, messages } = await host('light', 800);
+    const plan = result.structuredContent;
+    expect(await texts(view, '#total-candidates')).toEqual([plan.total_candidates.toLocaleString('en-US')]);
+    expect(await texts(view, '#savings')).toEqual([money(plan.monthly_savings_usd)]);
+    const byType = plan.breakdown.by_type!;
+    expect(await texts(view, '#chart-type .label')).toEqual(Object.keys(byType));
+    expect(await texts(view, '#chart-type .figure')).toEqual(Object.values(byType).map((bucket) => `${money(bucket.monthly_cost_usd!)} · ${bucket.count}`));
+    expect(await texts(view, '#chart-age .label')).toEqual(['under 30 days', '30–90 days', '90–365 days', 'over 365 days']);
+    const byRegion = plan.breakdown.by_region!;
+    expect(await texts(view, '#chart-region .label')).toEqual(Object.keys(byRegion));
+    expect(await texts(view, '#chart-region .figure')).toEqual(
+      Object.values(byRegion).map((bucket) => `${bucket.count} · ${bucket.gb.toLocaleString('en-US', { maximumFractionDigits: 2 })} GB`),
+    );
+    expect(await view.$eval('#chart-region', (node) => node.getAttribute('aria-label'))).toMatch(/^Snapshots by region\. \w+: \d+ · /);
+    expect(await texts(view, '#rows tr td:first-child code')).toEqual(plan.candidates.map((candidate) => candidate.id));
+    expect(await texts(view, '#warnings li')).toEqual(plan.warnings);
+    // The host heard the handshake and the view's size; the page asked for nothing over the network.
+    expect((await messages()).map((message) => message.method)).toEqual(expect.arrayContaining(['ui/initialize', 'ui/notifications/initialized', 'ui/notifications/size-changed']));
+    expect(requests.filter((url) => !/^(about:|data:)/.test(url))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+    await page.close();
+  });
+
+  it('sorts by cost, created and name from the header buttons, by mouse and keyboard, and filters by reason', async () => {
+    const { view, page, errors } = await host('dark', 400);
+    const costs = async () => (await texts(view, '#rows td.num')).map((text) => Number(text.replace(/[$,]/g, '')));
+    const descending = await costs();
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    await view.click('button[data-sort="cost"]');
+    const ascending = await costs();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    expect(await view.$eval('button[data-sort="cost"]', (node) => node.getAttribute('aria-sort'))).toBe('ascending');
+    await view.focus('button[data-sort="name"]');
+    await page.keyboard.press('Enter');
+    const names = (await texts(view, '#rows tr td:nth-child(2)')) as string[];
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    await view.select('#reason', 'orphaned');
+    const reasons = await texts(view, '#rows tr td:last-child');
+    expect(reasons.length).toBe(result.structuredContent.candidates.filter((candidate) => candidate.reasons.includes('orphaned')).length);
+    expect(reasons.every((text) => text.includes('orphaned'))).toBe(true);
+    // Dark, as the host said, and narrow without overflowing the frame.
+    expect(await view.$eval('html', (node) => node.dataset.theme)).toBe('dark');
+    expect(await view.$eval('html', (node) => node.scrollWidth <= 400)).toBe(true);
+    // Copying an id where the frame may not use the clipboard selects it instead.
+    await view.click('#rows tr:first-child button.copy');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

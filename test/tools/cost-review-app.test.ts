@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { COST_REVIEW_URI } from '../../src/app/cost-review.js';
+import { harness, type Harness } from '../helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('the cost review MCP App', () => {
+  it('is listed as a ui:// resource of the MCP Apps type, one HTML file under 600 KB', async () => {
+    h = await harness({ count: 5 });
+    const { resources } = await h.client.listResources();
+    expect(resources).toEqual([expect.objectContaining({ uri: COST_REVIEW_URI, mimeType: 'text/html;profile=mcp-app' })]);
+    const { contents } = await h.client.readResource({ uri: COST_REVIEW_URI });
+    expect(contents).toHaveLength(1);
+    const html = String((contents[0] as { text: string }).text);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(Buffer.byteLength(html)).toBeLessThan(600 * 1024);
+    // Self-contained and read-only: nothing it loads, nothing it asks the server to do.
+    expect(html).not.toMatch(/\b(src|href)\s*=|url\(|@import|https?:\/\/|fetch\(|XMLHttpRequest|WebSocket|tools\/call|innerHTML/);
+    expect(h.api.requests).toHaveLength(0);
+  });
+
+  it('is linked from plan_snapshot_cleanup only, in both forms hosts read', async () => {
+    h = await harness({ count: 5 });
+    const { tools } = await h.client.listTools();
+    const linked = tools.filter((tool) => tool._meta?.ui !== undefined);
+    expect(linked.map((tool) => tool.name)).toEqual(['plan_snapshot_cleanup']);
+    expect(linked[0]!._meta).toMatchObject({ ui: { resourceUri: COST_REVIEW_URI }, 'ui/resourceUri': COST_REVIEW_URI });
+  });
+});
