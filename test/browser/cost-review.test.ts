@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +14,12 @@ import { canaryToken } from '../helpers.js';
  * The cost review view in a real browser (Debian's Chromium, driven by puppeteer-core), with this
  * test as the MCP Apps host: it loads the view the built server serves into a sandboxed iframe,
  * answers ui/initialize, sends the tool input and a real plan_snapshot_cleanup result, then reads
- * the DOM. It also writes the README's screenshot (docs/cost-review.png).
+ * the DOM, and takes the README's screenshot (docs/cost-review.png with UPDATE_SCREENSHOT=1).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT = fileURLToPath(new URL('../../docs/cost-review.png', import.meta.url));
+// The README's picture is rewritten only when asked (UPDATE_SCREENSHOT=1): its dates change every run.
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOT === '1' ? fileURLToPath(new URL('../../docs/cost-review.png', import.meta.url)) : path.join(os.tmpdir(), 'cost-review.png');
 const ARGUMENTS = { keep_last: 2, protect_tags: ['keep'], limit: 12 };
 
 let api: FakeApi;
@@ -133,6 +137,7 @@ describe('the cost review view', () => {
     expect(errors).toEqual([]);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
+    expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe('PNG');
     await page.close();
   });
 
