@@ -82,7 +82,13 @@ async function host(theme: 'light' | 'dark', width: number): Promise<Hosted> {
               protocolVersion: '2026-01-26',
               hostInfo: { name: 'test-host', version: '1' },
               hostCapabilities: {},
-              hostContext: { theme: hostTheme, displayMode: 'inline', containerDimensions: { width: hostWidth, maxHeight: 4000 } },
+              hostContext: {
+                theme: hostTheme,
+                displayMode: 'inline',
+                containerDimensions: { width: hostWidth, maxHeight: 4000 },
+                // One host brings its own font; the other leaves the view its defaults.
+                ...(hostTheme === 'dark' && { styles: { variables: { '--font-sans': 'Georgia, serif' } } }),
+              },
             },
           });
         } else if (message.method === 'ui/notifications/initialized') {
@@ -160,6 +166,8 @@ describe('the cost review view', () => {
     expect(reasons.every((text) => text.includes('orphaned'))).toBe(true);
     // Dark, as the host said, and narrow without overflowing the frame.
     expect(await view.$eval('html', (node) => node.dataset.theme)).toBe('dark');
+    // The host's fonts, from its context.
+    expect(await view.$eval('body', (node) => getComputedStyle(node).fontFamily)).toBe('Georgia, serif');
     expect(await view.$eval('html', (node) => node.scrollWidth <= 400)).toBe(true);
     // Copying an id where the frame may not use the clipboard selects it instead.
     await view.click('#rows tr:first-child button.copy');
