@@ -2,14 +2,14 @@
 // npm run bench [-- --write]: the performance figures of the built server, each measured side by
 // side with its comparison in this one run, against the fake API (real HTTP on 127.0.0.1).
 // Prints one table; --write also puts it into BENCHMARKS.md.
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { Agent } from 'undici';
+import { Agent, Pool } from 'undici';
 import { DigitalOceanClient } from '../dist/digitalocean/client.js';
 import { collectSnapshots } from '../dist/digitalocean/paginate.js';
 import { Slots } from '../dist/digitalocean/slots.js';
@@ -21,6 +21,8 @@ const LATENCY_MS = 100;
 const OPEN = { perHour: 1_000_000, perMinute: 1_000_000 };
 const rows = [];
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** "1.23 (1.10–1.40)": the median of the runs and their spread. */
+const spread = (values, digits = 2) => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 const row = (figure, value, comparison, target) => {
   rows.push({ figure, value, comparison, target });
   console.error(`  ${figure}: ${value} | ${comparison} | ${target}`);
@@ -32,21 +34,25 @@ writeFileSync(
   floorScript,
   `let b='';process.stdin.on('data',(d)=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){const m=JSON.parse(b.slice(0,i));b=b.slice(i+1);` +
     `if(m.method==='initialize')process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{protocolVersion:'2025-06-18',capabilities:{tools:{}},serverInfo:{name:'floor',version:'1'}}})+'\\n');` +
-    `if(m.method==='tools/list')process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{tools:[{name:'list_snapshots',inputSchema:{type:'object'}}]}})+'\\n');}});`,
+    `if(m.method==='tools/list')process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{tools:[{name:'list_snapshots',inputSchema:{type:'object'}}]}})+'\\n');` +
+    `if(m.method==='tools/call')process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{content:[{type:'text',text:'50 snapshots'}]}})+'\\n');}});`,
 );
-async function startupMs(script) {
+/** Spawn to answered tools/list; with `env`, on to the answer of a first list_snapshots too. */
+async function startupMs(script, env) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH } });
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH, ...env } });
   const send = (message) => child.stdin.write(`${JSON.stringify(message)}\n`);
   send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
   send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  if (env) send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } } });
   let out = '';
+  const last = env ? '"id":3' : '"id":2';
   await new Promise((resolve, reject) => {
     child.on('exit', () => reject(new Error(`${script} exited before answering`)));
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      if (out.includes('"id":2')) resolve();
+      if (out.includes(last)) resolve();
     });
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -64,7 +70,22 @@ for (let i = 0; i < 21; i++) {
 }
 const floor = median(floorRuns);
 const server = median(serverRuns);
-row('Start-up: spawn to answered tools/list (median of 21)', `${server.toFixed(0)} ms`, `bare Node floor ${floor.toFixed(0)} ms: ${(server / floor).toFixed(2)}x`, 'at most 2x (stretch 1.5x)');
+row('Start-up: spawn to answered tools/list (median of 21)', `${spread(serverRuns, 0)} ms`, `bare Node floor ${spread(floorRuns, 0)} ms: ${(server / floor).toFixed(2)}x`, 'at most 2x (stretch 1.5x)');
+
+// 1b. The cold first answer: spawn, initialize, tools/list and a first list_snapshots of one
+// 50-snapshot page at zero latency, against the floor answering the same by hand.
+{
+  const api = await startFakeApi({ count: 50, rateLimit: OPEN });
+  const env = { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url };
+  const coldFloor = [];
+  const coldServer = [];
+  for (let i = 0; i < 5; i++) {
+    coldFloor.push(await startupMs(floorScript, env));
+    coldServer.push(await startupMs(entry, env));
+  }
+  await api.close();
+  row('Cold first answer: spawn to a first list_snapshots of 50 (median of 5)', `${spread(coldServer, 0)} ms`, `floor ${spread(coldFloor, 0)} ms: ${(median(coldServer) / median(coldFloor)).toFixed(2)}x`, 'at most 2.5x');
+}
 
 // The real server over stdio, as a client runs it.
 async function connect(api, env = {}) {
@@ -162,6 +183,93 @@ for (const count of [2000, 20000]) {
   const first = overheads.slice(0, 1)[0];
   row('Server overhead per call at zero latency (limit 100, 1 request; median of 200)', `${median(overheads.slice(1)).toFixed(2)} ms`, `first call ${first.toFixed(1)} ms (loads the HTTP stack)`, '');
   await client.close();
+  await api.close();
+}
+
+// 6. Beside DigitalOcean's own MCP server (Go; the binary inside @digitalocean/mcp 1.0.70, fetched
+// here), both over stdio against the same fake API: its volume-snapshot-list tool with PerPage 50,
+// and our list_snapshots of the same 50 snapshots ({per_page: 50, limit: 50}). Medians of 5 runs.
+{
+  console.error('beside the Go server…');
+  const peerDir = path.join(os.tmpdir(), 'bench-do-mcp-1.0.70');
+  const peer = path.join(peerDir, 'node_modules/@digitalocean/mcp/dist/mcp-digitalocean-linux-amd64');
+  if (!existsSync(peer)) execFileSync('npm', ['install', '--prefix', peerDir, '--no-audit', '--no-fund', '--loglevel=error', '@digitalocean/mcp@1.0.70'], { stdio: 'inherit' });
+  const api = await startFakeApi({ count: 200, rateLimit: OPEN });
+  const ours = await connect(api);
+  const goTransport = new StdioClientTransport({
+    command: peer,
+    args: ['-services', 'volumes', '-digitalocean-api-token', FAKE_TOKEN, '-digitalocean-api-endpoint', api.url, '-log-level', 'error'],
+    env: { PATH: process.env.PATH },
+    stderr: 'ignore',
+  });
+  const go = new Client({ name: 'bench', version: '1.0.0' });
+  await go.connect(goTransport);
+  const callOurs = () => ours.client.callTool({ name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } });
+  const callGo = () => go.callTool({ name: 'volume-snapshot-list', arguments: { VolumeID: 'bench', Page: 1, PerPage: 50 } });
+  for (let i = 0; i < 30; i++) await Promise.all([callOurs(), callGo()]); // warm both
+  const perCall = async (call, count) => {
+    const started = performance.now();
+    for (let i = 0; i < count; i++) await call();
+    return (performance.now() - started) / count;
+  };
+  const throughput = async (call, count, inFlight) => {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (next++ < count) await call();
+    }));
+    return count / ((performance.now() - started) / 1000);
+  };
+  const oursMs = [];
+  const goMs = [];
+  const oursRate = [];
+  const goRate = [];
+  for (let run = 0; run < 5; run++) {
+    oursMs.push(await perCall(callOurs, 200));
+    goMs.push(await perCall(callGo, 200));
+    oursRate.push(await throughput(callOurs, 500, 50));
+    goRate.push(await throughput(callGo, 500, 50));
+  }
+  row('One 50-snapshot page per call at zero latency (median of 5 runs of 200)', `${spread(oursMs)} ms`, `Go server ${spread(goMs)} ms: ${(median(oursMs) / median(goMs)).toFixed(2)}x`, 'at most 1.0x Go');
+  row('Calls per second, 50 in flight on one stdio connection (median of 5 runs of 500)', spread(oursRate, 0), `Go server ${spread(goRate, 0)}: ${(median(oursRate) / median(goRate)).toFixed(2)}x`, 'at least 1.0x Go');
+  await ours.client.close();
+  await go.close();
+  await api.close();
+}
+
+// 7. Streamable HTTP: list_snapshots {} as stateless POSTs, 50 connections, zero latency.
+{
+  console.error('HTTP…');
+  const api = await startFakeApi({ count: 200, rateLimit: OPEN });
+  const child = spawn(process.execPath, [entry, '--transport', 'http', '--port', '0'], {
+    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise((resolve) => child.stderr.on('data', (chunk) => {
+    log += chunk;
+    const found = /"url":"([^"]+)"/.exec(log);
+    if (found) resolve(found[1]);
+  }));
+  const pool = new Pool(new URL(url).origin, { connections: 50 });
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: {} } });
+  const post = async () => {
+    const response = await pool.request({ path: '/mcp', method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
+    const text = await response.body.text();
+    if (response.statusCode !== 200 || !text.includes('"count":50')) throw new Error(`HTTP answer ${response.statusCode}: ${text.slice(0, 200)}`);
+  };
+  const rates = [];
+  for (let run = 0; run < 5; run++) {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 50 }, async () => {
+      while (next++ < 1000) await post();
+    }));
+    rates.push(1000 / ((performance.now() - started) / 1000));
+  }
+  row('Streamable HTTP, list_snapshots {} at zero latency, 50 connections (median of 5 runs of 1,000)', `${spread(rates, 0)} requests/s`, '', 'at least 400');
+  await pool.close();
+  child.kill();
   await api.close();
 }
 

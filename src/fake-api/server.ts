@@ -178,7 +178,7 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
   const headers = fake.limiter.headers(token);
   if (fault && answerFault(fault, req, res, headers)) return;
   if (req.method !== 'GET') return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, headers);
-  const resources = resourceList(url, fake.resources);
+  const resources = resourceList(url, fake.resources, fake.accounts[token] ?? fake.snapshots);
   if (resources) {
     if (!scopes.includes(resources.scope)) return send(res, 403, { id: 'Forbidden', message: `You are missing the required permission ${resources.scope}.` }, headers);
     const listed = listPage(url, resources.items, fake.baseUrl, { key: resources.key, factor: 1, singlePageLinks: fake.singlePageLinks });
@@ -260,13 +260,16 @@ function answerFault(fault: Fault, req: IncomingMessage, res: ServerResponse, he
   }
 }
 
-/** /v2/droplets (GPU Droplets with type=gpus) and /v2/volumes: what they list and the scope they need. */
-function resourceList(url: URL, resources: LiveResources): { key: string; scope: Scope; items: { id: string | number }[] } | undefined {
+/** /v2/droplets (GPU Droplets with type=gpus), /v2/volumes and a volume's snapshots: what they list and the scope they need. */
+function resourceList(url: URL, resources: LiveResources, snapshots: Snapshot[]): { key: string; scope: Scope; items: { id: string | number }[] } | undefined {
   if (url.pathname === '/v2/droplets') {
     const gpus = url.searchParams.get('type') === 'gpus';
     return { key: 'droplets', scope: 'droplet:read', items: gpus ? resources.gpuDroplets : resources.droplets };
   }
   if (url.pathname === '/v2/volumes') return { key: 'volumes', scope: 'block_storage:read', items: resources.volumes };
+  // A volume's own snapshots (volumes_snapshots_list.yml), for the benchmark's peer, DigitalOcean's Go
+  // server: every volume lists the account's snapshots, so both servers page through the same data.
+  if (/^\/v2\/volumes\/[^/]+\/snapshots$/.test(url.pathname)) return { key: 'snapshots', scope: 'block_storage:read', items: snapshots };
   return undefined;
 }
 
