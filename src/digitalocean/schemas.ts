@@ -78,30 +78,21 @@ export interface Collection<T extends { id: string | number }> {
   page: { safeParse(json: unknown): z.ZodSafeParseResult<PageOf<T>> };
 }
 
-export const SNAPSHOTS: Collection<Snapshot> = {
-  path: '/v2/snapshots',
-  noun: 'snapshots',
-  query: {},
-  page: z.object({ snapshots: z.array(snapshotSchema), ...pageFields }).transform((page) => ({ items: page.snapshots, total: page.meta.total, pages: page.links?.pages })),
-};
+/** A list endpoint whose page holds its items under `key`, beside the shared `links` and `meta`. */
+function collection<T extends { id: string | number }>(path: string, key: string, noun: string, item: z.ZodType<T>): Collection<T> {
+  const pageSchema = z.object({ [key]: z.array(item), ...pageFields }) as unknown as z.ZodType<{ links?: { pages?: PageLinks } | null; meta: { total: number } } & Record<string, T[]>>;
+  return { path, noun, query: {}, page: pageSchema.transform((read) => ({ items: read[key]!, total: read.meta.total, pages: read.links?.pages })) };
+}
+
+export const SNAPSHOTS: Collection<Snapshot> = collection('/v2/snapshots', 'snapshots', 'snapshots', snapshotSchema);
 
 export type Droplet = z.output<typeof dropletSchema>;
 /** Droplets; the API lists GPU Droplets only when asked (droplets_list.yml, `type=gpus`). */
-export const DROPLETS: Collection<Droplet> = {
-  path: '/v2/droplets',
-  noun: 'Droplets',
-  query: {},
-  page: z.object({ droplets: z.array(dropletSchema), ...pageFields }).transform((page) => ({ items: page.droplets, total: page.meta.total, pages: page.links?.pages })),
-};
+export const DROPLETS: Collection<Droplet> = collection('/v2/droplets', 'droplets', 'Droplets', dropletSchema);
 export const GPU_DROPLETS: Collection<Droplet> = { ...DROPLETS, noun: 'GPU Droplets', query: { type: 'gpus' } };
 
 export type Volume = z.output<typeof volumeSchema>;
-export const VOLUMES: Collection<Volume> = {
-  path: '/v2/volumes',
-  noun: 'volumes',
-  query: {},
-  page: z.object({ volumes: z.array(volumeSchema), ...pageFields }).transform((page) => ({ items: page.volumes, total: page.meta.total, pages: page.links?.pages })),
-};
+export const VOLUMES: Collection<Volume> = collection('/v2/volumes', 'volumes', 'volumes', volumeSchema);
 
 export const singleSnapshotSchema = z.object({ snapshot: snapshotSchema });
 
