@@ -3,7 +3,7 @@
 // side with its comparison in this one run, against the fake API (real HTTP on 127.0.0.1).
 // Prints one table; --write also puts it into BENCHMARKS.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,17 +37,26 @@ writeFileSync(
     `if(m.method==='tools/list')process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{tools:[{name:'list_snapshots',inputSchema:{type:'object'}}]}})+'\\n');` +
     `if(m.method==='tools/call')process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{content:[{type:'text',text:'50 snapshots'}]}})+'\\n');}});`,
 );
-/** Spawn to answered tools/list; with `env`, on to the answer of a first list_snapshots too. */
-async function startupMs(script, env) {
+// The launcher keeps V8's code cache (src/launch/code-cache.ts), here in a folder of the bench's
+// own. A client's first start after an install runs without one, every later start with it: both
+// are measured, the first as NODE_DISABLE_COMPILE_CACHE=1.
+const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'bench-code-cache-'));
+const WITH_CACHE = { NODE_COMPILE_CACHE: cacheDir };
+const NO_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
+const coldApi = await startFakeApi({ count: 50, rateLimit: OPEN });
+const CALL_ENV = { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: coldApi.url };
+
+/** Spawn to answered tools/list; with `call`, on to the answer of a first list_snapshots too. */
+async function startupMs(script, env = {}, call = false, keep = false) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH, ...env } });
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH, ...env, ...(call ? CALL_ENV : {}) } });
   const send = (message) => child.stdin.write(`${JSON.stringify(message)}\n`);
   send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
   send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
-  if (env) send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } } });
+  if (call) send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } } });
   let out = '';
-  const last = env ? '"id":3' : '"id":2';
+  const last = call ? '"id":3' : '"id":2';
   await new Promise((resolve, reject) => {
     child.on('exit', () => reject(new Error(`${script} exited before answering`)));
     child.stdout.on('data', (chunk) => {
@@ -57,42 +66,54 @@ async function startupMs(script, env) {
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   child.removeAllListeners('exit');
+  if (keep) return child;
   child.kill();
   return ms;
 }
-console.error('start-up…');
-const floorRuns = [];
-const serverRuns = [];
-for (let i = 0; i < 21; i++) {
-  // Interleaved, so both see the same machine load.
-  floorRuns.push(await startupMs(floorScript));
-  serverRuns.push(await startupMs(entry));
+
+// One start as a client makes it: it answers a first call, then idles until the launcher has
+// kept the cache of everything compiled up to that answer.
+{
+  const child = await startupMs(entry, WITH_CACHE, true, true);
+  const kept = () => readdirSync(cacheDir).some((folder) => readdirSync(path.join(cacheDir, folder)).some((file) => file.endsWith('.call.cache')));
+  for (let waited = 0; !kept(); waited += 100) {
+    if (waited > 10_000) throw new Error('the launcher kept no code cache');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
 }
-const floor = median(floorRuns);
-const server = median(serverRuns);
-row('Start-up: spawn to answered tools/list (median of 21)', `${spread(serverRuns, 0)} ms`, `bare Node floor ${spread(floorRuns, 0)} ms: ${(server / floor).toFixed(2)}x`, 'at most 2x (stretch 1.5x)');
+
+/** Medians of `runs` interleaved starts (so all see the same machine load): the floor, with the cache, without. */
+async function startups(runs, call) {
+  const times = { floor: [], cached: [], uncached: [] };
+  for (let i = 0; i < runs; i++) {
+    times.floor.push(await startupMs(floorScript, {}, call));
+    times.cached.push(await startupMs(entry, WITH_CACHE, call));
+    times.uncached.push(await startupMs(entry, NO_CACHE, call));
+  }
+  return times;
+}
+const against = (times, key) => `${spread(times[key], 0)} ms`;
+const ratio = (times, key) => `floor ${spread(times.floor, 0)} ms: ${(median(times[key]) / median(times.floor)).toFixed(2)}x`;
+
+console.error('start-up…');
+const starts = await startups(21, false);
+row('Start-up: spawn to answered tools/list (median of 21)', against(starts, 'cached'), `bare Node ${ratio(starts, 'cached')}`, 'at most 2x (stretch 1.5x)');
+row('Start-up, first start after an install (no code cache yet)', against(starts, 'uncached'), ratio(starts, 'uncached'), '');
 
 // 1b. The cold first answer: spawn, initialize, tools/list and a first list_snapshots of one
 // 50-snapshot page at zero latency, against the floor answering the same by hand.
-{
-  const api = await startFakeApi({ count: 50, rateLimit: OPEN });
-  const env = { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url };
-  const coldFloor = [];
-  const coldServer = [];
-  for (let i = 0; i < 5; i++) {
-    coldFloor.push(await startupMs(floorScript, env));
-    coldServer.push(await startupMs(entry, env));
-  }
-  await api.close();
-  row('Cold first answer: spawn to a first list_snapshots of 50 (median of 5)', `${spread(coldServer, 0)} ms`, `floor ${spread(coldFloor, 0)} ms: ${(median(coldServer) / median(coldFloor)).toFixed(2)}x`, 'at most 2.5x');
-}
+const colds = await startups(5, true);
+await coldApi.close();
+row('Cold first answer: spawn to a first list_snapshots of 50 (median of 5)', against(colds, 'cached'), ratio(colds, 'cached'), 'at most 2.5x');
+row('Cold first answer, first start after an install (no code cache yet)', against(colds, 'uncached'), ratio(colds, 'uncached'), '');
 
 // The real server over stdio, as a client runs it.
 async function connect(api, env = {}) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [entry],
-    env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'error', PATH: process.env.PATH, ...env },
+    env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'error', PATH: process.env.PATH, ...WITH_CACHE, ...env },
     stderr: 'ignore',
   });
   const client = new Client({ name: 'bench', version: '1.0.0' });
@@ -206,11 +227,22 @@ for (const count of [2000, 20000]) {
   await go.connect(goTransport);
   const callOurs = () => ours.client.callTool({ name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } });
   const callGo = () => go.callTool({ name: 'volume-snapshot-list', arguments: { VolumeID: 'bench', Page: 1, PerPage: 50 } });
-  for (let i = 0; i < 30; i++) await Promise.all([callOurs(), callGo()]); // warm both
-  const perCall = async (call, count) => {
-    const started = performance.now();
-    for (let i = 0; i < count; i++) await call();
-    return (performance.now() - started) / count;
+  // Both warm before the figures are taken: V8 takes about a thousand calls to settle on its
+  // optimised code (the time of a first call is the cold-first-answer row above).
+  for (let i = 0; i < 1500; i++) await Promise.all([callOurs(), callGo()]);
+  // Call by call in turn, so both see the same moments of a machine whose speed drifts.
+  const perCall = async (count) => {
+    let ours = 0;
+    let go = 0;
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await callOurs();
+      const between = performance.now();
+      await callGo();
+      ours += between - started;
+      go += performance.now() - between;
+    }
+    return [ours / count, go / count];
   };
   const throughput = async (call, count, inFlight) => {
     let next = 0;
@@ -225,8 +257,9 @@ for (const count of [2000, 20000]) {
   const oursRate = [];
   const goRate = [];
   for (let run = 0; run < 5; run++) {
-    oursMs.push(await perCall(callOurs, 200));
-    goMs.push(await perCall(callGo, 200));
+    const [ours, go] = await perCall(200);
+    oursMs.push(ours);
+    goMs.push(go);
     oursRate.push(await throughput(callOurs, 500, 50));
     goRate.push(await throughput(callGo, 500, 50));
   }
@@ -242,14 +275,16 @@ for (const count of [2000, 20000]) {
   console.error('HTTP…');
   const api = await startFakeApi({ count: 200, rateLimit: OPEN });
   const child = spawn(process.execPath, [entry, '--transport', 'http', '--port', '0'], {
-    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'info', ...WITH_CACHE },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
-  const url = await new Promise((resolve) => child.stderr.on('data', (chunk) => {
+  const url = await new Promise((resolve) => child.stderr.on('data', function listening(chunk) {
     log += chunk;
     const found = /"url":"([^"]+)"/.exec(log);
-    if (found) resolve(found[1]);
+    if (!found) return;
+    child.stderr.off('data', listening).resume(); // one log line a request from here on: not kept
+    resolve(found[1]);
   }));
   const pool = new Pool(new URL(url).origin, { connections: 50 });
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: {} } });

@@ -1,15 +1,20 @@
 // npm run build: every runnable file in dist/, built by esbuild from src/ (tsc only type-checks).
-// - The server: dist/main.js, one file to parse at start-up instead of hundreds, with the HTTP stack
-//   in a chunk loaded on the first call; dist/index.js is a launcher that turns on Node's compile
-//   cache first. This is what the package and the .mcpb ship. Figures: BENCHMARKS.md.
+// - The server: dist/server.cjs, one CommonJS file holding the server and everything it uses;
+//   what a process may never need (the HTTP transport, the demo account, the HTTP client until the
+//   first call) is only evaluated when first used. dist/index.js is the launcher every client runs:
+//   it checks the Node version, then runs server.cjs through V8's code cache
+//   (src/launch/code-cache.ts). This is what the package and the .mcpb ship. Figures: BENCHMARKS.md.
 // - The development tools: the demo, the fake API and the pieces the benchmark drives, with their
 //   packages left to node_modules (they run from a checkout, never from the package).
 // Tests call build() when dist/ is older than its sources (test/global-setup.ts).
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const ESM = `${JSON.stringify({ type: 'module' })}\n`;
 
 /**
  * The SDK's server imports its ajv-based validator for elicitation answers; createServer() passes
@@ -28,6 +33,26 @@ const withoutAjv = {
   },
 };
 
+/**
+ * undici's client loads its HTTP/2 half (and with it node:http2, about 4 ms of a first call)
+ * whether or not a connection ever speaks HTTP/2; this one never does (undici negotiates h2 only
+ * when allowH2 is set). Here the HTTP/2 half is loaded the first time it is called instead.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      args.importer.endsWith(`undici${path.sep}lib${path.sep}dispatcher${path.sep}client.js`)
+        ? { path: path.join(args.resolveDir, 'client-h2.js'), namespace: 'lazy-http2' }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'lazy-http2' }, (args) => ({
+      contents: `module.exports = function connectH2(client, socket) { return require(${JSON.stringify(args.path)})(client, socket); };`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 export async function build() {
   const { version, engines } = JSON.parse(await readFile(`${root}/package.json`, 'utf8'));
   await rm(`${root}/dist`, { recursive: true, force: true });
@@ -35,59 +60,92 @@ export async function build() {
     absWorkingDir: root,
     outdir: 'dist',
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
-    define: { __SERVER_VERSION__: JSON.stringify(version) },
+    define: { __SERVER_VERSION__: JSON.stringify(version), __PUBLISHED_TOOLS__: 'undefined' },
     // The MCP App view (src/app/) is one HTML file, served as text.
     loader: { '.html': 'text' },
   };
   const server = await esbuild({
     ...common,
-    entryPoints: { main: 'src/index.ts' },
-    chunkNames: 'chunks/[name]-[hash]',
-    minify: true,
+    define: { ...common.define, __PUBLISHED_TOOLS__: JSON.stringify(await publishedTools(common)) },
+    entryPoints: { server: 'src/index.ts' },
+    // CommonJS: V8's code cache applies to a script (vm.Script), and without code splitting
+    // esbuild turns each dynamic import() into a module evaluated on first use.
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    // MINIFY=0 npm run build: readable names, for CPU profiles.
+    minify: process.env.MINIFY !== '0',
     metafile: true,
-    legalComments: 'external',
-    // CommonJS dependencies (undici) call require() for Node's built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    plugins: [withoutAjv],
+    // dist/THIRD_PARTY_LICENSES.md carries every bundled package's licence in full.
+    legalComments: 'none',
+    // version.ts reads package.json through import.meta.url only when unbundled.
+    logOverride: { 'empty-import-meta': 'silent' },
+    plugins: [withoutAjv, lazyHttp2],
   });
+  const serverCode = await readFile(`${root}/dist/server.cjs`);
+  await esbuild({
+    ...common,
+    entryPoints: { index: 'src/launch/launcher.ts' },
+    format: 'cjs',
+    // It must run on any Node far enough to say that this Node is too old.
+    target: 'node14',
+    banner: { js: '#!/usr/bin/env node' },
+    define: {
+      __MINIMUM_NODE__: JSON.stringify(engines.node.replace(/^>=\s*/, '')),
+      // Names the code cache: a cache is only ever read by the build that wrote it.
+      __BUILD_ID__: JSON.stringify(createHash('sha256').update(serverCode).digest('hex').slice(0, 16)),
+    },
+  });
+  await chmod(`${root}/dist/index.js`, 0o755);
+  // dist/index.js is CommonJS (the package is ESM), the development tools below are ES modules.
+  await writeFile(`${root}/dist/package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);
   await esbuild({
     ...common,
     entryPoints: {
-      demo: 'src/demo.ts',
+      'demo/main': 'src/demo.ts',
       'fake-api/main': 'src/fake-api/main.ts',
       'fake-api/server': 'src/fake-api/server.ts',
       'digitalocean/client': 'src/digitalocean/client.ts',
       'digitalocean/paginate': 'src/digitalocean/paginate.ts',
       'digitalocean/slots': 'src/digitalocean/slots.ts',
     },
+    format: 'esm',
+    splitting: true,
     chunkNames: 'dev-chunks/[name]-[hash]',
     packages: 'external',
   });
+  for (const folder of ['demo', 'fake-api', 'digitalocean', 'dev-chunks']) await writeFile(`${root}/dist/${folder}/package.json`, ESM);
   await writeFile(`${root}/dist/THIRD_PARTY_LICENSES.md`, await thirdPartyLicenses(server.metafile));
-  // The launcher runs first and alone: on a Node older than `engines` it says which Node is needed
-  // and stops, before any module that could fail obscurely later is loaded. Node 22.1+ keeps
-  // compiled code between starts (about a quarter off the start-up there); on Node 20 the call does
-  // not exist and this is a plain import.
-  const [major, minor = 0] = engines.node.replace(/^>=\s*/, '').split('.').map(Number);
-  await writeFile(
-    `${root}/dist/index.js`,
-    `#!/usr/bin/env node
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < ${major} || (major === ${major} && minor < ${minor})) {
-  process.stderr.write('digitalocean-snapshots-mcp needs Node.js ${major}.${minor} or later; this is Node.js ' + process.version + '. Install a current Node.js (https://nodejs.org) and start it again.\\n');
-  process.exit(1);
 }
-const { default: module } = await import('node:module');
-module.enableCompileCache?.();
-await import('./main.js');
-`,
-    { mode: 0o755 },
-  );
+
+/**
+ * What tools/list says of each tool (publishTool of each definition), computed here once rather
+ * than by every server process: the definitions bundled on their own and run.
+ */
+async function publishedTools(common) {
+  const { outputFiles } = await esbuild({
+    ...common,
+    stdin: {
+      contents: "import { TOOLS } from './src/server.js'; import { publishTool } from './src/tools/definitions.js'; export default Object.fromEntries(TOOLS.map((tool) => [tool.name, publishTool(tool)]));",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    format: 'esm',
+    packages: 'external',
+    write: false,
+    outdir: undefined,
+  });
+  // Beside node_modules, so that the packages resolve.
+  const file = path.join(root, 'node_modules/.cache/published-tools.mjs');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, outputFiles[0].text);
+  try {
+    return (await import(`${pathToFileURL(file).href}?${Date.now()}`)).default;
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 /**

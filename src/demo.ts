@@ -5,11 +5,11 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { FAKE_TOKEN, startFakeApi } from './fake-api/server.js';
 
 // The offline demo: the real server, spawned over stdio exactly as an MCP client would, talking to
-// the fake API on 127.0.0.1. Prints what an agent sees.
+// the fake API on 127.0.0.1. Prints what an agent sees. Built to dist/demo/main.js, beside the server.
 const api = await startFakeApi({ count: 250, seed: 7 });
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [fileURLToPath(new URL('./index.js', import.meta.url))],
+  args: [fileURLToPath(new URL('../index.js', import.meta.url))],
   env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: "error" },
   stderr: 'inherit',
 });

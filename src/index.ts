@@ -1,7 +1,13 @@
-#!/usr/bin/env node
+import * as z from 'zod';
 import { ConfigError, loadConfig, parseCommandLine, secretOf, USAGE, type Config } from './config.js';
 import { createLogger, errorMessage } from './logger.js';
+import type { Milestones } from './milestones.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
+
+// zod compiles a parser for each object schema (new Function) on its first use. That code is
+// outside V8's code cache, so each process would compile it again on the way to its first answer
+// (about 6 ms of start-up). So schemas parse interpreted, except the API's (digitalocean/schemas.ts).
+z.config({ jitless: true });
 
 /** One line on stderr and exit status 2: what the operator must fix, never a stack trace. */
 function stop(message: string): never {
@@ -9,33 +15,43 @@ function stop(message: string): never {
   process.exit(2);
 }
 
-let config: Config;
-try {
-  const commandLine = parseCommandLine(process.argv.slice(2));
-  if (commandLine.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
-  if (commandLine.version) {
-    process.stdout.write(`${SERVER_VERSION}\n`);
-    process.exit(0);
-  }
-  config = loadConfig(process.env, process.argv.slice(2));
-} catch (error) {
-  stop(error instanceof ConfigError ? error.message : errorMessage(error));
+/**
+ * The server process: reads the configuration and serves on stdio or HTTP (run by
+ * src/launch/launcher.ts). A failure to start ends the process with one line, never a stack trace.
+ */
+export function main(milestones: Milestones = {}): Promise<void> {
+  return serve(milestones).catch((error: unknown) => stop(errorMessage(error)));
 }
 
-if (config.demo) config = await (await import('./demo-account.js')).withDemoAccount(config);
-const log = createLogger({ level: config.logLevel, secret: secretOf(config) });
-for (const notice of config.notices) log.warn(notice);
-if (config.tokenProblem) log.warn(config.tokenProblem);
-log.debug('starting', { version: SERVER_VERSION, transport: config.transport.kind });
-// Each transport is its own module, so stdio never loads the HTTP server and the reverse.
-if (config.transport.kind === 'http') {
-  const transport = config.transport;
-  await (await import('./http/serve.js')).serveHttp(config, transport, log).catch((error: unknown) => stop(listenFailure(error, transport)));
-} else {
-  await (await import('./stdio/serve.js')).serveStdio(config, log);
+async function serve(milestones: Milestones): Promise<void> {
+  let config: Config;
+  try {
+    const commandLine = parseCommandLine(process.argv.slice(2));
+    if (commandLine.help) {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    }
+    if (commandLine.version) {
+      process.stdout.write(`${SERVER_VERSION}\n`);
+      process.exit(0);
+    }
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (error) {
+    stop(error instanceof ConfigError ? error.message : errorMessage(error));
+  }
+
+  if (config.demo) config = await (await import('./demo-account.js')).withDemoAccount(config);
+  const log = createLogger({ level: config.logLevel, secret: secretOf(config) });
+  for (const notice of config.notices) log.warn(notice);
+  if (config.tokenProblem) log.warn(config.tokenProblem);
+  log.debug('starting', { version: SERVER_VERSION, transport: config.transport.kind });
+  // Each transport is its own module, so stdio never loads the HTTP server and the reverse.
+  if (config.transport.kind === 'http') {
+    const transport = config.transport;
+    await (await import('./http/serve.js')).serveHttp(config, transport, log, milestones).catch((error: unknown) => stop(listenFailure(error, transport)));
+  } else {
+    await (await import('./stdio/serve.js')).serveStdio(config, log, milestones);
+  }
 }
 
 function listenFailure(error: unknown, where: { host: string; port: number }): string {
@@ -48,3 +64,4 @@ function listenFailure(error: unknown, where: { host: string; port: number }): s
   if (code === 'EACCES') return `cannot listen on ${address}: not permitted (ports below 1024 need privileges). Choose another with --port`;
   return `cannot listen on ${address}: ${errorMessage(error)}`;
 }
+

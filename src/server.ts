@@ -22,6 +22,8 @@ export interface ServerOptions {
   /** What the process shares (over HTTP, every request); default one owned (and closed) by this server. */
   engine?: Engine;
   retry?: RetryPolicy;
+  /** Told after each tool call is answered. */
+  onAnswered?: () => void;
 }
 
 // No tool takes more than a handful of values; a larger argument tree is an attack or a mistake.
@@ -56,6 +58,7 @@ export function createServer(options: ServerOptions): McpServer {
 
   const engine = options.engine ?? createEngine(config);
   let account: Account | undefined;
+  let owner: string | undefined;
   const getAccount = config.token
     ? async (): Promise<Account> =>
         (account ??= {
@@ -68,7 +71,10 @@ export function createServer(options: ServerOptions): McpServer {
             onRequest: ({ method, path, status, ms, retries, error }) => logger.debug('api request', { method, path, status, ms, retries, error }),
           }),
           views: engine.views,
-          owner: ownerOf(config.apiUrl, config.token!),
+          // Only scans need it, and hashing loads node:crypto (about 2 ms of a first call).
+          get owner() {
+            return (owner ??= ownerOf(config.apiUrl, config.token!));
+          },
         })
     : undefined;
   // Closing drops in-flight requests at once (the SDK has already aborted their handlers).
@@ -78,7 +84,7 @@ export function createServer(options: ServerOptions): McpServer {
     };
   }
 
-  const context = createToolContext(config, getAccount, logger);
+  const context = createToolContext(config, getAccount, logger, options.onAnswered);
   registerListSnapshots(server, context);
   registerGetSnapshot(server, context);
   registerPlanSnapshotCleanup(server, context);

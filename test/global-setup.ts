@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Tests spawn the built server (dist/), so they must never run against an older build: when any
- * source is newer than dist/main.js, build first (esbuild, about a second).
+ * source is newer than dist/server.cjs, build first (esbuild, about a second).
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,7 +17,7 @@ function newest(file: string): number {
 export default async function buildWhenStale(): Promise<void> {
   let built = 0;
   try {
-    built = statSync(path.join(root, 'dist/main.js')).mtimeMs;
+    built = statSync(path.join(root, 'dist/server.cjs')).mtimeMs;
   } catch {
     // Never built.
   }

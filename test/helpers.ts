@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { ALL_SCOPES, startFakeApi, type FakeApi, type FakeApiOptions, type Scope } from '../src/fake-api/server.js';
 import type { LogSink } from '../src/logger.js';
-import { createServer } from '../src/server.js';
+import { createServer, TOOLS } from '../src/server.js';
 import { listAnswer, type ListAnswer } from '../src/snapshots/answers.js';
 
 /** A token-shaped secret that must never appear in any output; checked on every call below. */
@@ -45,6 +45,10 @@ export async function harness(
   const client = new Client({ name: 'test', version: '1.0.0' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  // The server leaves its answers unchecked (definitions.ts, sdkRegistration); here every answer is
+  // held to its tool's output schema twice: by the SDK client, against the JSON Schema tools/list
+  // published (it checks once it has listed the tools), and by zod against the definition.
+  await client.listTools();
   return {
     api,
     client,
@@ -53,6 +57,7 @@ export async function harness(
     async call(args = {}, name = 'list_snapshots') {
       const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
       expect(JSON.stringify(result)).not.toContain(token);
+      if (!result.isError) TOOLS.find((tool) => tool.name === name)!.outputSchema.parse(result.structuredContent);
       return result;
     },
     async close() {

@@ -1,5 +1,4 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { registerAppResource, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import html from './cost-review.html';
 
 /**
@@ -9,15 +8,25 @@ import html from './cost-review.html';
  */
 export const COST_REVIEW_URI = 'ui://digitalocean-snapshots/cost-review.html';
 
+/**
+ * What the MCP Apps extension calls an app's HTML. Registered here with the SDK's own calls: the
+ * extension's server helpers (@modelcontextprotocol/ext-apps/server) add nothing for a tool whose
+ * _meta already carries both keys below, yet their module builds the whole app-side protocol at
+ * import, about a fifth of this server's start-up. A test holds these to the extension's values.
+ */
+export const MCP_APP_MIME_TYPE = 'text/html;profile=mcp-app';
+
 /** The tool _meta that links a tool to the view (the current key, and the one older hosts read). */
 export const COST_REVIEW_META = { ui: { resourceUri: COST_REVIEW_URI }, 'ui/resourceUri': COST_REVIEW_URI };
 
 export function registerCostReview(server: McpServer): void {
-  registerAppResource(
-    server,
+  server.registerResource(
     'Snapshot cost review',
     COST_REVIEW_URI,
-    { description: "Where a DigitalOcean account's snapshot money goes, and what could go: the view of plan_snapshot_cleanup." },
-    async () => ({ contents: [{ uri: COST_REVIEW_URI, mimeType: RESOURCE_MIME_TYPE, text: html }] }),
+    {
+      mimeType: MCP_APP_MIME_TYPE,
+      description: "Where a DigitalOcean account's snapshot money goes, and what could go: the view of plan_snapshot_cleanup.",
+    },
+    async () => ({ contents: [{ uri: COST_REVIEW_URI, mimeType: MCP_APP_MIME_TYPE, text: html }] }),
   );
 }

@@ -1,5 +1,5 @@
-import { interceptors, request, type Dispatcher, type RetryHandler } from 'undici';
-import { z } from 'zod';
+import type { Dispatcher, RetryHandler } from 'undici';
+import * as z from 'zod';
 import { redact } from '../redact.js';
 import {
   DigitalOceanApiError,
@@ -11,12 +11,14 @@ import { headerValue, readRateLimit, retryAfterSeconds, type RateLimitInfo, type
 import {
   apiErrorBodySchema,
   describeIssues,
+  parseBody,
   singleSnapshotSchema,
   type Collection,
   type ResourceType,
   type Snapshot,
 } from './schemas.js';
 import { DEFAULT_RETRY_POLICY, retryCallback, type RetryPolicy } from './retry.js';
+import { get, retryInterceptor, type GetOptions } from './undici.js';
 import type { ReadBudget } from './read-budget.js';
 import type { Slots } from './slots.js';
 
@@ -72,8 +74,6 @@ export interface Page<T> {
 /** A 200-snapshot page is about 60 KB; an answer past this is not a snapshot page (see connect.ts). */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-type RequestOptions = NonNullable<Parameters<typeof request>[1]>;
-
 /** A DigitalOcean API client for the endpoints this server reads. Knows nothing about MCP. */
 export class DigitalOceanClient {
   private readonly basePath: string;
@@ -89,7 +89,7 @@ export class DigitalOceanClient {
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     // undici's retry interceptor re-sends on 429/5xx and connection failures; throwOnError: false
     // hands us the last failed answer when it gives up, so its body (id, message, request_id) is kept.
-    this.dispatcher = options.dispatcher.compose(interceptors.retry({ throwOnError: false, methods: ['GET'] }));
+    this.dispatcher = options.dispatcher.compose(retryInterceptor({ throwOnError: false, methods: ['GET'] }));
   }
 
   /** The list endpoint of a collection on the configured API. */
@@ -126,7 +126,7 @@ export class DigitalOceanClient {
   /** One page of a list, from a URL made by listUrl() or a checked pagination link. */
   async getPage<T extends { id: string | number }>(collection: Collection<T>, url: URL, context: RequestContext = {}): Promise<Page<T>> {
     const { json, rateLimit } = await this.getJson(url, context);
-    const parsed = collection.page.safeParse(json);
+    const parsed = parseBody(collection.page, json);
     if (!parsed.success) throw malformed(url, parsed.error);
     const { items, total, pages } = parsed.data;
     const asked = Number(url.searchParams.get('per_page'));
@@ -142,7 +142,7 @@ export class DigitalOceanClient {
   async getSnapshot(id: string, context: RequestContext = {}): Promise<Snapshot> {
     const url = new URL(`${this.basePath}/v2/snapshots/${encodeURIComponent(id)}`, this.options.apiUrl.origin);
     const { json } = await this.getJson(url, context);
-    const parsed = singleSnapshotSchema.safeParse(json);
+    const parsed = parseBody(singleSnapshotSchema, json);
     if (!parsed.success) throw malformed(url, parsed.error);
     return parsed.data.snapshot;
   }
@@ -187,10 +187,7 @@ export class DigitalOceanClient {
         retries: counter.attempts - 1,
         error,
       });
-    // The retry interceptor reads retryOptions from each request (undici's RetryHandler types).
-    const options: RequestOptions & { retryOptions: RetryHandler.RetryOptions } = {
-      method: 'GET',
-      dispatcher: this.dispatcher,
+    const options: GetOptions = {
       headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': this.options.userAgent },
       signal,
       retryOptions: { maxRetries: this.retry.maxRetries, throwOnError: false, retry: retryCallback(this.retry, counter, { signal, deadline }) },
@@ -198,10 +195,9 @@ export class DigitalOceanClient {
     let release: (() => void) | undefined;
     try {
       release = await this.options.slots.acquire(signal);
-      const response = await request(url, options);
-      const text = await response.body.text();
-      report(response.statusCode);
-      return { status: response.statusCode, headers: response.headers, text, attempts: counter.attempts };
+      const { statusCode, headers, text } = await get(this.dispatcher, url, options);
+      report(statusCode);
+      return { status: statusCode, headers, text, attempts: counter.attempts };
     } catch (error) {
       if (signal?.aborted) {
         report(undefined, 'aborted');

@@ -1,6 +1,7 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { DigitalOceanClient, MAX_RESPONSE_BYTES, type DigitalOceanClientOptions } from './client.js';
 import { Slots } from './slots.js';
+import { Agent } from './undici.js';
 
 /**
  * What every call in the process shares: one keep-alive dispatcher, with a connection cap per origin

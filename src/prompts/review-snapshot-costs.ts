@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
@@ -8,26 +8,29 @@ const DEFAULT_DAYS = 90;
 
 const completeType = (value: string | undefined) => RESOURCE_TYPES.filter((type) => type.startsWith(value ?? ''));
 
+// Built once: over HTTP every request builds a server, and these schemas were a tenth of that.
+const REVIEW_ARGUMENTS = {
+  // Prompt arguments are strings on the wire.
+  older_than_days: z
+    .string()
+    .regex(/^\d{1,5}$/, 'a whole number of days')
+    .optional()
+    .describe(`Snapshots older than this many days count as stale (default ${DEFAULT_DAYS}).`),
+  // SDK 1.32 looks for completable() inside optional() to enable completions, and on the
+  // field itself to answer them: mark both.
+  resource_type: completable(
+    completable(z.enum(RESOURCE_TYPES), completeType).optional().describe('Only Droplet or only volume snapshots; omit for both.'),
+    completeType,
+  ),
+};
+
 export function registerReviewSnapshotCosts(server: McpServer): void {
   server.registerPrompt(
     REVIEW_SNAPSHOT_COSTS,
     {
       title: 'Review snapshot costs',
       description: 'Find snapshots that could go (orphans, stale, beyond the newest of each source) and the monthly saving. Read-only: it recommends, it deletes nothing.',
-      argsSchema: {
-        // Prompt arguments are strings on the wire.
-        older_than_days: z
-          .string()
-          .regex(/^\d{1,5}$/, 'a whole number of days')
-          .optional()
-          .describe(`Snapshots older than this many days count as stale (default ${DEFAULT_DAYS}).`),
-        // SDK 1.32 looks for completable() inside optional() to enable completions, and on the
-        // field itself to answer them: mark both.
-        resource_type: completable(
-          completable(z.enum(RESOURCE_TYPES), completeType).optional().describe('Only Droplet or only volume snapshots; omit for both.'),
-          completeType,
-        ),
-      },
+      argsSchema: REVIEW_ARGUMENTS,
     },
     ({ older_than_days, resource_type }) => {
       const days = older_than_days === undefined ? DEFAULT_DAYS : Number(older_than_days);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { snapshotRecord } from '../digitalocean/schemas.js';
 import { count, summarySchema } from './summary.js';
 

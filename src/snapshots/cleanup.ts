@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RequestContext } from '../digitalocean/client.js';
 import { DigitalOceanApiError, IncompleteListError } from '../digitalocean/errors.js';
 import { collect } from '../digitalocean/paginate.js';

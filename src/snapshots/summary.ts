@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Snapshot } from '../digitalocean/schemas.js';
 import { clipString, MAX_KEY_CHARS, type ClipReport } from './clip.js';
 import { monthlyCost, PRICE_PER_GB_MONTH_USD, round } from './pricing.js';

@@ -51,7 +51,12 @@ class NoTokenError extends Error {
 }
 
 /** `account` is undefined without a token; otherwise it loads the HTTP stack on first use. */
-export function createToolContext(config: Config, account: (() => Promise<Account>) | undefined, logger: Logger): ToolContext {
+export function createToolContext(
+  config: Config,
+  account: (() => Promise<Account>) | undefined,
+  logger: Logger,
+  onAnswered: () => void = () => undefined,
+): ToolContext {
   const failureContext = {
     apiUrl: config.apiUrl,
     tokenSource: config.tokenSource ?? 'DIGITALOCEAN_API_TOKEN',
@@ -84,6 +89,7 @@ export function createToolContext(config: Config, account: (() => Promise<Accoun
         return { content: [{ type: 'text', text: message }], isError: true };
       } finally {
         call.end();
+        onAnswered();
       }
     },
   };

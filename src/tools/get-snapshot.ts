@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { DigitalOceanApiError } from '../digitalocean/errors.js';
 import { apiText } from '../format/sanitize.js';
@@ -6,7 +6,7 @@ import { formatSnapshot } from '../format/snapshot.js';
 import { snapshotAnswer, type SnapshotAnswer } from '../snapshots/answers.js';
 import { clipSnapshot, clipWarning, type ClipReport } from '../snapshots/clip.js';
 import { monthlyCost, round } from '../snapshots/pricing.js';
-import { readOnlyTool } from './definitions.js';
+import { readOnlyTool, sdkRegistration } from './definitions.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,7 +34,7 @@ export const getSnapshotTool = readOnlyTool({
 });
 
 export function registerGetSnapshot(server: McpServer, context: ToolContext): void {
-  server.registerTool(getSnapshotTool.name, getSnapshotTool, ({ id }, extra) =>
+  server.registerTool(getSnapshotTool.name, sdkRegistration(getSnapshotTool), ({ id }, extra) =>
     context.run(
       getSnapshotTool.name,
       extra.signal,

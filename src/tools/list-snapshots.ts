@@ -8,7 +8,7 @@ import { MINIMUM_MONTHLY_CHARGE_USD, PRICE_PER_GB_MONTH_USD } from '../snapshots
 import { clipSummary } from '../snapshots/summary.js';
 import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
-import { readOnlyTool } from './definitions.js';
+import { readOnlyTool, sdkRegistration } from './definitions.js';
 import { progressReporter } from './progress.js';
 
 const DESCRIPTION =
@@ -28,7 +28,7 @@ export const listSnapshotsTool = readOnlyTool({
 });
 
 export function registerListSnapshots(server: McpServer, context: ToolContext): void {
-  server.registerTool(listSnapshotsTool.name, listSnapshotsTool, (args, extra) =>
+  server.registerTool(listSnapshotsTool.name, sdkRegistration(listSnapshotsTool), (args, extra) =>
     context.run(listSnapshotsTool.name, extra.signal, async (account, bounds) => {
       const plan = planList(args);
       const listing = await listSnapshots(await account(), args, plan, { ...bounds, onProgress: progressReporter(extra) });

@@ -1,5 +1,4 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import { COST_REVIEW_META } from '../app/cost-review.js';
 import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
 import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
@@ -9,7 +8,7 @@ import { round } from '../snapshots/pricing.js';
 import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
 import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
-import { readOnlyTool } from './definitions.js';
+import { readOnlyTool, sdkRegistration } from './definitions.js';
 import { progressReporter } from './progress.js';
 
 const DESCRIPTION =
@@ -31,7 +30,7 @@ export const planSnapshotCleanupTool = readOnlyTool(
 );
 
 export function registerPlanSnapshotCleanup(server: McpServer, context: ToolContext): void {
-  registerAppTool(server, planSnapshotCleanupTool.name, planSnapshotCleanupTool, (args, extra) =>
+  server.registerTool(planSnapshotCleanupTool.name, sdkRegistration(planSnapshotCleanupTool), (args, extra) =>
     context.run(planSnapshotCleanupTool.name, extra.signal, async (account, bounds) => {
       const now = Date.now();
       const query = cleanupQuery(args);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { COST_REVIEW_URI } from '../../src/app/cost-review.js';
+import { COST_REVIEW_META, COST_REVIEW_URI, MCP_APP_MIME_TYPE } from '../../src/app/cost-review.js';
 import { harness, type Harness } from '../helpers.js';
 
 let h: Harness | undefined;
@@ -29,5 +29,16 @@ describe('the cost review MCP App', () => {
     const linked = tools.filter((tool) => tool._meta?.ui !== undefined);
     expect(linked.map((tool) => tool.name)).toEqual(['plan_snapshot_cleanup']);
     expect(linked[0]!._meta).toMatchObject({ ui: { resourceUri: COST_REVIEW_URI }, 'ui/resourceUri': COST_REVIEW_URI });
+  });
+
+  it("registers with the SDK's own calls what the extension's helpers would register", async () => {
+    const extension = await import('@modelcontextprotocol/ext-apps/server');
+    expect(MCP_APP_MIME_TYPE).toBe(extension.RESOURCE_MIME_TYPE);
+    expect(COST_REVIEW_META[extension.RESOURCE_URI_META_KEY as 'ui/resourceUri']).toBe(COST_REVIEW_URI);
+    // registerAppTool's one change to a tool is adding whichever of the two keys is missing.
+    const registered: unknown[] = [];
+    const server = { registerTool: (_name: string, config: { _meta: unknown }) => registered.push(config._meta) };
+    extension.registerAppTool(server as never, 'tool', { _meta: COST_REVIEW_META } as never, (() => undefined) as never);
+    expect(registered).toEqual([COST_REVIEW_META]);
   });
 });
