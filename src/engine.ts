@@ -1,6 +1,6 @@
-// node:crypto is loaded on first use (process.getBuiltinModule), not at start-up: about 2 ms of it.
 import type { Config } from './config.js';
 import type { ApiPool } from './digitalocean/pool.js';
+import { shortDigest } from './digest.js';
 import { AccountViews } from './snapshots/account-views.js';
 
 /**
@@ -38,5 +38,5 @@ export function createEngine(config: Pick<Config, 'deadlineSeconds' | 'upstreamC
 
 /** Whose account a view shows: the API origin and a hash of the token, never the token itself. */
 export function ownerOf(apiUrl: URL, token: string): string {
-  return `${apiUrl.origin}${apiUrl.pathname}#${process.getBuiltinModule('node:crypto').createHash('sha256').update(token).digest('base64url').slice(0, 22)}`;
+  return `${apiUrl.origin}${apiUrl.pathname}#${shortDigest(token, 22)}`;
 }

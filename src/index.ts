@@ -64,4 +64,3 @@ function listenFailure(error: unknown, where: { host: string; port: number }): s
   if (code === 'EACCES') return `cannot listen on ${address}: not permitted (ports below 1024 need privileges). Choose another with --port`;
   return `cannot listen on ${address}: ${errorMessage(error)}`;
 }
-

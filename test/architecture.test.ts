@@ -23,7 +23,7 @@ function importsOf(file: string): string[] {
 const layer = (module: string) => module.split('/')[0]!;
 const ALLOWED: Record<string, (target: string) => boolean> = {
   digitalocean: (target) => ['digitalocean', 'redact'].includes(layer(target)) || /^(node:|undici(\/lib\/[\w/-]+\.js)?$|zod$)/.test(target),
-  snapshots: (target) => ['snapshots', 'digitalocean'].includes(layer(target)) || /^(node:|zod$)/.test(target),
+  snapshots: (target) => ['snapshots', 'digitalocean', 'digest'].includes(layer(target)) || /^(node:|zod$)/.test(target),
   format: (target) => ['format', 'snapshots', 'digitalocean', 'logger'].includes(layer(target)) || target.startsWith('node:'),
 };
 

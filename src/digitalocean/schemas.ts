@@ -59,16 +59,16 @@ const MAX_GIGABYTES = 10_000_000;
 /** The same fields as read from the API, with what the spec promises checked. */
 export const snapshotSchema = compilable(() =>
   snapshotRecord.extend({
-  id: z.string().min(1),
-  created_at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time'),
-  min_disk_size: z.number().int().nonnegative().max(MAX_GIGABYTES),
-  size_gigabytes: z.number().nonnegative().max(MAX_GIGABYTES),
-  // Requires the tag:read scope; the spec marks it nullable, and an absent field means the same.
-  tags: z
-    .array(z.string())
-    .nullable()
-    .optional()
-    .transform((tags) => tags ?? null),
+    id: z.string().min(1),
+    created_at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time'),
+    min_disk_size: z.number().int().nonnegative().max(MAX_GIGABYTES),
+    size_gigabytes: z.number().nonnegative().max(MAX_GIGABYTES),
+    // Requires the tag:read scope; the spec marks it nullable, and an absent field means the same.
+    tags: z
+      .array(z.string())
+      .nullable()
+      .optional()
+      .transform((tags) => tags ?? null),
   }),
 ) satisfies z.ZodType<Snapshot, unknown>;
 

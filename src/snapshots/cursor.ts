@@ -1,5 +1,5 @@
-// node:crypto is loaded on first use (process.getBuiltinModule), not at start-up: about 2 ms of it.
 import * as z from 'zod';
+import { shortDigest } from '../digest.js';
 
 /**
  * An opaque continuation token: base64url JSON naming the query it continues, the position to
@@ -49,7 +49,7 @@ export function describeQuery(args: Record<string, unknown>): string {
 
 /** A fixed-size stand-in for a snapshot id inside cursors. */
 export function anchorOf(id: string): string {
-  return process.getBuiltinModule('node:crypto').createHash('sha256').update(id).digest('base64url').slice(0, 16);
+  return shortDigest(id, 16);
 }
 
 export function encodeCursor(query: string, state: CursorState): string {
@@ -79,5 +79,5 @@ export function decodeCursor(cursor: string, query: string): CursorState {
 }
 
 function checksum(fields: Omit<CursorBody, 'h'>): string {
-  return process.getBuiltinModule('node:crypto').createHash('sha256').update(`do-snapshots-cursor:${JSON.stringify([fields.v, fields.q, fields.o, fields.a ?? null, fields.w ?? null])}`).digest('base64url').slice(0, 12);
+  return shortDigest(`do-snapshots-cursor:${JSON.stringify([fields.v, fields.q, fields.o, fields.a ?? null, fields.w ?? null])}`, 12);
 }
