@@ -275,7 +275,7 @@ for (const count of [2000, 20000]) {
   console.error('HTTP…');
   const api = await startFakeApi({ count: 200, rateLimit: OPEN });
   const child = spawn(process.execPath, [entry, '--transport', 'http', '--port', '0'], {
-    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'info', ...WITH_CACHE },
+    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'info', MCP_TRUST_LOOPBACK: '1', ...WITH_CACHE },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -18,6 +18,8 @@ export const DEFAULT_DEADLINE_SECONDS = 30;
 export const DEFAULT_CONCURRENCY = 8;
 /** Upstream requests in flight for the whole process, every call and HTTP request together. */
 export const DEFAULT_UPSTREAM_CONCURRENCY = 16;
+/** Memory for API answers (calls, scans, views), sized with the process's own for a 512 MB container. */
+export const DEFAULT_SERVER_MAX_MB = 256;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -49,6 +51,8 @@ export interface Config {
   readBudget: { maxBytes: number; maxSnapshots: number };
   /** How long a whole-account scan answers later calls, and how much the process keeps (0 s: none). */
   cache: { ttlMs: number; maxBytes: number };
+  /** SERVER_MAX_MB: memory for the API's answers held by every call, scan and view together (memory.ts). */
+  serverMaxBytes: number;
   transport: TransportConfig;
 }
 
@@ -64,6 +68,11 @@ export type TransportConfig =
       loopback: boolean;
       /** MCP_AUTH_TOKEN: a request that presents it is served with the environment's DigitalOcean token. */
       authSecret: string | undefined;
+      /**
+       * MCP_TRUST_LOOPBACK=1: on loopback and without MCP_AUTH_TOKEN, a request with no Authorization
+       * and no proxy header is served with the environment's token (a machine with no proxy on it).
+       */
+      trustLoopback: boolean;
     };
 
 /** A shared secret clients must guess is worth having only when it is long. */
@@ -125,9 +134,13 @@ Environment:
   SNAPSHOT_CACHE_SECONDS   how long a scan answers later calls (default 60; 0 = never)
   SNAPSHOT_CACHE_MAX_MB    memory for those scans (default 64)
   SCAN_MAX_MB, SCAN_MAX_SNAPSHOTS   what one call may read (default 48 and 100000)
+  SERVER_MAX_MB            memory for the API's answers, every call and view together
+                           (default ${DEFAULT_SERVER_MAX_MB}); past it, scans wait or are told to retry
   MCP_TRANSPORT, MCP_PORT, MCP_HOST   as --transport, --port, --host
   MCP_ALLOWED_HOSTS        HTTP: host names accepted in Host and Origin, comma-separated
   MCP_AUTH_TOKEN           HTTP: shared secret that stands for DIGITALOCEAN_API_TOKEN
+  MCP_TRUST_LOOPBACK=1     HTTP on loopback, no proxy on the machine: a request without
+                           Authorization is served with DIGITALOCEAN_API_TOKEN
 `;
 
 export interface CommandLine {
@@ -194,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       maxBytes: parseCount('SCAN_MAX_MB', env.SCAN_MAX_MB, 48, 1024) * 1024 * 1024,
       maxSnapshots: parseCount('SCAN_MAX_SNAPSHOTS', env.SCAN_MAX_SNAPSHOTS, 100_000, 1_000_000),
     },
+    serverMaxBytes: parseCount('SERVER_MAX_MB', env.SERVER_MAX_MB, DEFAULT_SERVER_MAX_MB, 65_536, 16) * 1024 * 1024,
     transport,
   };
 }
@@ -262,7 +276,15 @@ function parseTransport(env: Record<string, string | undefined>, commandLine: Co
   if (authSecret !== undefined && authSecret.length < MIN_AUTH_SECRET_LENGTH) {
     throw new ConfigError(`MCP_AUTH_TOKEN must be at least ${MIN_AUTH_SECRET_LENGTH} characters (e.g. openssl rand -hex 32), got ${authSecret.length}`);
   }
-  return { kind: 'http', host, port, allowedHosts: loopback ? [...LOOPBACK_HOSTS, ...configured] : configured, loopback, authSecret };
+  const trustLoopback = parseSwitch('MCP_TRUST_LOOPBACK', env.MCP_TRUST_LOOPBACK);
+  return { kind: 'http', host, port, allowedHosts: loopback ? [...LOOPBACK_HOSTS, ...configured] : configured, loopback, authSecret, trustLoopback };
+}
+
+function parseSwitch(name: string, raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (['', '0', 'false', 'no'].includes(value)) return false;
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
 }
 
 /** 0 asks the system for a free port (the address is logged). */

@@ -1,21 +1,28 @@
 import type { Config } from './config.js';
+import { MemoryBudget } from './digitalocean/memory.js';
 import type { ApiPool } from './digitalocean/pool.js';
 import { shortDigest } from './digest.js';
 import { AccountViews } from './snapshots/account-views.js';
 
 /**
  * What the whole process shares, whatever serves it (one stdio connection, or every HTTP request):
- * the API pool, created on first use (only then does the HTTP stack load), and the short-lived
- * account views that let a conversation's questions share one scan.
+ * the API pool, created on first use (only then does the HTTP stack load), the short-lived
+ * account views that let a conversation's questions share one scan, and the one memory budget
+ * that scans in flight and kept views draw from.
  */
 export interface Engine {
   pool(): Promise<ApiPool>;
   views: AccountViews;
+  memory: MemoryBudget;
   close(): Promise<void>;
 }
 
-export function createEngine(config: Pick<Config, 'deadlineSeconds' | 'upstreamConcurrency' | 'cache'>): Engine {
+export function createEngine(config: Pick<Config, 'deadlineSeconds' | 'upstreamConcurrency' | 'cache' | 'serverMaxBytes'>): Engine {
   let pool: Promise<ApiPool> | undefined;
+  const memory = new MemoryBudget(config.serverMaxBytes);
+  const views = new AccountViews(config.cache, memory);
+  // Kept views are what can make room: the oldest go first when a scan needs it.
+  memory.reclaim = (bytes) => views.reclaim(bytes);
   return {
     pool() {
       pool ??= import('./digitalocean/pool.js')
@@ -27,7 +34,8 @@ export function createEngine(config: Pick<Config, 'deadlineSeconds' | 'upstreamC
         });
       return pool;
     },
-    views: new AccountViews(config.cache),
+    views,
+    memory,
     async close() {
       const open = pool;
       pool = undefined;

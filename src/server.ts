@@ -84,7 +84,7 @@ export function createServer(options: ServerOptions): McpServer {
     };
   }
 
-  const context = createToolContext(config, getAccount, logger, options.onAnswered);
+  const context = createToolContext(config, getAccount, logger, options.onAnswered, engine.memory);
   registerListSnapshots(server, context);
   registerGetSnapshot(server, context);
   registerPlanSnapshotCleanup(server, context);

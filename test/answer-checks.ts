@@ -8,9 +8,14 @@ import { textOf } from './helpers.js';
  * the expectation: the characters text must never hold, and the line grammar of a list answer.
  */
 
-// An independent statement of what text must never hold: Unicode's categories by their long
-// names, noncharacters and lone surrogates by arithmetic. \n and \t are the text's own structure.
-const CATEGORIES = /\p{General_Category=Control}|\p{General_Category=Format}|\p{General_Category=Private_Use}|\p{General_Category=Line_Separator}|\p{General_Category=Paragraph_Separator}/u;
+// An independent statement of what text must never hold: Unicode's categories and the
+// Default_Ignorable_Code_Point property by their long names, noncharacters and lone surrogates by
+// arithmetic. \n and \t are the text's own structure.
+const CATEGORIES =
+  /\p{General_Category=Control}|\p{General_Category=Format}|\p{General_Category=Private_Use}|\p{General_Category=Line_Separator}|\p{General_Category=Paragraph_Separator}|\p{Default_Ignorable_Code_Point}/u;
+const MARK = /^\p{General_Category=Mark}$/u;
+/** Combining marks one character may carry in an answer. */
+export const MARKS_KEPT = 4;
 
 export function isForbidden(codePoint: number, char: string): boolean {
   if (codePoint >= 0xd800 && codePoint <= 0xdfff) return true;
@@ -27,11 +32,30 @@ export function forbiddenIn(text: string): string[] {
   return found;
 }
 
-/** What an API string must look like in text: breaks flattened, forbidden characters gone. */
+/** What an API string must look like in either half: breaks flattened, forbidden characters gone, mark runs cut short. */
 export function clean(value: string): string {
   let out = '';
-  for (const char of value.replace(/[\r\n\t]/g, ' ')) if (!isForbidden(char.codePointAt(0)!, char)) out += char;
+  let marks = 0;
+  for (const char of value.replace(/[\r\n\t]/g, ' ')) {
+    if (isForbidden(char.codePointAt(0)!, char)) continue;
+    marks = MARK.test(char) ? marks + 1 : 0;
+    if (marks <= MARKS_KEPT) out += char;
+  }
   return out;
+}
+
+/** Mark runs longer than MARKS_KEPT, and forbidden characters, in every string of a JSON value. */
+export function hiddenInJson(value: unknown): string[] {
+  const found: string[] = [];
+  JSON.stringify(value, (key, item: unknown) => {
+    for (const text of [key, item]) {
+      if (typeof text !== 'string') continue;
+      found.push(...forbiddenIn(text.replace(/[\n\t]/g, 'U+NEWLINE')).map((code) => `${code} in ${JSON.stringify(text.slice(0, 40))}`));
+      if (/[\n\t]/.test(text) || new RegExp(`\\p{M}{${MARKS_KEPT + 1}}`, 'u').test(text)) found.push(`break or stacked marks in ${JSON.stringify(text.slice(0, 40))}`);
+    }
+    return item;
+  });
+  return found;
 }
 
 /** The answer's strings as both halves show them: cut at 1,024 characters with an ellipsis. */
@@ -92,6 +116,7 @@ export function expectOneAnswer(budget: number, result: CallToolResult): ListAns
   expect(text.length).toBeLessThanOrEqual(budget);
   expect(json.length).toBeLessThanOrEqual(budget);
   const answer = listAnswer.parse(result.structuredContent);
+  expect(hiddenInJson(result.structuredContent)).toEqual([]);
   expectListText(text, answer);
   // Every dollar figure in the text is a number the JSON carries.
   const numbers = new Set<number>();

@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
       loopback: true,
       authSecret: undefined,
+      trustLoopback: false,
     });
     expect(loadConfig({ MCP_TRANSPORT: 'http', MCP_PORT: '9000', MCP_HOST: '0.0.0.0', MCP_ALLOWED_HOSTS: 'mcp.example.com, Other.example' }).transport).toEqual({
       kind: 'http',
@@ -63,7 +64,10 @@ describe('loadConfig', () => {
       allowedHosts: ['mcp.example.com', 'other.example'],
       loopback: false,
       authSecret: undefined,
+      trustLoopback: false,
     });
+    expect(loadConfig({ MCP_TRUST_LOOPBACK: '1' }, ['--transport', 'http']).transport).toMatchObject({ trustLoopback: true });
+    expect(() => loadConfig({ MCP_TRUST_LOOPBACK: 'sure' }, ['--transport', 'http'])).toThrow(/MCP_TRUST_LOOPBACK must be 1 or 0/);
     expect(loadConfig({ MCP_PORT: '9000' }, ['--transport=http', '--port=0']).transport).toMatchObject({ port: 0 });
   });
 

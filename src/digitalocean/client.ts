@@ -69,6 +69,8 @@ export interface Page<T> {
   next: URL | undefined;
   last: URL | undefined;
   rateLimit: RateLimitInfo;
+  /** Bytes of the answer. */
+  bytes: number;
 }
 
 /** A 200-snapshot page is about 60 KB; an answer past this is not a snapshot page (see connect.ts). */
@@ -125,7 +127,7 @@ export class DigitalOceanClient {
 
   /** One page of a list, from a URL made by listUrl() or a checked pagination link. */
   async getPage<T extends { id: string | number }>(collection: Collection<T>, url: URL, context: RequestContext = {}): Promise<Page<T>> {
-    const { json, rateLimit } = await this.getJson(url, context);
+    const { json, rateLimit, bytes } = await this.getJson(url, context);
     const parsed = parseBody(collection.page, json);
     if (!parsed.success) throw malformed(url, parsed.error);
     const { items, total, pages } = parsed.data;
@@ -135,8 +137,8 @@ export class DigitalOceanClient {
         `DigitalOcean answered ${url.pathname}${url.search} with ${items.length} ${collection.noun}, more than the ${asked} per_page asked for`,
       );
     }
-    context.budget?.hold(items.length);
-    return { items, total, next: this.linkUrl(pages?.next, url), last: this.linkUrl(pages?.last, url), rateLimit };
+    context.budget?.keep(items.length);
+    return { items, total, next: this.linkUrl(pages?.next, url), last: this.linkUrl(pages?.last, url), rateLimit, bytes };
   }
 
   async getSnapshot(id: string, context: RequestContext = {}): Promise<Snapshot> {
@@ -156,13 +158,14 @@ export class DigitalOceanClient {
     }
   }
 
-  private async getJson(url: URL, context: RequestContext): Promise<{ json: unknown; rateLimit: RateLimitInfo }> {
+  private async getJson(url: URL, context: RequestContext): Promise<{ json: unknown; rateLimit: RateLimitInfo; bytes: number }> {
     // The token goes to the configured origin and nowhere else, whatever a caller passes.
     if (url.origin !== this.options.apiUrl.origin) {
       throw new DigitalOceanError(`refused to send the token to ${url.origin}: not the configured API origin`);
     }
     const { status, headers, text, attempts } = await this.send(url, context);
-    context.budget?.read(Buffer.byteLength(text));
+    const bytes = Buffer.byteLength(text);
+    context.budget?.read(bytes);
     const rateLimit = readRateLimit(headers);
     if (rateLimit.remaining !== undefined) this.rateLimit = rateLimit;
     const json = parseJson(text);
@@ -170,7 +173,7 @@ export class DigitalOceanClient {
     if (json === undefined) {
       throw new DigitalOceanResponseError(`DigitalOcean answered ${url.pathname} with HTTP ${status} but the body is not JSON (${describeText(text)})`);
     }
-    return { json, rateLimit };
+    return { json, rateLimit, bytes };
   }
 
   /** One GET with undici's retries under our policy; reports it once (onRequest) and reads the body. */

@@ -70,6 +70,8 @@ export async function collect<T extends Item>(client: DigitalOceanClient, collec
     const numbers = Array.from({ length: wanted - number }, (_, i) => number + 1 + i);
     let fetched = 1;
     options.onProgress?.(fetched, 1 + numbers.length);
+    // The rest will be about as large as the first page: room for it is made before it is read.
+    await options.budget?.expect(page.bytes * numbers.length, options.signal, options.deadline);
     const urls = numbers.map(urlOf);
     const requested = new Set([urlOf(options.page).href, ...urls.map((url) => url.href)]);
     const pages = await fetchAll(

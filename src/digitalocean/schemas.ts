@@ -52,6 +52,18 @@ export const snapshotRecord = z.object({
 });
 export type Snapshot = z.output<typeof snapshotRecord>;
 
+// RFC 3339, as the API writes it (format: date-time): digits and separators only.
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The time as the API should have written it: Date.parse also reads forms such as "(any words)
+ * 2024-03-05", so a time in another form is written anew from its parsed value, and no text
+ * rides in on a date.
+ */
+function canonicalTime(value: string): string {
+  return RFC_3339.test(value) ? value : new Date(Date.parse(value)).toISOString().replace('.000Z', 'Z');
+}
+
 // 10 PB: far beyond any real disk or volume, and small enough that sums over the largest account
 // this server reads stay finite.
 const MAX_GIGABYTES = 10_000_000;
@@ -60,7 +72,10 @@ const MAX_GIGABYTES = 10_000_000;
 export const snapshotSchema = compilable(() =>
   snapshotRecord.extend({
     id: z.string().min(1),
-    created_at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time'),
+    created_at: z
+      .string()
+      .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time')
+      .transform(canonicalTime),
     min_disk_size: z.number().int().nonnegative().max(MAX_GIGABYTES),
     size_gigabytes: z.number().nonnegative().max(MAX_GIGABYTES),
     // Requires the tag:read scope; the spec marks it nullable, and an absent field means the same.

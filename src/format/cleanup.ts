@@ -1,6 +1,6 @@
 import type { CleanupAnswer } from '../snapshots/answers.js';
 import { day, typeLetter } from './fields.js';
-import { sanitize } from './sanitize.js';
+import { sanitize } from '../snapshots/sanitize.js';
 import { formatNumber, plural, usd } from './words.js';
 
 /** How the text presents a plan: nothing here is a fact the JSON half lacks. */

@@ -5,10 +5,12 @@ import {
   DigitalOceanResponseError,
   IncompleteListError,
 } from '../digitalocean/errors.js';
+import { megabytes, ServerBusyError } from '../digitalocean/memory.js';
+import { MAX_WAIT_SECONDS } from '../digitalocean/rate-limit.js';
 import { ReadBudgetError } from '../digitalocean/read-budget.js';
 import { MissingScopeError } from '../snapshots/listing.js';
-import { errorMessage } from '../logger.js';
-import { apiText } from './sanitize.js';
+import { apiText } from '../snapshots/clip.js';
+import { plural } from './words.js';
 
 export const TOKENS_PAGE = 'https://cloud.digitalocean.com/account/api/tokens';
 const STATUS_PAGE = 'https://status.digitalocean.com';
@@ -19,6 +21,8 @@ export interface FailureContext {
   /** Where the token came from (a variable, or the Authorization header), so the agent can say what to fix. */
   tokenSource: string;
   deadlineSeconds: number;
+  /** SERVER_MAX_MB in bytes, named when the server is busy. */
+  serverMaxBytes?: number | undefined;
   now?: () => number;
 }
 
@@ -36,6 +40,21 @@ export function describeFailure(error: unknown, context: FailureContext): string
     return (
       `The call stopped: it would read ${error.message}, past what one call may (SCAN_MAX_MB=${error.limits.maxBytes / 1024 / 1024}, ` +
       `SCAN_MAX_SNAPSHOTS=${error.limits.maxSnapshots}). Ask for one resource_type at a time, or raise those limits in this server's configuration.`
+    );
+  }
+  if (error instanceof ServerBusyError) {
+    const limit = `SERVER_MAX_MB=${megabytes(error.maxBytes)}`;
+    if (error.never) {
+      return (
+        `The call stopped before reading on: it would hold about ${megabytes(error.neededBytes)} MB of the API's answers, more than this server may hold at all (${limit}). ` +
+        'Ask for one resource_type at a time, or raise SERVER_MAX_MB in its configuration.'
+      );
+    }
+    const now = (context.now ?? Date.now)();
+    const seconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil(((error.roomAt ?? now + 60_000) - now) / 1000)));
+    return (
+      `The server is busy: the memory it may use for the API's answers (${limit}) is held by other calls' scans and recent views, and none came free in time. ` +
+      `Retry after ${plural(seconds, 'second')} (at ${utcTime(now + seconds * 1000)}), or ask for less (one resource_type).`
     );
   }
   if (error instanceof MissingScopeError) {
@@ -67,7 +86,8 @@ export function describeFailure(error: unknown, context: FailureContext): string
   if (error instanceof DigitalOceanPaginationError) {
     return `${apiText(error.message)}. Retry with a larger per_page (fewer pages); if it persists, report it.`;
   }
-  return `Unexpected error: ${apiText(errorMessage(error))}`;
+  // An exception's own words say nothing an agent can act on (and may carry upstream text).
+  return 'The server failed while answering (an internal error, logged on its side). Retry once; if it fails again, report it with the time of the call.';
 }
 
 function describeApiError(error: DigitalOceanApiError, context: FailureContext): string {
@@ -115,8 +135,12 @@ function apiSaid(error: DigitalOceanApiError): string {
 function retryWhen(error: DigitalOceanApiError, context: FailureContext): string {
   const seconds = error.retryAfterSeconds;
   if (seconds === undefined) return 'Wait a minute before retrying.';
-  const at = new Date((context.now ?? Date.now)() + seconds * 1000).toISOString().slice(11, 19);
-  return `Retry after ${seconds} second${seconds === 1 ? '' : 's'} (at ${at} UTC).`;
+  return `Retry after ${plural(seconds, 'second')} (at ${utcTime((context.now ?? Date.now)() + seconds * 1000)}).`;
+}
+
+/** "2026-12-06 18:04:05 UTC": a time that exists (the waits it is given are at most a day). */
+export function utcTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 function tries(attempts: number): string {

@@ -1,4 +1,4 @@
-import { sanitize } from './sanitize.js';
+import { sanitize } from '../snapshots/sanitize.js';
 
 /** Snapshot fields as text shows them, shared by every formatter. */
 
@@ -19,6 +19,12 @@ export function day(createdAt: string): string {
   }
   const at = Date.parse(createdAt);
   return Number.isNaN(at) ? '?' : new Date(at).toISOString().slice(0, 10);
+}
+
+/** The instant of an API timestamp as ISO 8601 in UTC, written from its parsed value. */
+export function instant(createdAt: string): string {
+  const at = Date.parse(createdAt);
+  return Number.isNaN(at) ? '?' : new Date(at).toISOString().replace('.000Z', 'Z');
 }
 
 export function typeLetter(resourceType: string): string {

@@ -3,8 +3,8 @@ import type { ListAnswer } from '../snapshots/answers.js';
 import type { ResponseFormat, SortOrder } from '../snapshots/list-input.js';
 import type { SnapshotSummary, Tally } from '../snapshots/summary.js';
 import { round } from '../snapshots/pricing.js';
-import { day, list, typeLetter } from './fields.js';
-import { sanitize } from './sanitize.js';
+import { day, instant, list, typeLetter } from './fields.js';
+import { sanitize } from '../snapshots/sanitize.js';
 import { capitalize, formatNumber, plural, usd } from './words.js';
 
 /** How the text presents an answer: nothing here is a fact the JSON half lacks. */
@@ -129,7 +129,7 @@ function detailedRow(snapshot: Snapshot): string {
     String(snapshot.size_gigabytes),
     String(snapshot.min_disk_size),
     list(snapshot.regions),
-    sanitize(snapshot.created_at),
+    instant(snapshot.created_at),
     sanitize(snapshot.resource_id),
     snapshot.tags === null ? '?' : list(snapshot.tags),
   ].join('\t');

@@ -1,5 +1,5 @@
 import type { SnapshotAnswer } from '../snapshots/answers.js';
-import { sanitize } from './sanitize.js';
+import { sanitize } from '../snapshots/sanitize.js';
 import { day } from './fields.js';
 import { formatNumber, plural, usd } from './words.js';
 

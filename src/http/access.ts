@@ -11,27 +11,33 @@ export type Access =
   | { token: string; source: NonNullable<Config['tokenSource']> }
   | { refused: string };
 
+/** Headers a reverse proxy adds: a request carrying one came through a proxy, from anywhere. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'via'];
+
 /**
  * Trust model: a request's own `Authorization: Bearer <token>` is a DigitalOcean token, used for
- * that request only. The environment's token serves a request only when the server listens on
- * loopback (only this machine can connect) and the request brings no header, or when the request
- * presents MCP_AUTH_TOKEN. A header of any other shape is refused: it never falls back to the
- * operator's token.
+ * that request only. The environment's token serves a request that presents MCP_AUTH_TOKEN; or,
+ * without MCP_AUTH_TOKEN, a request with no Authorization only when the operator opted in with
+ * MCP_TRUST_LOOPBACK=1, the server listens on loopback, and the request carries no proxy header
+ * (a proxy on the same machine makes every client look local). A header of any other shape is
+ * refused: it never falls back to the operator's token. --demo's made-up account needs no token.
  */
 export function accessFor(headers: IncomingHttpHeaders, config: Config, transport: HttpTransportConfig): Access {
   const header = headers.authorization;
+  const operator = config.token && config.tokenSource ? { token: config.token, source: config.tokenSource } : undefined;
   if (header === undefined) {
-    if (transport.loopback && config.token && config.tokenSource) return { token: config.token, source: config.tokenSource };
-    return {
-      refused: transport.loopback
-        ? 'Send a DigitalOcean API token as "Authorization: Bearer <token>" (read-only, scope snapshot:read), or start the server with DIGITALOCEAN_API_TOKEN set'
-        : 'Send a DigitalOcean API token as "Authorization: Bearer <token>" (read-only, scope snapshot:read), or the server\'s MCP_AUTH_TOKEN',
-    };
+    if (operator?.source === '--demo') return operator;
+    const trusted = transport.trustLoopback && transport.loopback && transport.authSecret === undefined;
+    const proxied = PROXY_HEADERS.find((name) => headers[name] !== undefined);
+    if (trusted && operator && !proxied) return operator;
+    const ask = 'Send a DigitalOcean API token as "Authorization: Bearer <token>" (read-only, scope snapshot:read)';
+    if (trusted && proxied) return { refused: `${ask}: this request came through a proxy (${proxied} header), so the server's own token does not serve it` };
+    return { refused: transport.authSecret !== undefined ? `${ask}, or the server's MCP_AUTH_TOKEN` : ask };
   }
   const presented = /^Bearer ([^\s,]+)$/i.exec(header)?.[1];
   if (presented === undefined) return { refused: 'The Authorization header must be "Bearer <token>", with one token and nothing else' };
   if (transport.authSecret !== undefined && sameSecret(presented, transport.authSecret)) {
-    if (config.token && config.tokenSource) return { token: config.token, source: config.tokenSource };
+    if (operator) return operator;
     return { refused: 'MCP_AUTH_TOKEN was accepted, but the server has no DIGITALOCEAN_API_TOKEN to serve it with' };
   }
   return { token: presented, source: 'Authorization header' };

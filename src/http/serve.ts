@@ -17,6 +17,8 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 // A client that trickles its headers or body is cut off; answers are not bounded by these.
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/** How long past the call deadline a response may stay open (answers already written are flushing). */
+const RESPONSE_MARGIN_MS = 5_000;
 
 export interface HttpServer {
   /** e.g. http://127.0.0.1:8080 */
@@ -105,15 +107,72 @@ async function route(site: Site, req: IncomingMessage, res: ServerResponse): Pro
     if (body.status === 413) res.setHeader('connection', 'close');
     return reply(res, body.status, jsonRpcError(body.code, body.message));
   }
+  const batch = settleCancels(body.message);
+  if ('refused' in batch) return reply(res, 400, jsonRpcError(-32600, batch.refused));
+  // Nothing left to answer (every request in it was cancelled by the same POST): what the
+  // transport answers a POST of notifications.
+  if (batch.message === undefined) return void res.writeHead(202).end();
   const config = { ...site.config, token: access.token, tokenSource: access.source, tokenProblem: tokenProblem(access.token, access.source) };
-  await serveMcp(site, req, res, body.message, config);
+  await serveMcp(site, req, res, batch.message, config);
+}
+
+type Settled = { message: unknown } | { refused: string };
+
+/**
+ * A batch that cancels its own request: the request is not run (the cancel is honoured) and,
+ * since a cancelled request gets no answer while the response waits for an answer to every
+ * request, it is taken out with its cancel before the SDK sees the batch. Duplicate request ids
+ * are refused: one answer would end the response before the other.
+ */
+export function settleCancels(message: unknown): Settled {
+  if (!Array.isArray(message)) return { message };
+  const ids = new Set<unknown>();
+  for (const item of message as unknown[]) {
+    if (!isRequest(item)) continue;
+    if (ids.has(item.id)) return { refused: `Invalid Request: the batch holds two requests with id ${JSON.stringify(item.id)}` };
+    ids.add(item.id);
+  }
+  const cancelled = new Set<unknown>();
+  for (const item of message as unknown[]) {
+    const id = cancelledId(item);
+    if (id !== undefined && ids.has(id)) cancelled.add(id);
+  }
+  if (cancelled.size === 0) return { message };
+  const kept = (message as unknown[]).filter((item) => {
+    if (isRequest(item)) return !cancelled.has(item.id);
+    const id = cancelledId(item);
+    return id === undefined || !cancelled.has(id);
+  });
+  return { message: kept.length > 0 ? kept : undefined };
+}
+
+function isRequest(item: unknown): item is { id: string | number; method: string } {
+  const record = item as { id?: unknown; method?: unknown } | null;
+  return typeof record?.method === 'string' && (typeof record.id === 'string' || typeof record.id === 'number');
+}
+
+/** The request id a `notifications/cancelled` names, or undefined. */
+function cancelledId(item: unknown): string | number | undefined {
+  const record = item as { id?: unknown; method?: unknown; params?: { requestId?: unknown } } | null;
+  if (record?.method !== 'notifications/cancelled' || record.id !== undefined) return undefined;
+  const id = record.params?.requestId;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
 /** One POST, answered by a fresh MCP server bound to the request's token. */
 async function serveMcp(site: Site, req: IncomingMessage, res: ServerResponse, message: unknown, config: Config): Promise<void> {
   const server = createServer({ config, engine: site.engine, logSinks: site.logSinks, onAnswered: site.onAnswered });
   const mcp = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
+  // Every request in the POST ends by its deadline: a response still open past it (and a margin)
+  // waits for nothing, so it is ended rather than left holding a socket and its memory.
+  const backstop = setTimeout(() => {
+    site.log.warn('ended a response left open past the call deadline', { path: MCP_PATH });
+    if (!res.headersSent) reply(res, 503, jsonRpcError(-32603, 'The answer did not come within the call deadline; retry'));
+    else res.end();
+  }, config.deadlineSeconds * 1000 + RESPONSE_MARGIN_MS);
+  backstop.unref();
   res.on('close', () => {
+    clearTimeout(backstop);
     void Promise.allSettled([mcp.close(), server.close()]).then((results) => {
       for (const result of results) if (result.status === 'rejected') site.log.warn('closing a request server failed', { error: errorMessage(result.reason) });
     });
@@ -129,13 +188,16 @@ export async function serveHttp(config: Config, transport: HttpTransportConfig, 
   if (transport.allowedHosts.length === 0) {
     log.warn('listening beyond loopback without MCP_ALLOWED_HOSTS: any Host header is accepted (fine behind a proxy that checks it)');
   }
-  const envToken = config.tokenSource
-    ? transport.loopback
-      ? `from ${config.tokenSource} for requests without a token`
+  const envToken = !config.tokenSource
+    ? 'each request brings its own'
+    : config.tokenSource === '--demo'
+      ? 'the made-up account for requests without a token'
       : transport.authSecret
         ? `from ${config.tokenSource} for requests that present MCP_AUTH_TOKEN`
-        : `${config.tokenSource} unused: beyond loopback a request must bring its own token or MCP_AUTH_TOKEN`
-    : 'each request brings its own';
+        : transport.trustLoopback && transport.loopback
+          ? `from ${config.tokenSource} for local requests without a token and without proxy headers (MCP_TRUST_LOOPBACK=1)`
+          : `${config.tokenSource} unused: a request must bring its own token, or set MCP_AUTH_TOKEN (or, on loopback with no proxy, MCP_TRUST_LOOPBACK=1)`;
+  if (transport.trustLoopback && !transport.loopback) log.warn('MCP_TRUST_LOOPBACK=1 has no effect: the server does not listen on loopback');
   milestones.ready?.();
   log.info('ready over HTTP', { url: `${server.url}${MCP_PATH}`, api: config.apiUrl.origin, token: envToken });
 }

@@ -1,6 +1,7 @@
 // node:crypto is loaded on first use (process.getBuiltinModule), not at start-up: about 2 ms of it.
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
 import type { CollectResult } from '../digitalocean/paginate.js';
+import type { Hold, MemoryBudget } from '../digitalocean/memory.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
 import type { ResourceType, Snapshot } from '../digitalocean/schemas.js';
 import { SCAN_PAGE_SIZE } from './list-input.js';
@@ -45,7 +46,10 @@ interface Stored {
   view: AccountView;
   owner: string;
   resourceType: ResourceType | undefined;
+  /** Bytes of answers its scan read: what it counts against the views' own bound. */
   bytes: number;
+  /** Its part of the process's memory, taken over from its scan. */
+  hold: Hold | undefined;
   timer: NodeJS.Timeout;
 }
 
@@ -58,14 +62,25 @@ interface Flight {
   progress: Set<NonNullable<ScanOptions['onProgress']>>;
 }
 
+/** One owner's views, oldest first, and the bytes they hold. */
+interface Shelf {
+  views: Map<string, Stored>;
+  bytes: number;
+}
+
 export class AccountViews {
+  /** Every view by id, oldest first (views are kept in the order their scans finish). */
   private readonly stored = new Map<string, Stored>();
+  private readonly shelves = new Map<string, Shelf>();
+  private used = 0;
   private readonly flights = new Map<string, Flight>();
   /** The owner's lists of live Droplet and volume ids (for orphan checks), kept for the same window. */
   private readonly lists = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly limits: { ttlMs: number; maxBytes: number },
+    /** The process's memory budget, which scans draw from and views keep their part of. */
+    private readonly memory?: MemoryBudget,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -76,16 +91,22 @@ export class AccountViews {
   /**
    * The view a call may answer from: `preferred` (the one its cursor names) if alive, else the
    * owner's view of this resource type, else of all types narrowed to it. Undefined when none is.
+   * Looks at the owner's views only.
    */
   find(owner: string, resourceType: ResourceType | undefined, preferred?: string): AccountView | undefined {
     this.sweep();
-    const mine = [...this.stored.values()].filter((entry) => entry.owner === owner);
-    const named = preferred === undefined ? undefined : mine.find((entry) => entry.view.id === preferred);
+    const mine = this.shelves.get(owner)?.views;
+    if (!mine) return undefined;
+    const named = preferred === undefined ? undefined : mine.get(preferred);
     if (named && (named.resourceType === resourceType || named.resourceType === undefined)) return narrowed(named, resourceType);
-    const exact = mine.filter((entry) => entry.resourceType === resourceType).sort((a, b) => b.view.asOf - a.view.asOf)[0];
-    if (exact) return exact.view;
-    const all = mine.filter((entry) => entry.resourceType === undefined).sort((a, b) => b.view.asOf - a.view.asOf)[0];
-    return all && narrowed(all, resourceType);
+    let exact: Stored | undefined;
+    let all: Stored | undefined;
+    // Oldest first: the last match is the newest.
+    for (const entry of mine.values()) {
+      if (entry.resourceType === resourceType) exact = entry;
+      else if (entry.resourceType === undefined) all = entry;
+    }
+    return exact?.view ?? (all && narrowed(all, resourceType));
   }
 
   /**
@@ -94,6 +115,7 @@ export class AccountViews {
    * and runs until the latest deadline among them. A failed scan is not kept.
    */
   async scan(owner: string, resourceType: ResourceType | undefined, scanner: Scanner, bounds: ScanOptions): Promise<AccountView> {
+    bounds.signal?.throwIfAborted();
     const key = `${owner}|${resourceType ?? '*'}`;
     let flight = this.flights.get(key);
     if (!flight) flight = this.launch(key, owner, resourceType, scanner, bounds);
@@ -113,7 +135,8 @@ export class AccountViews {
   private launch(key: string, owner: string, resourceType: ResourceType | undefined, scanner: Scanner, bounds: ScanOptions): Flight {
     const controller = new AbortController();
     const deadline = bounds.deadline ?? Number.POSITIVE_INFINITY;
-    const budget = new ReadBudget(bounds.budget?.limits ?? { maxBytes: Number.POSITIVE_INFINITY, maxSnapshots: Number.POSITIVE_INFINITY });
+    const limits = bounds.budget?.limits ?? { maxBytes: Number.POSITIVE_INFINITY, maxSnapshots: Number.POSITIVE_INFINITY };
+    const budget = new ReadBudget(limits, this.memory?.open(deadline));
     const flight: Flight = {
       done: Promise.resolve(undefined as never),
       controller,
@@ -135,8 +158,12 @@ export class AccountViews {
           drift: result.drift,
           asOf: this.now(),
         };
-        this.keep(owner, resourceType, view, budget.bytesRead);
+        if (!this.keep(owner, resourceType, view, budget)) budget.release();
         return view;
+      })
+      .catch((error: unknown) => {
+        budget.release();
+        throw error;
       })
       .finally(() => {
         clearTimeout(flight.timer);
@@ -154,39 +181,69 @@ export class AccountViews {
     flight.timer = deadlineTimer(flight.controller, deadline, this.now);
   }
 
-  private keep(owner: string, resourceType: ResourceType | undefined, view: AccountView, bytes: number): void {
-    if (!this.enabled || bytes > this.limits.maxBytes) return;
-    const timer = setTimeout(() => this.stored.delete(view.id), this.limits.ttlMs);
+  /** Keeps the view for the window, with its scan's part of the process's memory; false when it is not kept. */
+  private keep(owner: string, resourceType: ResourceType | undefined, view: AccountView, budget: ReadBudget): boolean {
+    const bytes = budget.bytesRead;
+    if (!this.enabled || bytes > this.limits.maxBytes) return false;
+    const timer = setTimeout(() => this.drop(view.id), this.limits.ttlMs);
     timer.unref();
-    this.stored.set(view.id, { view, owner, resourceType, bytes, timer });
-    this.evict(owner);
+    if (budget.hold) budget.hold.until = view.asOf + this.limits.ttlMs;
+    const entry: Stored = { view, owner, resourceType, bytes, hold: budget.hold, timer };
+    this.stored.set(view.id, entry);
+    const shelf = this.shelves.get(owner) ?? { views: new Map<string, Stored>(), bytes: 0 };
+    shelf.views.set(view.id, entry);
+    shelf.bytes += bytes;
+    this.shelves.set(owner, shelf);
+    this.used += bytes;
+    this.evict(entry);
+    return true;
   }
 
-  /** Drops the oldest views until the process is within its bytes, first from owners over their fair share. */
-  private evict(newcomer: string): void {
-    for (;;) {
-      const entries = [...this.stored.values()];
-      const used = entries.reduce((sum, entry) => sum + entry.bytes, 0);
-      if (used <= this.limits.maxBytes) return;
-      const owners = new Set(entries.map((entry) => entry.owner));
-      const share = this.limits.maxBytes / owners.size;
-      const usage = (owner: string) => entries.filter((entry) => entry.owner === owner).reduce((sum, entry) => sum + entry.bytes, 0);
-      const greedy = entries.filter((entry) => owners.size > 1 && usage(entry.owner) > share);
-      const candidates = (greedy.length > 0 ? greedy : entries).sort((a, b) => a.view.asOf - b.view.asOf);
-      // The view just kept goes last: the newcomer asked for it now.
-      const victim = candidates.find((entry) => entry.owner !== newcomer) ?? candidates[0]!;
-      clearTimeout(victim.timer);
-      this.stored.delete(victim.view.id);
+  /**
+   * Drops views until the views are within their bytes, the view just kept last (the newcomer
+   * asked for it now): its owner's own oldest first while that owner holds more than a fair share,
+   * otherwise the oldest of all. Each step costs the same whatever the number of views.
+   */
+  private evict(newcomer: Stored): void {
+    while (this.used > this.limits.maxBytes) {
+      const shelf = this.shelves.get(newcomer.owner)!;
+      const share = this.limits.maxBytes / this.shelves.size;
+      const victim = (shelf.bytes > share ? oldestBut(shelf.views, newcomer) : undefined) ?? oldestBut(this.stored, newcomer) ?? newcomer;
+      this.drop(victim.view.id);
+      if (victim === newcomer) return;
     }
   }
 
+  /** Drops the oldest views, whoever owns them, until `bytes` of the process's memory are free; returns what was freed. */
+  reclaim(bytes: number): number {
+    let freed = 0;
+    for (const entry of this.stored.values()) {
+      if (freed >= bytes) break;
+      freed += entry.hold?.bytes ?? 0;
+      this.drop(entry.view.id);
+    }
+    return freed;
+  }
+
+  private drop(id: string): void {
+    const entry = this.stored.get(id);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.stored.delete(id);
+    const shelf = this.shelves.get(entry.owner)!;
+    shelf.views.delete(id);
+    shelf.bytes -= entry.bytes;
+    if (shelf.views.size === 0) this.shelves.delete(entry.owner);
+    this.used -= entry.bytes;
+    entry.hold?.release();
+  }
+
+  /** Expired views leave from the front: they were kept in the order they expire. */
   private sweep(): void {
     const oldest = this.now() - this.limits.ttlMs;
-    for (const [id, entry] of this.stored) {
-      if (entry.view.asOf <= oldest) {
-        clearTimeout(entry.timer);
-        this.stored.delete(id);
-      }
+    for (const entry of this.stored.values()) {
+      if (entry.view.asOf > oldest) return;
+      this.drop(entry.view.id);
     }
   }
 
@@ -210,8 +267,19 @@ export class AccountViews {
 
   /** Bytes held, for tests and logs. */
   get bytesHeld(): number {
-    return [...this.stored.values()].reduce((sum, entry) => sum + entry.bytes, 0);
+    return this.used;
   }
+
+  /** Views kept, for tests and logs. */
+  get size(): number {
+    return this.stored.size;
+  }
+}
+
+/** The first (oldest) entry of a map in insertion order that is not `skip`. */
+function oldestBut(entries: Map<string, Stored>, skip: Stored): Stored | undefined {
+  for (const entry of entries.values()) if (entry !== skip) return entry;
+  return undefined;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { Account } from './account-views.js';
 import { anchorOf, describeQuery, encodeCursor, type CursorState } from './cursor.js';
 import { accountView, readCursor, requireVisibleTags, resume, type Reading } from './listing.js';
 import { SCAN_PAGE_SIZE } from './list-input.js';
+import { MAX_KEY_CHARS, shown } from './clip.js';
+import { eachPaced, filterPaced } from './pace.js';
 import { monthlyCost, round } from './pricing.js';
 
 /**
@@ -61,29 +63,36 @@ const DAY_MS = 86_400_000;
 const VOLUME_SNAPSHOT_LIMIT = 25;
 const VOLUME_WARNING_AT = 20;
 
-/** The plan over the snapshots given; `now` anchors older_than_days. */
-export function planCleanup(snapshots: Snapshot[], live: LiveSources, args: CleanupArguments, now: number): CleanupPlan {
-  const scanned = args.resource_type ? snapshots.filter((snapshot) => snapshot.resource_type === args.resource_type) : snapshots;
+/** The plan over the snapshots given, in slices (pace.ts); `now` anchors older_than_days. */
+export async function planCleanup(snapshots: Snapshot[], live: LiveSources, args: CleanupArguments, now: number, signal?: AbortSignal): Promise<CleanupPlan> {
+  const scanned = args.resource_type ? await filterPaced(snapshots, (snapshot) => snapshot.resource_type === args.resource_type, signal) : snapshots;
   const protectedTags = new Set((args.protect_tags ?? []).map((tag) => tag.toLowerCase()));
-  const isProtected = (snapshot: Snapshot) => (snapshot.tags ?? []).some((tag) => protectedTags.has(tag.toLowerCase()));
-  const keptAsNewest = args.keep_last === undefined ? new Set<Snapshot>() : newestOfEachSource(scanned.filter((snapshot) => !isProtected(snapshot)), args.keep_last);
+  const isProtected = (snapshot: Snapshot) => protectedTags.size > 0 && (snapshot.tags ?? []).some((tag) => protectedTags.has(tag.toLowerCase()));
+  const keptAsNewest =
+    args.keep_last === undefined ? new Set<Snapshot>() : await newestOfEachSource(await filterPaced(scanned, (snapshot) => !isProtected(snapshot), signal), args.keep_last, signal);
   const cutoff = args.older_than_days === undefined ? undefined : now - args.older_than_days * DAY_MS;
 
-  const candidates: Candidate[] = [];
-  for (const snapshot of scanned) {
-    if (isProtected(snapshot) || keptAsNewest.has(snapshot)) continue;
-    const reasons: Reason[] = [];
-    // Never a lookup by the API's string: a type named __proto__ must not reach Object.prototype.
-    const sources = snapshot.resource_type === 'droplet' ? live.droplet : snapshot.resource_type === 'volume' ? live.volume : undefined;
-    if (args.include_orphaned && sources && !sources.has(snapshot.resource_id)) reasons.push('orphaned');
-    if (cutoff !== undefined && Date.parse(snapshot.created_at) < cutoff) reasons.push('older_than');
-    if (args.keep_last !== undefined) reasons.push('beyond_keep_last');
-    if (reasons.length > 0) candidates.push({ snapshot, cost: monthlyCost(snapshot.size_gigabytes), reasons });
-  }
+  const candidates: (Candidate & { cents: number })[] = [];
+  await eachPaced(
+    scanned,
+    (snapshot) => {
+      if (isProtected(snapshot) || keptAsNewest.has(snapshot)) return;
+      const reasons: Reason[] = [];
+      // Never a lookup by the API's string: a type named __proto__ must not reach Object.prototype.
+      const sources = snapshot.resource_type === 'droplet' ? live.droplet : snapshot.resource_type === 'volume' ? live.volume : undefined;
+      if (args.include_orphaned && sources && !sources.has(snapshot.resource_id)) reasons.push('orphaned');
+      if (cutoff !== undefined && Date.parse(snapshot.created_at) < cutoff) reasons.push('older_than');
+      if (args.keep_last !== undefined) reasons.push('beyond_keep_last');
+      if (reasons.length === 0) return;
+      const cost = monthlyCost(snapshot.size_gigabytes);
+      candidates.push({ snapshot, cost, reasons, cents: round(cost, 2) });
+    },
+    signal,
+  );
   // By the cost as the answer states it (to the cent), then id: the order a reader can check.
-  candidates.sort((a, b) => round(b.cost, 2) - round(a.cost, 2) || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0));
+  candidates.sort((a, b) => b.cents - a.cents || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0));
   return {
-    candidates,
+    candidates: candidates.map(({ snapshot, cost, reasons }) => ({ snapshot, cost, reasons })),
     savings: round(candidates.reduce((sum, candidate) => sum + candidate.cost, 0), 2),
     scanned,
     orphanCheck: orphanChecks(live, args),
@@ -104,7 +113,7 @@ export const AGE_BUCKETS = ['under_30d', '30_90d', '90_365d', 'over_365d'] as co
  * and count and GB by region (a snapshot in several regions counts in each; DigitalOcean charges
  * nothing for more regions, so region costs would not add up and are not given).
  */
-export function breakdown(scanned: Snapshot[], now: number) {
+export async function breakdown(scanned: Snapshot[], now: number, signal?: AbortSignal) {
   const byType = new Map<string, Bucket>();
   const byAge = new Map<string, Bucket>(AGE_BUCKETS.map((bucket) => [bucket, { count: 0, gb: 0, monthly_cost_usd: 0 }]));
   const byRegion = new Map<string, Bucket>();
@@ -115,13 +124,17 @@ export function breakdown(scanned: Snapshot[], now: number) {
     bucket.monthly_cost_usd += cost;
     map.set(key, bucket);
   };
-  for (const snapshot of scanned) {
-    const cost = monthlyCost(snapshot.size_gigabytes);
-    const days = (now - Date.parse(snapshot.created_at)) / DAY_MS;
-    add(byType, snapshot.resource_type, snapshot, cost);
-    add(byAge, days < 30 ? 'under_30d' : days < 90 ? '30_90d' : days < 365 ? '90_365d' : 'over_365d', snapshot, cost);
-    for (const region of new Set(snapshot.regions)) add(byRegion, region, snapshot, cost);
-  }
+  await eachPaced(
+    scanned,
+    (snapshot) => {
+      const cost = monthlyCost(snapshot.size_gigabytes);
+      const days = (now - Date.parse(snapshot.created_at)) / DAY_MS;
+      add(byType, snapshot.resource_type, snapshot, cost);
+      add(byAge, days < 30 ? 'under_30d' : days < 90 ? '30_90d' : days < 365 ? '90_365d' : 'over_365d', snapshot, cost);
+      for (const region of new Set(snapshot.regions)) add(byRegion, region, snapshot, cost);
+    },
+    signal,
+  );
   // Rounded once, at the end; types and regions largest first.
   const largestFirst = (map: Map<string, Bucket>) => [...map].sort(([a, x], [b, y]) => y.gb - x.gb || (a < b ? -1 : a > b ? 1 : 0));
   const costed = (entries: [string, Bucket][]) =>
@@ -131,17 +144,25 @@ export function breakdown(scanned: Snapshot[], now: number) {
 }
 
 /** The newest `keep` snapshots of each source (by created_at; on a tie, the larger id is newer). */
-function newestOfEachSource(snapshots: Snapshot[], keep: number): Set<Snapshot> {
-  const bySource = new Map<string, Snapshot[]>();
-  for (const snapshot of snapshots) {
-    const key = `${snapshot.resource_type}:${snapshot.resource_id}`;
-    bySource.set(key, [...(bySource.get(key) ?? []), snapshot]);
-  }
+async function newestOfEachSource(snapshots: Snapshot[], keep: number, signal: AbortSignal | undefined): Promise<Set<Snapshot>> {
+  const bySource = new Map<string, { snapshot: Snapshot; created: number }[]>();
+  await eachPaced(
+    snapshots,
+    (snapshot) => {
+      const key = `${snapshot.resource_type}:${snapshot.resource_id}`;
+      const entry = { snapshot, created: Date.parse(snapshot.created_at) };
+      const group = bySource.get(key);
+      if (group) group.push(entry);
+      else bySource.set(key, [entry]);
+    },
+    signal,
+  );
   const kept = new Set<Snapshot>();
-  for (const group of bySource.values()) {
-    group.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    for (const snapshot of group.slice(0, keep)) kept.add(snapshot);
-  }
+  const newestFirst = (a: { snapshot: Snapshot; created: number }, b: { snapshot: Snapshot; created: number }) =>
+    b.created - a.created || (a.snapshot.id < b.snapshot.id ? 1 : a.snapshot.id > b.snapshot.id ? -1 : 0);
+  await eachPaced([...bySource.values()], (group) => {
+    for (const { snapshot } of group.sort(newestFirst).slice(0, keep)) kept.add(snapshot);
+  }, signal);
   return kept;
 }
 
@@ -151,9 +172,15 @@ function orphanChecks(live: LiveSources, args: CleanupArguments): Record<Resourc
   return { droplet: check('droplet'), volume: check('volume') };
 }
 
+// Volumes named in the warning about full volumes; the rest are counted.
+const FULLEST_NAMED = 3;
+
+/** A few sentences whatever the account: what each is about is aggregated, never one per item. */
 function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSources): string[] {
   const warnings: string[] = [];
-  for (const [type, scope] of Object.entries(live.refused)) {
+  for (const type of RESOURCE_TYPES) {
+    const scope = live.refused[type];
+    if (scope === undefined) continue;
     const what = type === 'droplet' ? 'Droplet' : 'volume';
     warnings.push(`The token lacks the ${scope} scope, so DigitalOcean would not list the ${what}s: no ${what} snapshot is called orphaned. Add ${scope} to the token to check them.`);
   }
@@ -162,12 +189,28 @@ function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSou
       'Orphans may be deliberate archives (a snapshot, then destroying the Droplet, is a common way to park one): confirm with the user before deleting any.',
     );
   }
-  const perVolume = new Map<string, number>();
-  for (const snapshot of scanned) if (snapshot.resource_type === 'volume') perVolume.set(snapshot.resource_id, (perVolume.get(snapshot.resource_id) ?? 0) + 1);
-  for (const [volume, count] of perVolume) {
-    if (count >= VOLUME_WARNING_AT) warnings.push(`Volume ${volume} holds ${count} of its limit of ${VOLUME_SNAPSHOT_LIMIT} snapshots: new ones will fail at ${VOLUME_SNAPSHOT_LIMIT}.`);
+  const full = fullVolumes(scanned);
+  if (full.length === 1) {
+    const [volume, count] = full[0]!;
+    warnings.push(`Volume ${volume} holds ${count} of its limit of ${VOLUME_SNAPSHOT_LIMIT} snapshots: new ones will fail at ${VOLUME_SNAPSHOT_LIMIT}.`);
+  } else if (full.length > 1) {
+    const named = full.slice(0, FULLEST_NAMED).map(([volume, count]) => `${volume} (${count})`).join(', ');
+    warnings.push(
+      `${full.length} volumes hold ${VOLUME_WARNING_AT} or more of their limit of ${VOLUME_SNAPSHOT_LIMIT} snapshots: new ones will fail at ${VOLUME_SNAPSHOT_LIMIT}. ` +
+        `The fullest: ${named}.`,
+    );
   }
   return warnings;
+}
+
+/** Volumes with VOLUME_WARNING_AT or more snapshots, fullest first (then by id), ids clipped. */
+function fullVolumes(scanned: Snapshot[]): [string, number][] {
+  const perVolume = new Map<string, number>();
+  for (const snapshot of scanned) if (snapshot.resource_type === 'volume') perVolume.set(snapshot.resource_id, (perVolume.get(snapshot.resource_id) ?? 0) + 1);
+  return [...perVolume]
+    .filter(([, count]) => count >= VOLUME_WARNING_AT)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([volume, count]) => [shown(volume, undefined, 'resource_id', MAX_KEY_CHARS), count]);
 }
 
 /**
@@ -201,6 +244,8 @@ export async function readLiveSources(account: Account, needed: Record<ResourceT
 
 export interface CleanupReading {
   plan: CleanupPlan;
+  /** Where the money goes among the snapshots scanned (breakdown()). */
+  parts: Awaited<ReturnType<typeof breakdown>>;
   /** Position of the first candidate of this answer, and the rest of the candidates from there. */
   offset: number;
   asOf: number;
@@ -239,12 +284,13 @@ export async function readCleanup(account: Account, args: CleanupArguments, { qu
     readLiveSources(account, needed, reading),
   ]);
   if (args.protect_tags !== undefined) requireVisibleTags(view.snapshots, 'protect_tags');
-  const plan = planCleanup(view.snapshots, live, args, now);
+  const plan = await planCleanup(view.snapshots, live, args, now, reading.signal);
   const ordered = plan.candidates.map((candidate) => candidate.snapshot);
-  const { start, warning } = resume(ordered, cursor, view.id);
+  const { start, warning } = await resume(ordered, cursor, view.id, reading.signal);
   if (warning) plan.warnings.push(warning);
   return {
     plan,
+    parts: await breakdown(plan.scanned, now, reading.signal),
     offset: start,
     asOf: view.asOf,
     pagesFetched: view.pagesFetched,

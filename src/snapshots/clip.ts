@@ -1,9 +1,11 @@
 import type { Snapshot } from '../digitalocean/schemas.js';
+import { sanitize } from './sanitize.js';
 
 /**
- * Bounds on what one snapshot may add to an answer, applied the same way to both halves (the text
- * and structuredContent), so a hostile field can neither break the answer's size budget nor stall
- * a cursor: with these, any single snapshot fits an answer with room to spare.
+ * What an API string may bring into an answer, applied the same way to both halves (the text and
+ * structuredContent): no invisible characters (sanitize.ts), and bounds, so a hostile field can
+ * neither break the answer's size budget nor stall a cursor: with these, any single snapshot fits
+ * an answer with room to spare.
  */
 export const MAX_STRING_CHARS = 1024;
 /** A list field (regions, tags) keeps items while their characters add up to at most this... */
@@ -15,8 +17,31 @@ export const MAX_KEY_CHARS = 64;
 
 const ELLIPSIS = '…';
 
-/** What clipping changed, counted by field: said once per answer in its warnings. */
+/** What was changed, counted by field (cut, or `CLEANED` + field): said once per answer in its warnings. */
 export type ClipReport = Map<string, number>;
+const CLEANED = 'cleaned:';
+const RENAMED = 'renamed:';
+/** A key JavaScript's objects treat as their prototype: a tally under it would vanish or pollute in a client. */
+const PROTOTYPE_KEY = '__proto__';
+
+/** A tally's key from the API as an answer carries it: shown(), and never `__proto__`. */
+export function shownKey(key: string, report: ClipReport, field: string): string {
+  if (key !== PROTOTYPE_KEY) return shown(key, report, field, MAX_KEY_CHARS);
+  report.set(RENAMED + field, (report.get(RENAMED + field) ?? 0) + 1);
+  return `(${key})`;
+}
+
+/** An API string as an answer carries it: sanitised, then cut to `max`; changes are counted in `report`. */
+export function shown(value: string, report?: ClipReport, field = 'string', max = MAX_STRING_CHARS): string {
+  const clean = sanitize(value);
+  if (clean !== value) report?.set(CLEANED + field, (report.get(CLEANED + field) ?? 0) + 1);
+  return clipString(clean, max, report, field);
+}
+
+/** A free-form string from the API (an error message, a request id) as text shows it: cut, then sanitised. */
+export function apiText(value: string): string {
+  return sanitize(clipString(value));
+}
 
 /** The string cut to `max` characters, the last being an ellipsis; never splits a surrogate pair. */
 export function clipString(value: string, max = MAX_STRING_CHARS, report?: ClipReport, field = 'string'): string {
@@ -32,7 +57,7 @@ function clipList(items: string[], report: ClipReport, field: string): string[] 
   const kept: string[] = [];
   let chars = 0;
   for (const item of items) {
-    const clipped = clipString(item, MAX_STRING_CHARS, report, field);
+    const clipped = shown(item, report, field);
     if (kept.length >= MAX_LIST_ITEMS || chars + clipped.length > MAX_LIST_CHARS) {
       report.set(`${field} (list shortened)`, (report.get(`${field} (list shortened)`) ?? 0) + 1);
       break;
@@ -46,24 +71,38 @@ function clipList(items: string[], report: ClipReport, field: string): string[] 
 /** The snapshot as an answer shows it: every string and list within the bounds above. */
 export function clipSnapshot(snapshot: Snapshot, report: ClipReport): Snapshot {
   return {
-    id: clipString(snapshot.id, MAX_STRING_CHARS, report, 'id'),
-    name: clipString(snapshot.name, MAX_STRING_CHARS, report, 'name'),
-    created_at: clipString(snapshot.created_at, MAX_STRING_CHARS, report, 'created_at'),
+    id: shown(snapshot.id, report, 'id'),
+    name: shown(snapshot.name, report, 'name'),
+    created_at: shown(snapshot.created_at, report, 'created_at'),
     regions: clipList(snapshot.regions, report, 'regions'),
-    resource_id: clipString(snapshot.resource_id, MAX_STRING_CHARS, report, 'resource_id'),
-    resource_type: clipString(snapshot.resource_type, MAX_STRING_CHARS, report, 'resource_type'),
+    resource_id: shown(snapshot.resource_id, report, 'resource_id'),
+    resource_type: shown(snapshot.resource_type, report, 'resource_type'),
     min_disk_size: snapshot.min_disk_size,
     size_gigabytes: snapshot.size_gigabytes,
     tags: snapshot.tags === null ? null : clipList(snapshot.tags, report, 'tags'),
   };
 }
 
-/** The warning for an answer whose values were cut, or undefined when nothing was. */
-export function clipWarning(report: ClipReport): string | undefined {
-  if (report.size === 0) return undefined;
-  const fields = [...report.entries()].map(([field, count]) => `${field} ×${count}`).join(', ');
-  return (
-    `Some values from the API were too long to show whole and were cut (strings end in "${ELLIPSIS}"; ` +
-    `lists keep their first items): ${fields}.`
-  );
+/** The warnings for an answer whose values were cleaned or cut: none when nothing was. */
+export function clipWarnings(report: ClipReport): string[] {
+  const of = (prefix: string) => [...report].filter(([field]) => field.startsWith(prefix)).map(([field, count]) => [field.slice(prefix.length), count] as const);
+  const cleaned = of(CLEANED);
+  const renamed = of(RENAMED);
+  const cut = [...report].filter(([field]) => !field.startsWith(CLEANED) && !field.startsWith(RENAMED));
+  const counts = (entries: (readonly [string, number])[]) => entries.map(([field, count]) => `${field} ×${count}`).join(', ');
+  const warnings: string[] = [];
+  if (cleaned.length > 0) {
+    warnings.push(
+      'Some values from the API held invisible or control characters (line breaks, bidi or zero-width marks, variation selectors, ' +
+        `stacked combining marks), removed here; every visible character is kept: ${counts(cleaned)}.`,
+    );
+  }
+  if (renamed.length > 0) warnings.push(`A key the API named ${PROTOTYPE_KEY} is shown as (${PROTOTYPE_KEY}), which JavaScript objects cannot hold safely: ${counts(renamed)}.`);
+  if (cut.length > 0) {
+    warnings.push(
+      `Some values from the API were too long to show whole and were cut (strings end in "${ELLIPSIS}"; ` +
+        `lists keep their first items): ${counts(cut)}.`,
+    );
+  }
+  return warnings;
 }

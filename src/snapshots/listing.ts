@@ -5,6 +5,7 @@ import type { ResourceType, Snapshot } from '../digitalocean/schemas.js';
 import { anchorOf, CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from './cursor.js';
 import { FILTER_KEYS, QUERY_KEYS, SCAN_PAGE_SIZE, type ListArguments, type SortOrder } from './list-input.js';
 import { compileFilter, filterProblems, hasFilters, sortSnapshots } from './query.js';
+import { eachPaced, filterPaced } from './pace.js';
 import { summarize, type SnapshotSummary } from './summary.js';
 
 /**
@@ -118,11 +119,11 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
 async function scanned(account: Account, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
   const all = await accountView(account, { resourceType: args.resource_type, fresh: args.fresh, view: plan.cursor?.view }, reading);
   if (args.tag !== undefined) requireVisibleTags(all.snapshots, 'a tag filter');
-  const matches = all.snapshots.filter(plan.matches);
-  const ordered = args.sort ? sortSnapshots(matches, args.sort) : matches;
+  const matches = await filterPaced(all.snapshots, plan.matches, reading.signal);
+  const ordered = args.sort ? await sortSnapshots(matches, args.sort, reading.signal) : matches;
 
   const warnings = driftWarnings(all.drift);
-  const { start, warning } = resume(ordered, plan.cursor, all.id);
+  const { start, warning } = await resume(ordered, plan.cursor, all.id, reading.signal);
   if (warning) warnings.push(warning);
   const window = ordered.slice(start, start + args.limit);
   return {
@@ -132,7 +133,7 @@ async function scanned(account: Account, args: ListArguments, plan: ListPlan, re
     more: start + window.length < ordered.length,
     scan: {
       scanned: all.snapshots.length,
-      summary: summarize(matches),
+      summary: await summarize(matches, reading.signal),
       filters: describeQuery(pick(args, FILTER_KEYS)).replaceAll(',', ', '),
       sort: args.sort,
       asOf: all.asOf,
@@ -163,14 +164,21 @@ export async function accountView(
 
 /**
  * Where a continuation starts in the ordered list: exactly at the cursor's offset over the view it
- * names; elsewhere right after the snapshot it last returned, or by position when that is gone.
+ * names; elsewhere right after the snapshot it last returned (a search that hashes ids, in
+ * slices), or by position when that is gone.
  */
-export function resume(ordered: { id: string }[], cursor: CursorState | undefined, view: string): { start: number; warning?: string } {
+export async function resume(
+  ordered: { id: string }[],
+  cursor: CursorState | undefined,
+  view: string,
+  signal?: AbortSignal,
+): Promise<{ start: number; warning?: string }> {
   if (!cursor) return { start: 0 };
   const { anchor, offset } = cursor;
   const before = ordered[offset - 1];
   if (cursor.view === view || anchor === undefined || (before && anchorOf(before.id) === anchor)) return { start: Math.min(offset, ordered.length) };
-  const found = ordered.findIndex((item) => anchorOf(item.id) === anchor);
+  let found = -1;
+  await eachPaced(ordered, (item, i) => found < 0 && anchorOf(item.id) === anchor && (found = i), signal);
   if (found >= 0) return { start: found + 1 };
   return { start: Math.min(offset, ordered.length), warning: 'The snapshot the cursor continued after no longer matches or exists; continued by position.' };
 }

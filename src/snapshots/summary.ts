@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Snapshot } from '../digitalocean/schemas.js';
-import { clipString, MAX_KEY_CHARS, type ClipReport } from './clip.js';
+import { shown, shownKey, type ClipReport } from './clip.js';
+import { eachPaced } from './pace.js';
 import { monthlyCost, PRICE_PER_GB_MONTH_USD, round } from './pricing.js';
 
 // Counts without zod's 64-bit bounds: they would only lengthen the published schema.
@@ -28,8 +29,8 @@ export type SnapshotSummary = z.output<typeof summarySchema>;
 export const MAX_TYPES = 10;
 export const MAX_REGIONS = 30;
 
-/** Totals over every snapshot given (all that matched, not just those returned). */
-export function summarize(snapshots: readonly Snapshot[]): SnapshotSummary {
+/** Totals over every snapshot given (all that matched, not just those returned), in slices (pace.ts). */
+export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSignal): Promise<SnapshotSummary> {
   let gb = 0;
   let cost = 0;
   const byType = new Map<string, Tally>();
@@ -37,7 +38,7 @@ export function summarize(snapshots: readonly Snapshot[]): SnapshotSummary {
   let oldest: { snapshot: Snapshot; at: number } | undefined;
   let newest: { snapshot: Snapshot; at: number } | undefined;
   let largest: Snapshot | undefined;
-  for (const snapshot of snapshots) {
+  await eachPaced(snapshots, (snapshot) => {
     gb += snapshot.size_gigabytes;
     cost += monthlyCost(snapshot.size_gigabytes);
     add(byType, snapshot.resource_type, snapshot.size_gigabytes);
@@ -47,7 +48,7 @@ export function summarize(snapshots: readonly Snapshot[]): SnapshotSummary {
     if (!oldest || at < oldest.at) oldest = { snapshot, at };
     if (!newest || at > newest.at) newest = { snapshot, at };
     if (!largest || snapshot.size_gigabytes > largest.size_gigabytes) largest = snapshot;
-  }
+  }, signal);
   return {
     matched: snapshots.length,
     total_gb: round(gb, 2),
@@ -79,7 +80,7 @@ function tallies(map: Map<string, Tally>): Record<string, Tally> {
 
 /** The summary as an answer shows it: strings within the clip bounds, tallies within a few keys. */
 export function clipSummary(summary: SnapshotSummary, report: ClipReport): SnapshotSummary {
-  const text = (value: string, field: string) => clipString(value, undefined, report, field);
+  const text = (value: string, field: string) => shown(value, report, field);
   const { oldest, newest, largest } = summary;
   return {
     ...summary,
@@ -100,7 +101,7 @@ export function clipTallies<V extends Record<string, number>>(tallies: Record<st
   if (entries.length > max) report.set(`${field} beyond the largest ${max}`, entries.length - max);
   const kept = new Map<string, V>();
   for (const [key, tally] of entries.slice(0, max)) {
-    const short = clipString(key, MAX_KEY_CHARS, report, field);
+    const short = shownKey(key, report, field);
     const seen = kept.get(short);
     kept.set(short, seen ? merged(seen, tally) : tally);
   }

@@ -3,10 +3,11 @@ import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { secretOf, type Config } from '../config.js';
 import type { RequestContext } from '../digitalocean/client.js';
 import { IncompleteListError } from '../digitalocean/errors.js';
+import type { MemoryBudget } from '../digitalocean/memory.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
-import { sanitize } from '../format/sanitize.js';
-import type { LogFields, Logger } from '../logger.js';
+import { sanitize } from '../snapshots/sanitize.js';
+import { errorMessage, type LogFields, type Logger } from '../logger.js';
 import { redact } from '../redact.js';
 import type { Account } from '../snapshots/account-views.js';
 import { ArgumentError } from '../snapshots/listing.js';
@@ -56,6 +57,8 @@ export function createToolContext(
   account: (() => Promise<Account>) | undefined,
   logger: Logger,
   onAnswered: () => void = () => undefined,
+  /** The process's memory budget, which every call's reads draw from. */
+  memory?: MemoryBudget,
 ): ToolContext {
   const failureContext = {
     apiUrl: config.apiUrl,
@@ -71,8 +74,9 @@ export function createToolContext(
     notices: config.demo ? [DEMO_NOTICE] : [],
     async run(tool, signal, work, explain) {
       const started = performance.now();
-      const call = callBounds(signal, config.deadlineSeconds * 1000, config.readBudget);
+      const call = callBounds(signal, config.deadlineSeconds * 1000, config.readBudget, memory);
       try {
+        call.request.signal.throwIfAborted();
         const { logFields, text, structuredContent } = await work(getAccount, call.request);
         logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...logFields });
         return { content: [{ type: 'text', text }], structuredContent };
@@ -83,9 +87,15 @@ export function createToolContext(
             ? `Invalid arguments for tool ${tool}: ${sanitize(error.message)}`
             : error instanceof NoTokenError
               ? error.message
-              : redact(explain?.(error) ?? describeFailure(call.expired() ? asDeadline(error) : error, failureContext), secretOf(config));
+              : redact(explain?.(error) ?? describeFailure(call.expired() ? asDeadline(error) : error, { ...failureContext, serverMaxBytes: memory?.maxBytes }), secretOf(config));
         const log = error instanceof NoTokenError ? 'tool called without a usable token' : `${tool} failed`;
-        logger.warn(log, { tool, ms: Math.round(performance.now() - started), cancelled: signal.aborted || undefined, error: message });
+        logger.warn(log, {
+          tool,
+          ms: Math.round(performance.now() - started),
+          cancelled: signal.aborted || undefined,
+          error: message,
+          cause: redact(errorMessage(error), secretOf(config)),
+        });
         return { content: [{ type: 'text', text: message }], isError: true };
       } finally {
         call.end();
@@ -100,19 +110,24 @@ export function createToolContext(
  * comes first, with the call's read budget. One timer and one controller, both held until the call ends: a timeout signal can be
  * collected (and never fire) once nothing references it (nodejs/node#57736).
  */
-function callBounds(cancelled: AbortSignal, deadlineMs: number, limits: Config['readBudget']) {
+function callBounds(cancelled: AbortSignal, deadlineMs: number, limits: Config['readBudget'], memory: MemoryBudget | undefined) {
   const deadline = Date.now() + deadlineMs;
+  const budget = new ReadBudget(limits, memory?.open(deadline));
   const controller = new AbortController();
   const onCancel = () => controller.abort(cancelled.reason);
-  cancelled.addEventListener('abort', onCancel, { once: true });
+  // A cancel that came with the call (the same read, the same POST) has already aborted the
+  // client's signal by now: an 'abort' listener would never hear it.
+  if (cancelled.aborted) onCancel();
+  else cancelled.addEventListener('abort', onCancel, { once: true });
   const timer = setTimeout(() => controller.abort(new DOMException('The call reached its deadline', 'TimeoutError')), deadlineMs);
   return {
-    request: { signal: controller.signal, deadline, budget: new ReadBudget(limits) } satisfies RequestContext,
+    request: { signal: controller.signal, deadline, budget } satisfies RequestContext,
     /** The deadline has passed: whatever failed last, the deadline is what stopped the call. */
     expired: () => Date.now() >= deadline,
     end() {
       clearTimeout(timer);
       cancelled.removeEventListener('abort', onCancel);
+      budget.release();
     },
   };
 }

@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { DigitalOceanApiError } from '../digitalocean/errors.js';
-import { apiText } from '../format/sanitize.js';
+import { apiText } from '../snapshots/clip.js';
 import { formatSnapshot } from '../format/snapshot.js';
 import { snapshotAnswer, type SnapshotAnswer } from '../snapshots/answers.js';
-import { clipSnapshot, clipWarning, type ClipReport } from '../snapshots/clip.js';
+import { clipSnapshot, clipWarnings, type ClipReport } from '../snapshots/clip.js';
 import { monthlyCost, round } from '../snapshots/pricing.js';
 import { readOnlyTool, sdkRegistration } from './definitions.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
@@ -43,7 +43,7 @@ export function registerGetSnapshot(server: McpServer, context: ToolContext): vo
         const snapshot = await (await account()).client.getSnapshot(id, bounds);
         const report: ClipReport = new Map();
         const shown = clipSnapshot(snapshot, report);
-        const warnings = [...context.notices, ...[clipWarning(report)].filter((warning) => warning !== undefined)];
+        const warnings = [...context.notices, ...clipWarnings(report)];
         const structuredContent: SnapshotAnswer = {
           snapshot: shown,
           monthly_cost_usd: round(monthlyCost(snapshot.size_gigabytes), 2),

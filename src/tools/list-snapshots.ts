@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { formatSnapshotList, type ListPresentation } from '../format/snapshot-list.js';
 import { listAnswer, type ListAnswer } from '../snapshots/answers.js';
-import { clipSnapshot, clipWarning, type ClipReport } from '../snapshots/clip.js';
+import { clipSnapshot, clipWarnings, type ClipReport } from '../snapshots/clip.js';
 import { listSnapshotsInput, MAX_LIMIT, type ListArguments } from '../snapshots/list-input.js';
 import { listSnapshots, planList, type Listing } from '../snapshots/listing.js';
 import { MINIMUM_MONTHLY_CHARGE_USD, PRICE_PER_GB_MONTH_USD } from '../snapshots/pricing.js';
@@ -52,8 +52,7 @@ function buildAnswer(listing: Listing, listed: number, how: ListPresentation, no
         `(${ANSWER_BUDGET_CHARS.toLocaleString('en-US')} characters); continue with the cursor for the rest.`,
     );
   }
-  const clipped = clipWarning(report);
-  if (clipped) warnings.push(clipped);
+  warnings.push(...clipWarnings(report));
   const structuredContent: ListAnswer = {
     snapshots,
     count: snapshots.length,

@@ -2,8 +2,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { COST_REVIEW_META } from '../app/cost-review.js';
 import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
 import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
-import { breakdown, cleanupInput, cleanupQuery, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
-import { clipString, clipWarning, MAX_KEY_CHARS, type ClipReport } from '../snapshots/clip.js';
+import { cleanupInput, cleanupQuery, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
+import { clipString, clipWarnings, MAX_KEY_CHARS, shown, type ClipReport } from '../snapshots/clip.js';
 import { round } from '../snapshots/pricing.js';
 import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
 import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
@@ -45,9 +45,9 @@ export function registerPlanSnapshotCleanup(server: McpServer, context: ToolCont
 }
 
 function buildAnswer(reading: CleanupReading, listed: number, asked: number, how: CleanupPresentation, notices: string[]): Answer<CleanupAnswer> {
-  const { plan, offset } = reading;
+  const { plan, offset, parts } = reading;
   const report: ClipReport = new Map();
-  const text = (value: string, field: string) => clipString(value, undefined, report, field);
+  const text = (value: string, field: string) => shown(value, report, field);
   const candidates = plan.candidates.slice(offset, offset + listed).map(({ snapshot, cost, reasons }) => ({
     id: text(snapshot.id, 'id'),
     name: text(snapshot.name, 'name'),
@@ -58,7 +58,6 @@ function buildAnswer(reading: CleanupReading, listed: number, asked: number, how
     monthly_cost_usd: round(cost, 2),
     reasons,
   }));
-  const parts = breakdown(plan.scanned, how.now);
   const more = offset + listed < plan.candidates.length;
   const warnings = [...notices, ...plan.warnings];
   if (listed < asked) {
@@ -82,8 +81,7 @@ function buildAnswer(reading: CleanupReading, listed: number, asked: number, how
     },
     warnings,
   };
-  const clipped = clipWarning(report);
-  if (clipped) warnings.push(clipped);
+  warnings.push(...clipWarnings(report));
   return { structuredContent, text: formatCleanupPlan(structuredContent, how) };
 }
 

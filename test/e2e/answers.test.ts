@@ -6,7 +6,7 @@ import type { Snapshot } from '../../src/digitalocean/schemas.js';
 import { HOSTILE_STRINGS } from '../../src/fake-api/data.js';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { snapshotAnswer } from '../../src/snapshots/answers.js';
-import { clean, cut, expectOneAnswer, forbiddenIn } from '../answer-checks.js';
+import { clean, cut, expectOneAnswer, forbiddenIn, hiddenInJson } from '../answer-checks.js';
 import { canaryToken, textOf } from '../helpers.js';
 import { select } from '../reference.js';
 import { SERVER_ENTRY } from './process.js';
@@ -143,17 +143,23 @@ describe('hostile data', () => {
   ])('%j: no forged line or forbidden character, rows equal to the JSON, and the walk ends with every snapshot once', async (args) => {
     const { rows } = await walk(hostile, args);
     const expected = select(hostile.api.snapshots, args as Parameters<typeof select>[1]);
-    expect(rows.map((row) => row.id)).toEqual(expected.map((snapshot) => cut(snapshot.id)));
-    expect(rows.map((row) => row.name)).toEqual(expected.map((snapshot) => cut(snapshot.name)));
+    // Both halves carry every visible character the API sent, and nothing hidden.
+    expect(rows.map((row) => row.id)).toEqual(expected.map((snapshot) => cut(clean(snapshot.id))));
+    expect(rows.map((row) => row.name)).toEqual(expected.map((snapshot) => cut(clean(snapshot.name))));
   });
 
-  it('the summary: prototype keys and hostile regions are plain keys, cut and sanitised in text', async () => {
+  it('the summary: a type or region named __proto__ is shown renamed in both halves, never lost to a prototype', async () => {
     const result = await hostile.call({ summary: true, limit: 1 });
     const answer = expectOneAnswer(hostile.budget, result);
     expect(answer.summary!.matched).toBe(hostile.api.snapshots.length);
-    // An own key of the JSON, as the API named the type (a prototype lookup would lose it).
-    expect(JSON.stringify(result.structuredContent)).toMatch(/"by_resource_type":\{("(?:[^"\\]|\\.)*":\{"count":\d+,"gb":[\d.]+\},)*"__proto__":\{"count":\d+/);
-    expect(textOf(result)).toMatch(/By type: .*__proto__ \d+ \(/);
+    const json = JSON.stringify(result.structuredContent);
+    expect(json).not.toContain('"__proto__"');
+    const protoTypes = hostile.api.snapshots.filter((snapshot) => snapshot.resource_type === '__proto__').length;
+    expect(answer.summary!.by_resource_type['(__proto__)']!.count).toBe(protoTypes);
+    // Parsed again by a client, the key is an own key with the count the API implies.
+    expect(Object.hasOwn(JSON.parse(json).summary.by_resource_type, '(__proto__)')).toBe(true);
+    expect(textOf(result)).toMatch(/By type: .*\(__proto__\) [\d,]+ \(/);
+    expect(answer.warnings).toContainEqual(expect.stringMatching(/^A key the API named __proto__ is shown as \(__proto__\)/));
     expect(textOf(result)).not.toContain('[object Object]');
   });
 
@@ -163,11 +169,13 @@ describe('hostile data', () => {
     for (const target of targets.slice(0, 8)) {
       const result = await hostile.call({ id: target.id }, 'get_snapshot');
       const answer = snapshotAnswer.parse(result.structuredContent);
-      expect(answer.snapshot.name).toBe(cut(target.name));
+      expect(answer.snapshot.name).toBe(cut(clean(target.name)));
+      expect(hiddenInJson(result.structuredContent)).toEqual([]);
+      expect(answer.warnings).toContainEqual(expect.stringMatching(/^Some values from the API held invisible or control characters .*: name ×1/));
       const text = textOf(result);
       expect(forbiddenIn(text)).toEqual([]);
       expect(text.split('\n')).toEqual([expect.any(String), expect.any(String), expect.any(String), ...(answer.warnings ?? []).map((warning) => `Warning: ${clean(warning)}`)]);
-      expect(text).toContain(`"${clean(cut(target.name))}"`);
+      expect(text).toContain(`"${cut(clean(target.name))}"`);
     }
   });
 });

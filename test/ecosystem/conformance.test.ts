@@ -12,7 +12,7 @@ let url: string;
 beforeAll(async () => {
   server = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0'], {
     // These scenarios call no tool; a token only lets requests past the 401 of a token-less server.
-    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: 'conformance-placeholder', DIGITALOCEAN_API_URL: 'http://127.0.0.1:9' },
+    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: 'conformance-placeholder', DIGITALOCEAN_API_URL: 'http://127.0.0.1:9', MCP_TRUST_LOOPBACK: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -95,9 +95,9 @@ describe('Streamable HTTP at /mcp', () => {
     expect(api.requests).toHaveLength(3);
   });
 
-  it("falls back to the environment's token for requests that bring none", async () => {
+  it("with MCP_TRUST_LOOPBACK=1 on loopback, falls back to the environment's token for requests that bring none", async () => {
     const token = canaryToken();
-    await start({ DIGITALOCEAN_API_TOKEN: token }, { [token]: ['snapshot:read', 'tag:read'] });
+    await start({ DIGITALOCEAN_API_TOKEN: token, MCP_TRUST_LOOPBACK: '1' }, { [token]: ['snapshot:read', 'tag:read'] });
     const client = await connect();
     expect((await list(client, { limit: 3 })).structuredContent).toMatchObject({ count: 3 });
   });
@@ -147,6 +147,38 @@ describe('whose DigitalOcean token serves a request', () => {
       expect(api.requests).toHaveLength(0);
     },
   );
+
+  it("on loopback without MCP_TRUST_LOOPBACK, a request without a header is 401: a proxy on this machine would make every client local", async () => {
+    await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN }, { [ENV_TOKEN]: ['snapshot:read'] });
+    const response = await call({});
+    expect(response.statusCode).toBe(401);
+    expect(((await response.body.json()) as { error: { message: string } }).error.message).toMatch(/Authorization: Bearer <token>/);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it.each<Record<string, string>>([
+    { forwarded: 'for=203.0.113.7;proto=https' },
+    { 'x-forwarded-for': '203.0.113.7' },
+    { 'x-forwarded-host': 'mcp.example.com' },
+    { 'x-real-ip': '203.0.113.7' },
+    { via: '1.1 caddy' },
+  ])('with MCP_TRUST_LOOPBACK=1, a request through a proxy (%j) is 401, never the operator\'s token', async (headers) => {
+    await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN, MCP_TRUST_LOOPBACK: '1' }, { [ENV_TOKEN]: ['snapshot:read'] });
+    const response = await call(headers);
+    expect(response.statusCode).toBe(401);
+    expect(((await response.body.json()) as { error: { message: string } }).error.message).toMatch(/came through a proxy/);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('with MCP_AUTH_TOKEN, only a request that presents it is served with the operator\'s token, even on loopback with MCP_TRUST_LOOPBACK=1', async () => {
+    await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN, MCP_AUTH_TOKEN: SECRET, MCP_TRUST_LOOPBACK: '1' }, { [ENV_TOKEN]: ['snapshot:read'] });
+    const without = await call({});
+    expect(without.statusCode).toBe(401);
+    expect(((await without.body.json()) as { error: { message: string } }).error.message).toMatch(/MCP_AUTH_TOKEN/);
+    const withSecret = await call({ authorization: `Bearer ${SECRET}` });
+    expect(await withSecret.body.text()).toMatch(/"count":1/);
+    expect(api.requests).toHaveLength(1);
+  });
 
   it('beyond loopback, a request without a header is 401 even when the operator set a token', async () => {
     await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN }, { [ENV_TOKEN]: ['snapshot:read'] }, { host: '0.0.0.0' });

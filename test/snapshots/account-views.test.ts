@@ -92,7 +92,7 @@ describe('AccountViews', () => {
 
   it('forgets a view after its time, and keeps none when the time is 0', async () => {
     let now = 1_000_000;
-    const views = new AccountViews({ ttlMs: 60_000, maxBytes: 64 * MB }, () => now);
+    const views = new AccountViews({ ttlMs: 60_000, maxBytes: 64 * MB }, undefined, () => now);
     const { scanner, runs } = controlledScanner();
     const pending = views.scan('owner', undefined, scanner, bounds());
     await settle();
@@ -107,7 +107,7 @@ describe('AccountViews', () => {
 
   it('stays within its bytes: the oldest views go first, from an owner over its fair share', async () => {
     let now = 0;
-    const views = new AccountViews({ ttlMs: 600_000, maxBytes: 10 * MB }, () => now);
+    const views = new AccountViews({ ttlMs: 600_000, maxBytes: 10 * MB }, undefined, () => now);
     const { scanner, runs } = controlledScanner(3 * MB);
     const scan = async (owner: string, type?: 'droplet' | 'volume') => {
       now += 1000;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/digitalocean/schemas.js';
 import { generateSnapshots, seededRandom } from '../../src/fake-api/data.js';
 import { ANSWER_BUDGET_CHARS } from '../../src/tools/budget.js';
-import { clean, expectOneAnswer, forbiddenIn, isForbidden } from '../answer-checks.js';
+import { clean, expectOneAnswer, forbiddenIn, hiddenInJson, isForbidden } from '../answer-checks.js';
 import { ALWAYS, harness, textOf, type Harness } from '../helpers.js';
 
 let h: Harness;
@@ -12,13 +12,14 @@ afterEach(async () => {
 
 /** Every code point of each category text must drop, found by scanning all of Unicode once. */
 function categoryPools(): Record<string, string[]> {
-  const pools: Record<string, string[]> = { Cc: [], Cf: [], Co: [], Cs: [], Zl: [], Zp: [], noncharacter: [] };
+  const pools: Record<string, string[]> = { Cc: [], Cf: [], Co: [], Cs: [], Zl: [], Zp: [], DI: [], noncharacter: [] };
   const tests: [string, RegExp][] = [
     ['Cc', /\p{Cc}/u],
     ['Cf', /\p{Cf}/u],
     ['Co', /\p{Co}/u],
     ['Zl', /\p{Zl}/u],
     ['Zp', /\p{Zp}/u],
+    ['DI', /\p{Default_Ignorable_Code_Point}/u],
   ];
   for (let codePoint = 0; codePoint <= 0x10ffff; codePoint++) {
     if (codePoint >= 0xd800 && codePoint <= 0xdfff) {
@@ -44,6 +45,8 @@ describe('text that data cannot forge', () => {
     expect(pools.noncharacter).toHaveLength(66);
     expect(pools.Co!.length).toBeGreaterThan(137_000);
     expect(pools.Cf!.length).toBeGreaterThan(150);
+    // Variation selectors, Hangul fillers and the combining grapheme joiner among them.
+    for (const invisible of ['\uFE0F', '\u{E0100}', '\u115F', '\u1160', '\u3164', '\uFFA0', '\u034F']) expect(pools.DI).toContain(invisible);
 
     const random = seededRandom(20261201);
     const categories = Object.keys(pools);
@@ -55,6 +58,7 @@ describe('text that data cannot forge', () => {
           const pool = pools[categories[Math.floor(random() * categories.length)]!]!;
           value += pool[Math.floor(random() * pool.length)];
         } else if (roll < 0.6) value += ['\n', '\r', '\t', '"', 'More exist: ', 'cursor="X"', 'Warning: '][Math.floor(random() * 7)];
+        else if (roll < 0.65) value += `e${'\u0301\u0308\u0323'.repeat(1 + Math.floor(random() * 12))}`;
         else value += String.fromCharCode(97 + Math.floor(random() * 26));
       }
       return value;
@@ -74,9 +78,12 @@ describe('text that data cannot forge', () => {
       expect(answer.count).toBeGreaterThan(0);
     }
     for (const snapshot of snapshots.slice(0, 30)) {
-      const text = textOf(await h.call({ id: snapshot.id }, 'get_snapshot'));
+      const result = await h.call({ id: snapshot.id }, 'get_snapshot');
+      const text = textOf(result);
       expect(forbiddenIn(text)).toEqual([]);
-      expect(text.split('\n')).toHaveLength(3);
+      expect(hiddenInJson(result.structuredContent)).toEqual([]);
+      const warnings = (result.structuredContent as { warnings?: string[] }).warnings ?? [];
+      expect(text.split('\n')).toHaveLength(3 + warnings.length);
     }
   });
 
@@ -175,6 +182,10 @@ describe('the forbidden-character check itself', () => {
     expect(isForbidden(0x41, 'A')).toBe(false);
     expect(isForbidden(0xe9, 'é')).toBe(false);
     expect(isForbidden(0x1f600, '😀')).toBe(false);
+    expect(isForbidden(0xfe0f, '\uFE0F')).toBe(true);
+    expect(isForbidden(0x3164, '\u3164')).toBe(true);
+    expect(clean(`a${'\u0301'.repeat(9)}b`)).toBe(`a${'\u0301'.repeat(4)}b`);
+    expect(clean('tiê\u0301ng')).toBe('tiê\u0301ng');
     expect(forbiddenIn('a\tb\nc')).toEqual([]);
     expect(forbiddenIn('a\rb')).toEqual(['U+D']);
   });

@@ -53,7 +53,27 @@ describe('API failures become actionable tool errors', () => {
     const text = await failure();
     expect(h.api.requests).toHaveLength(1); // 29 s is past the deadline: no point waiting
     expect(text).toMatch(/rate limiting this token \(HTTP 429 too_many_requests: "API Rate limit exceeded\."/);
-    expect(text).toMatch(/Retry after 29 seconds \(at \d\d:\d\d:\d\d UTC\)/);
+    expect(text).toMatch(/Retry after 29 seconds \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/);
+  });
+
+  it.each([
+    ['retry-after', '1e308'],
+    ['retry-after', '9e15'],
+    ['retry-after', 'Fri, 31 Dec 9999 23:59:59 GMT'],
+    ['ratelimit-reset', '1e300'],
+  ])('429 with an absurd %s (%s): a wait of at most a day, at a time that exists', async (header, value) => {
+    h = await harness({ count: 5, env: { CALL_DEADLINE_SECONDS: '10' } });
+    const headers: Record<string, string> = header === 'retry-after' ? { 'retry-after': value } : { 'ratelimit-remaining': '0', 'ratelimit-reset': value };
+    h.api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers }, ALWAYS);
+    const text = await failure();
+    expect(text).not.toMatch(/Invalid time value|Unexpected/);
+    const stated = /Retry after ([\d,]+) seconds \(at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\)/.exec(text);
+    if (stated) {
+      expect(Number(stated[1]!.replace(/,/g, ''))).toBeLessThanOrEqual(86_400);
+      expect(Number.isNaN(Date.parse(`${stated[2]!.replace(' ', 'T')}Z`))).toBe(false);
+    } else {
+      expect(text).toContain('Wait a minute before retrying.');
+    }
   });
 
   it('429 without retry-after: when the quota resets (ratelimit-reset)', async () => {
