@@ -50,7 +50,7 @@ export function select(all: Snapshot[], s: Selection): Snapshot[] {
 }
 
 /** Glob by hand: * and ? over the lower-cased name, else a substring. */
-function nameOk(name: string, pattern: string): boolean {
+export function nameOk(name: string, pattern: string): boolean {
   const n = name.toLowerCase();
   const p = pattern.toLowerCase();
   if (!p.includes('*') && !p.includes('?')) return n.includes(p);

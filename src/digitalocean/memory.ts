@@ -148,11 +148,10 @@ export class Hold {
 
   /** Counts memory now in use; past the reservation it must fit at once, else ServerBusyError. */
   use(bytes: number): void {
+    const extra = this.usedBytes + bytes - this.bytes;
+    if (extra > 0 && !this.budget.charge(extra, false)) throw this.busy(extra, false);
     this.usedBytes += bytes;
-    const extra = this.usedBytes - this.bytes;
-    if (extra <= 0) return;
-    if (!this.budget.charge(extra, false)) throw this.busy(extra, false);
-    this.bytes += extra;
+    if (extra > 0) this.bytes += extra;
   }
 
   /**

@@ -54,7 +54,7 @@ interface Hosted {
 }
 
 /** A page that hosts the view as an MCP Apps host would, with the given theme and width. */
-async function host(theme: 'light' | 'dark', width: number): Promise<Hosted> {
+async function host(theme: 'light' | 'dark', width: number, shown: typeof result = result): Promise<Hosted> {
   const page = await browser.newPage();
   const requests: string[] = [];
   const errors: string[] = [];
@@ -101,7 +101,7 @@ async function host(theme: 'light' | 'dark', width: number): Promise<Hosted> {
       frame.srcdoc = view;
     },
     html,
-    result,
+    shown,
     ARGUMENTS,
     theme,
     width,
@@ -137,6 +137,11 @@ describe('the cost review view', () => {
     expect(await view.$eval('#chart-region', (node) => node.getAttribute('aria-label'))).toMatch(/^Snapshots by region\. \w+: \d+ · /);
     expect(await texts(view, '#rows tr td:first-child code')).toEqual(plan.candidates.map((candidate) => candidate.id));
     expect(await texts(view, '#warnings li')).toEqual(plan.warnings);
+    // Every string from the data sits in its own <bdi>, which isolates its direction.
+    expect(await texts(view, '#rows tr td:nth-child(2) > bdi')).toEqual(plan.candidates.map((candidate) => candidate.name));
+    expect(await texts(view, '#rows tr td:first-child code > bdi')).toEqual(plan.candidates.map((candidate) => candidate.id));
+    expect(await texts(view, '#chart-region .label > bdi')).toEqual(Object.keys(byRegion));
+    expect(await view.$$eval('#review bdi', (nodes) => nodes.length > 0 && nodes.every((node) => getComputedStyle(node).unicodeBidi === 'isolate'))).toBe(true);
     // The host heard the handshake and the view's size; the page asked for nothing over the network.
     expect((await messages()).map((message) => message.method)).toEqual(expect.arrayContaining(['ui/initialize', 'ui/notifications/initialized', 'ui/notifications/size-changed']));
     expect(requests.filter((url) => !/^(about:|data:)/.test(url))).toEqual([]);
@@ -144,6 +149,32 @@ describe('the cost review view', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
     expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe('PNG');
+    await page.close();
+  });
+
+  it('shows names as data: bidi text stays inside its cell, and a type named like a prototype key is shown as named', async () => {
+    const plan = result.structuredContent;
+    const [first, second] = plan.candidates;
+    const hostile = structuredClone(result);
+    // What the server would never send (it removes bidi controls), sent anyway: the view holds on its own.
+    hostile.structuredContent.candidates[0] = { ...first!, name: '\u202Egnp.exe' };
+    hostile.structuredContent.candidates[1] = { ...second!, name: 'שלום-web' };
+    const bucket = { count: 1, gb: 1, monthly_cost_usd: 0.06 };
+    hostile.structuredContent.breakdown.by_type = { constructor: bucket, toString: bucket };
+    hostile.structuredContent.breakdown.by_age = { under_30d: bucket, constructor: bucket };
+    const { view, page, errors } = await host('light', 800, hostile);
+    expect(await texts(view, '#chart-type .label')).toEqual(['constructor', 'toString']);
+    expect(await texts(view, '#chart-age .label')).toEqual(['under 30 days', 'constructor']);
+    const cell = await view.$eval('#rows tr:first-child td:nth-child(2)', (node) => ({ text: node.textContent, isolated: node.firstElementChild?.tagName }));
+    expect(cell).toEqual({ text: '\u202Egnp.exe', isolated: 'BDI' });
+    // The cost beside a right-to-left name is still drawn to the right of it.
+    const boxes = await view.$eval('#rows tr:nth-child(2)', (row) => {
+      const name = row.querySelector('td:nth-child(2) bdi')!.getBoundingClientRect();
+      const cost = row.querySelector('td.num')!.getBoundingClientRect();
+      return { nameRight: name.right, costLeft: cost.left };
+    });
+    expect(boxes.costLeft).toBeGreaterThanOrEqual(boxes.nameRight);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -76,6 +76,23 @@ describe('the built server over stdio', () => {
     expect(server.stderr).toMatch(/"level":"warn","msg":"list_snapshots failed"/);
   });
 
+  it('a cancel in the same write as its call stops it before any request; the call gets no answer', async () => {
+    const token = canaryToken();
+    api = await startFakeApi({ count: 40, tokens: { [token]: ['snapshot:read'] } });
+    server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url });
+    await server.initialize();
+    const call = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } } });
+    const cancel = (id: number) => JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'changed my mind' } });
+    // 50 calls, each cancelled in the very write that carries it.
+    server.send(Array.from({ length: 50 }, (_, i) => `${call(100 + i)}\n${cancel(100 + i)}`).join('\n'));
+    // A call sent after them, answered after them: by then each cancelled call had its turn.
+    const answered = await server.request(200, 'tools/call', { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } });
+    expect(answered.result.structuredContent.count).toBe(5);
+    expect(api.requests).toHaveLength(1);
+    const ids = server.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).id);
+    expect(ids.filter((id) => id >= 100 && id < 150)).toEqual([]);
+  });
+
   it('starts without a token and explains on a call what to set', async () => {
     server = new ServerProcess({});
     await server.initialize();

@@ -205,6 +205,51 @@ describe('whose DigitalOcean token serves a request', () => {
   });
 });
 
+describe('a POST that cancels its own request', () => {
+  const post = (body: unknown) =>
+    request(local('/mcp'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } } });
+  const cancel = (id: number) => ({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id } });
+  let token: string;
+
+  it('is answered at once (202: nothing left to answer), and the call never runs', async () => {
+    token = canaryToken();
+    await start({}, { [token]: ['snapshot:read'] });
+    for (const batch of [[call(1), cancel(1)], [cancel(7), call(7)]]) {
+      const response = await post(batch);
+      expect(response.statusCode).toBe(202);
+      expect(await response.body.text()).toBe('');
+    }
+    // A call after them is answered; the cancelled ones sent nothing upstream.
+    expect(await (await post(call(2))).body.text()).toMatch(/"count":5/);
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('answers the rest of the batch and ends the response', async () => {
+    token = canaryToken();
+    await start({}, { [token]: ['snapshot:read'] });
+    const response = await post([call(1), { jsonrpc: '2.0', id: 2, method: 'ping' }, cancel(1), cancel(99)]);
+    expect(response.statusCode).toBe(200);
+    const body = await response.body.text();
+    const answers = [...body.matchAll(/^data: (.*)$/gm)].map((match) => JSON.parse(match[1]!));
+    expect(answers).toEqual([{ jsonrpc: '2.0', id: 2, result: {} }]);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('refuses a batch holding two requests with one id, at once', async () => {
+    token = canaryToken();
+    await start({}, { [token]: ['snapshot:read'] });
+    const response = await post([call(3), { jsonrpc: '2.0', id: 3, method: 'ping' }]);
+    expect(response.statusCode).toBe(400);
+    expect(((await response.body.json()) as { error: { message: string } }).error.message).toMatch(/two requests with id 3/);
+    expect(api.requests).toHaveLength(0);
+  });
+});
+
 describe('HTTP guard rails', () => {
   const post = (headers: Record<string, string>, body: string | Buffer = '{"jsonrpc":"2.0","id":1,"method":"ping"}') =>
     request(`${http.url}/mcp`, {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectResult } from '../../src/digitalocean/paginate.js';
+import { MEMORY_PER_BYTE_READ, MemoryBudget } from '../../src/digitalocean/memory.js';
 import { ReadBudget } from '../../src/digitalocean/read-budget.js';
 import { generateSnapshots } from '../../src/fake-api/data.js';
 import { AccountViews, type ScanOptions, type Scanner } from '../../src/snapshots/account-views.js';
@@ -134,5 +135,52 @@ describe('AccountViews', () => {
     huge.runs[0]!.release();
     await pending;
     expect(views.find('c', undefined)).toBeUndefined();
+  });
+
+  it('a kept view holds its scan\'s part of the process memory until it goes; reclaiming drops the oldest first', async () => {
+    const memory = new MemoryBudget(100 * MB);
+    let now = 0;
+    const views = new AccountViews({ ttlMs: 60_000, maxBytes: 64 * MB }, memory, () => now);
+    memory.reclaim = (bytes) => views.reclaim(bytes);
+    const { scanner, runs } = controlledScanner(4 * MB);
+    const scan = async (owner: string) => {
+      now += 1000;
+      const pending = views.scan(owner, undefined, scanner, bounds());
+      await settle();
+      runs.at(-1)!.release();
+      return pending;
+    };
+    await scan('a');
+    await scan('b');
+    expect(memory.bytesHeld).toBe(2 * 4 * MB * MEMORY_PER_BYTE_READ);
+    // A call that needs room: the oldest view (a's) goes, b's stays.
+    const call = memory.open(Date.now() + 30_000);
+    call.use(100 * MB - 4 * MB * MEMORY_PER_BYTE_READ);
+    expect(views.find('a', undefined)).toBeUndefined();
+    expect(views.find('b', undefined)).toBeDefined();
+    call.release();
+    now += 60_000;
+    expect(views.find('b', undefined)).toBeUndefined();
+    expect(memory.bytesHeld).toBe(0);
+  });
+
+  it('with thousands of owners\' views kept, one more evicts only what it must: the oldest', async () => {
+    let now = 0;
+    const views = new AccountViews({ ttlMs: 600_000, maxBytes: 4000 * 1000 }, undefined, () => now);
+    const { scanner, runs } = controlledScanner(1000);
+    const scan = async (owner: string) => {
+      now += 1;
+      const pending = views.scan(owner, undefined, scanner, bounds());
+      await settle();
+      runs.at(-1)!.release();
+      return pending;
+    };
+    for (let i = 0; i < 4000; i++) await scan(`owner-${i}`);
+    expect(views.size).toBe(4000);
+    const newest = await scan('newcomer');
+    expect(views.size).toBe(4000);
+    expect(views.find('owner-0', undefined)).toBeUndefined();
+    expect(views.find('owner-1', undefined)).toBeDefined();
+    expect(views.find('newcomer', undefined)!.id).toBe(newest.id);
   });
 });

@@ -157,6 +157,26 @@ describe('plan_snapshot_cleanup without some scopes', () => {
     expect(answer.warnings).toContain('Volume vol-crowded holds 22 of its limit of 25 snapshots: new ones will fail at 25.');
   });
 
+  it('any number of full volumes is one warning, and the answer keeps its rows within the budget', async () => {
+    const [base] = generateSnapshots(1, 8);
+    const volumes = Array.from({ length: 330 }, (_, v) => `vol-${String(v).padStart(4, '0')}`);
+    // Volume v holds 20 + v % 6 snapshots; the fullest (25) are named first, by id.
+    const snapshots = volumes.flatMap((volume, v) =>
+      Array.from({ length: 20 + (v % 6) }, (_, i) => ({
+        ...base!,
+        id: `00000000-0000-4000-8${String(v).padStart(3, '0')}-${String(i).padStart(12, '0')}`,
+        resource_type: 'volume',
+        resource_id: volume,
+      })),
+    );
+    h = await harness({ snapshots, resources: { droplets: [], gpuDroplets: [], volumes: volumes.map((id) => ({ id, name: id })) }, rateLimit: OPEN });
+    const answer = plan(await h.call({ keep_last: 1 }, 'plan_snapshot_cleanup'));
+    expect(answer.total_candidates).toBe(snapshots.length - volumes.length);
+    expect(answer.count).toBeGreaterThan(0);
+    const full = answer.warnings.filter((warning) => /of (their|its) limit of 25/.test(warning));
+    expect(full).toEqual(['330 volumes hold 20 or more of their limit of 25 snapshots: new ones will fail at 25. The fullest: vol-0005 (25), vol-0011 (25), vol-0017 (25).']);
+  });
+
   it("a conversation's plans read the account and its Droplet and volume lists once a minute", async () => {
     h = await harness({ count: 300, rateLimit: OPEN });
     await h.call({}, 'plan_snapshot_cleanup');
