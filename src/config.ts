@@ -18,8 +18,11 @@ export const DEFAULT_DEADLINE_SECONDS = 30;
 export const DEFAULT_CONCURRENCY = 8;
 /** Upstream requests in flight for the whole process, every call and HTTP request together. */
 export const DEFAULT_UPSTREAM_CONCURRENCY = 16;
-/** Memory for API answers (calls, scans, views), sized with the process's own for a 512 MB container. */
-export const DEFAULT_SERVER_MAX_MB = 256;
+/**
+ * Memory for API answers (calls, scans, views): in a 512 MB container Node caps its heap at about
+ * half the limit, and this leaves the collector room beside it.
+ */
+export const DEFAULT_SERVER_MAX_MB = 128;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -6,9 +6,9 @@
  *
  * A scan reserves what it will need once its first page tells (reserve()): that waits, first come
  * first served, until room is made (kept views are evicted first) or until half the call's
- * remaining time is gone, then answers ServerBusyError with when room is due. A read past its
- * reservation takes at once or fails the same way: nothing holds part of the budget while waiting
- * for more, so holders cannot deadlock.
+ * remaining time is gone, then answers ServerBusyError with when room is due. A page read past a
+ * reservation (a first page, a page larger than the first) is counted at once, even over the
+ * budget: it is in memory already, and the pages in flight are few (UPSTREAM_CONCURRENCY).
  */
 
 /** Memory held per byte of API answer read: measured about 1.7 for parsed snapshots, plus the collector's headroom. */
@@ -60,16 +60,23 @@ export class MemoryBudget {
     return this.used;
   }
 
-  /**
-   * @internal Hold's: takes `bytes` now, reclaiming views if needed; false when they do not fit. A
-   * reservation (`inTurn`) does not overtake waiters; a read already under way does.
-   */
-  charge(bytes: number, inTurn: boolean): boolean {
-    if (inTurn && this.waiting.length > 0) return false;
-    if (this.used + bytes > this.maxBytes) this.reclaim(this.used + bytes - this.maxBytes);
+  /** @internal Hold's: takes `bytes` now if they fit (reclaiming views) and no one waits before; else false. */
+  charge(bytes: number): boolean {
+    if (this.waiting.length > 0) return false;
+    this.makeRoom(bytes);
     if (this.used + bytes > this.maxBytes) return false;
     this.used += bytes;
     return true;
+  }
+
+  /** @internal Hold's: takes `bytes` already in memory, making what room it can. */
+  overdraw(bytes: number): void {
+    this.makeRoom(bytes);
+    this.used += bytes;
+  }
+
+  private makeRoom(bytes: number): void {
+    if (this.used + bytes > this.maxBytes) this.reclaim(this.used + bytes - this.maxBytes);
   }
 
   /** @internal Hold's: waits for `bytes` of room until `signal` aborts. */
@@ -120,7 +127,7 @@ export class MemoryBudget {
     try {
       while (this.waiting.length > 0) {
         const head = this.waiting[0]!;
-        if (this.used + head.bytes > this.maxBytes) this.reclaim(this.used + head.bytes - this.maxBytes);
+        this.makeRoom(head.bytes);
         if (this.used + head.bytes > this.maxBytes) return;
         this.waiting.shift();
         this.used += head.bytes;
@@ -146,12 +153,17 @@ export class Hold {
     public until: number,
   ) {}
 
-  /** Counts memory now in use; past the reservation it must fit at once, else ServerBusyError. */
+  /**
+   * Counts memory now in use. Past the reservation it is taken even when it does not fit: a page
+   * already read is in memory (what can go past the budget this way is bounded by the requests in
+   * flight); the next reservation waits until the budget is whole again.
+   */
   use(bytes: number): void {
     const extra = this.usedBytes + bytes - this.bytes;
-    if (extra > 0 && !this.budget.charge(extra, false)) throw this.busy(extra, false);
     this.usedBytes += bytes;
-    if (extra > 0) this.bytes += extra;
+    if (extra <= 0) return;
+    this.budget.overdraw(extra);
+    this.bytes += extra;
   }
 
   /**
@@ -162,12 +174,12 @@ export class Hold {
     const more = total - this.bytes;
     if (more <= 0) return;
     if (more > this.budget.maxBytes) throw this.busy(more, true);
-    if (this.budget.charge(more, true)) {
+    if (this.budget.charge(more)) {
       this.bytes += more;
       return;
     }
     const patience = deadline === undefined ? 30_000 : Math.max(0, (deadline - Date.now()) / 2);
-    const timeout = AbortSignal.timeout(Math.min(patience, 2_147_483_647));
+    const timeout = AbortSignal.timeout(Math.floor(Math.min(patience, 2_147_483_647)));
     const stop = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       await this.budget.wait(this, more, stop);

@@ -8,7 +8,7 @@ import { anchorOf, describeQuery, encodeCursor, type CursorState } from './curso
 import { accountView, readCursor, requireVisibleTags, resume, type Reading } from './listing.js';
 import { SCAN_PAGE_SIZE } from './list-input.js';
 import { MAX_KEY_CHARS, shown } from './clip.js';
-import { eachPaced, filterPaced } from './pace.js';
+import { eachPaced, filterPaced, sortPaced } from './pace.js';
 import { monthlyCost, round } from './pricing.js';
 
 /**
@@ -90,9 +90,9 @@ export async function planCleanup(snapshots: Snapshot[], live: LiveSources, args
     signal,
   );
   // By the cost as the answer states it (to the cent), then id: the order a reader can check.
-  candidates.sort((a, b) => b.cents - a.cents || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0));
+  const ordered = await sortPaced(candidates, (a, b) => b.cents - a.cents || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0), signal);
   return {
-    candidates: candidates.map(({ snapshot, cost, reasons }) => ({ snapshot, cost, reasons })),
+    candidates: ordered.map(({ snapshot, cost, reasons }) => ({ snapshot, cost, reasons })),
     savings: round(candidates.reduce((sum, candidate) => sum + candidate.cost, 0), 2),
     scanned,
     orphanCheck: orphanChecks(live, args),

@@ -54,3 +54,34 @@ export async function eachPaced<T>(items: readonly T[], visit: (item: T, index: 
     if (turn) await turn;
   }
 }
+
+// A run this long sorts natively in a few milliseconds.
+const RUN = 4096;
+
+/**
+ * `items` in a stable order (`compare`, ties in input order), in slices: runs of RUN sorted
+ * natively, then merged pairwise, each merge by a native sort of the two runs together (a stable
+ * TimSort finds them sorted and merges them in one pass).
+ */
+export async function sortPaced<T>(items: readonly T[], compare: (a: T, b: T) => number, signal?: AbortSignal): Promise<T[]> {
+  const pacer = new Pacer(signal);
+  const step = async (work: number) => {
+    const turn = pacer.tick(work);
+    if (turn) await turn;
+  };
+  let runs: T[][] = [];
+  for (let start = 0; start < items.length; start += RUN) {
+    runs.push(items.slice(start, start + RUN).sort(compare));
+    await step(RUN);
+  }
+  while (runs.length > 1) {
+    const merged: T[][] = [];
+    for (let i = 0; i < runs.length; i += 2) {
+      const [left, right] = [runs[i]!, runs[i + 1]];
+      merged.push(right ? left.concat(right).sort(compare) : left);
+      await step(left.length + (right?.length ?? 0));
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}

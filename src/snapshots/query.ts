@@ -1,6 +1,6 @@
 import type { Snapshot } from '../digitalocean/schemas.js';
 import { FILTER_KEYS, type FilterArguments, type FilterKey, type SortOrder } from './list-input.js';
-import { eachPaced } from './pace.js';
+import { eachPaced, sortPaced } from './pace.js';
 
 /**
  * Filters and order applied across every page (the API itself filters only by resource_type).
@@ -133,24 +133,24 @@ function globMatcher(pattern: string): (name: string) => boolean {
 
 /**
  * A stable order: ties keep the API's order, so every page of a sorted scan agrees. Each key is
- * computed once per snapshot, in slices (pace.ts); then one sort of positions compares the keys
- * only (no call of Date.parse or toLowerCase per comparison).
+ * computed once per snapshot, then the positions are sorted by their keys; both in slices (pace.ts).
  */
 export async function sortSnapshots(snapshots: Snapshot[], order: SortOrder, signal?: AbortSignal): Promise<Snapshot[]> {
   const positions = Array.from(snapshots, (_, i) => i);
+  let sorted: number[];
   if (order === 'name_asc') {
     // Case-insensitive, then exact, by code unit: the same on every machine, whatever its locale.
     const names = snapshots.map(({ name }) => name);
     const lower: string[] = new Array(snapshots.length);
     await eachPaced(names, (name, i) => (lower[i] = name.toLowerCase()), signal);
-    positions.sort((a, b) => byCodeUnit(lower[a]!, lower[b]!) || byCodeUnit(names[a]!, names[b]!) || a - b);
+    sorted = await sortPaced(positions, (a, b) => byCodeUnit(lower[a]!, lower[b]!) || byCodeUnit(names[a]!, names[b]!), signal);
   } else {
     const key = NUMERIC_KEYS[order];
     const keys = new Float64Array(snapshots.length);
     await eachPaced(snapshots, (snapshot, i) => (keys[i] = key(snapshot)), signal);
-    positions.sort((a, b) => keys[a]! - keys[b]! || a - b);
+    sorted = await sortPaced(positions, (a, b) => keys[a]! - keys[b]!, signal);
   }
-  return positions.map((position) => snapshots[position]!);
+  return sorted.map((position) => snapshots[position]!);
 }
 
 /** Ascending keys: a descending order negates its key. */

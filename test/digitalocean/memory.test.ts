@@ -5,7 +5,7 @@ const far = () => Date.now() + 60_000;
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('MemoryBudget', () => {
-  it('counts what holds use, reclaims kept views for more, and refuses what still does not fit', () => {
+  it('counts what holds use, reclaims kept views for room, and counts a page read even past the budget', () => {
     const budget = new MemoryBudget(100);
     // A kept view of 20 bytes, which reclaiming drops.
     const view = budget.open(far());
@@ -22,23 +22,27 @@ describe('MemoryBudget', () => {
     // Over by 20: the view went to make room.
     expect(budget.bytesHeld).toBe(100);
     expect(view.bytes).toBe(0);
-    const error = (() => {
-      try {
-        a.use(10);
-      } catch (caught) {
-        return caught;
-      }
-    })();
-    expect(error).toBeInstanceOf(ServerBusyError);
-    // The earliest holder to end is b: that is when room is due.
-    expect((error as ServerBusyError).roomAt).toBe(b.until);
-    b.release();
-    b.release();
-    expect(budget.bytesHeld).toBe(60);
+    // A page already read is counted, even past the budget; the next reservation waits for room.
     a.use(10);
+    expect(budget.bytesHeld).toBe(110);
+    b.release();
+    b.release();
     expect(budget.bytesHeld).toBe(70);
     a.release();
     expect(budget.bytesHeld).toBe(0);
+  });
+
+  it('says when room is due: the earliest end among the holders', async () => {
+    const budget = new MemoryBudget(100);
+    budget.open(Date.now() + 20_000).use(60);
+    const soon = budget.open(Date.now() + 5_000);
+    soon.use(40);
+    const refused = await budget
+      .open(far())
+      .reserve(50, undefined, Date.now() + 40)
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ServerBusyError);
+    expect((refused as ServerBusyError).roomAt).toBe(soon.until);
   });
 
   it('makes reservations wait in turn, and grants them as room comes back', async () => {

@@ -143,6 +143,8 @@ describe('hostile data', () => {
   ])('%j: no forged line or forbidden character, rows equal to the JSON, and the walk ends with every snapshot once', async (args) => {
     const { rows } = await walk(hostile, args);
     const expected = select(hostile.api.snapshots, args as Parameters<typeof select>[1]);
+    // A date is written from its parsed time, whatever words the API put around it.
+    for (const row of rows) expect(row.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     // Both halves carry every visible character the API sent, and nothing hidden.
     expect(rows.map((row) => row.id)).toEqual(expected.map((snapshot) => cut(clean(snapshot.id))));
     expect(rows.map((row) => row.name)).toEqual(expected.map((snapshot) => cut(clean(snapshot.name))));

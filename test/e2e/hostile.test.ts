@@ -72,6 +72,50 @@ describe('hostile input over stdio', () => {
   });
 });
 
+describe('a hostile upstream, through the built server', () => {
+  it.each<Record<string, string>>([
+    { 'retry-after': 'Fri, 31 Dec 9999 23:59:59 GMT' },
+    { 'retry-after': '9999999999999999' },
+    { 'ratelimit-remaining': '0', 'ratelimit-reset': '1e300' },
+  ])('an absurd wait (%j) is said as at most a day, at a time that exists', async (headers) => {
+    await start();
+    api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'slow down' }, headers }, { times: 10 });
+    const answer = await server.request(10, 'tools/call', { name: 'list_snapshots', arguments: { limit: 5 } });
+    const text: string = answer.result.content[0].text;
+    expect(answer.result.isError).toBe(true);
+    expect(text).toMatch(/Retry after 86,400 seconds \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/);
+    const at = /at (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) UTC/.exec(text)!;
+    expect(Date.parse(`${at[1]}T${at[2]}Z`) - Date.now()).toBeGreaterThan(86_000_000);
+    // Past the deadline: no retry was waited for.
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('a plan over 330 crowded volumes answers within its budget, with rows and one warning for them all', async () => {
+    token = canaryToken();
+    const base = { name: 'vol-snap', created_at: '2025-01-01T00:00:00Z', regions: ['fra1'], min_disk_size: 10, size_gigabytes: 2, tags: [] };
+    const volumes = Array.from({ length: 330 }, (_, v) => `vol-${v}`);
+    const snapshots = volumes.flatMap((volume, v) =>
+      Array.from({ length: 21 }, (_, i) => ({ ...base, id: `00000000-0000-4000-8${String(v).padStart(3, '0')}-${String(i).padStart(12, '0')}`, resource_type: 'volume', resource_id: volume })),
+    );
+    api = await startFakeApi({
+      snapshots,
+      resources: { droplets: [], gpuDroplets: [], volumes: volumes.map((id) => ({ id, name: id })) },
+      tokens: { [token]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'] },
+      rateLimit: { perHour: 5000, perMinute: 5000 },
+    });
+    server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url });
+    await server.initialize();
+    const answer = await server.request(11, 'tools/call', { name: 'plan_snapshot_cleanup', arguments: { keep_last: 1 } });
+    const plan = answer.result.structuredContent;
+    expect(answer.result.isError).toBeFalsy();
+    expect(JSON.stringify(plan).length).toBeLessThanOrEqual(40_000);
+    expect(answer.result.content[0].text.length).toBeLessThanOrEqual(40_000);
+    expect(plan.total_candidates).toBe(330 * 20);
+    expect(plan.count).toBeGreaterThan(50);
+    expect(plan.warnings.filter((warning: string) => /limit of 25/.test(warning))).toEqual([expect.stringMatching(/^330 volumes hold 20 or more of their limit of 25 snapshots/)]);
+  });
+});
+
 describe('shutdown', () => {
   it.each(['SIGTERM', 'SIGINT', 'stdin end'] as const)('on %s aborts the in-flight request and exits 0', async (how) => {
     await start();

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -9,6 +10,7 @@ import { canaryToken } from '../helpers.js';
 /** The built server over stdio against its own fake API, with a look at its process from outside. */
 export interface Served {
   api: FakeApi;
+  client: Client;
   pid: number;
   call(args: Record<string, unknown>, timeoutMs?: number): Promise<CallToolResult>;
   /** Open file descriptors of the server process now. */
@@ -31,14 +33,59 @@ export async function serve(options: FakeApiOptions, env: Record<string, string>
   const pid = transport.pid!;
   return {
     api,
+    client,
     pid,
     call: async (args, timeoutMs = 60_000) =>
       (await client.callTool({ name: 'list_snapshots', arguments: args }, undefined, { timeout: timeoutMs })) as CallToolResult,
-    openFiles: () => readdirSync(`/proc/${pid}/fd`).length,
-    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024,
+    openFiles: () => openFiles(pid),
+    peakRssMb: () => peakRssMb(pid),
     async close() {
       await client.close();
       await api.close();
+    },
+  };
+}
+
+export const openFiles = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+const status = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** The process's peak resident memory (VmHWM), in MB. */
+export const peakRssMb = (pid: number) => status(pid, 'VmHWM');
+/** The process's resident memory now (VmRSS), in MB. */
+export const rssMb = (pid: number) => status(pid, 'VmRSS');
+
+/** The built server over Streamable HTTP on 127.0.0.1, each request bringing its own token. */
+export interface ServedHttp {
+  url: string;
+  pid: number;
+  stderr: () => string;
+  close(): Promise<void>;
+}
+
+export async function serveHttp(env: Record<string, string>): Promise<ServedHttp> {
+  const child = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0'], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', function ready(chunk: string) {
+      stderr += chunk;
+      const found = /"url":"(http:[^"]+)\/mcp"/.exec(stderr);
+      if (!found) return;
+      // One line a request from here on: kept only while short, for a failure's message.
+      child.stderr.off('data', ready).on('data', (more: string) => stderr.length < 100_000 && (stderr += more));
+      resolve(found[1]!);
+    });
+    child.once('exit', () => reject(new Error(`the server exited: ${stderr}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    stderr: () => stderr,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -57,6 +57,19 @@ describe('sortSnapshots', () => {
       { numRuns: 300 },
     );
   });
+
+  it.each(SORT_ORDERS)('%s over 10,000 snapshots (runs merged across slices): the reference order', async (order) => {
+    const base = generateSnapshots(10_000, 5);
+    // Names that differ only in case, and equal names, dates and sizes, all across runs.
+    const snapshots = base.map((snapshot, i) => ({
+      ...snapshot,
+      name: i % 7 === 0 ? snapshot.name.toUpperCase() : i % 11 === 0 ? 'same' : snapshot.name,
+      created_at: i % 13 === 0 ? '2024-01-01T00:00:00Z' : snapshot.created_at,
+      size_gigabytes: i % 5 === 0 ? 10 : snapshot.size_gigabytes,
+    }));
+    const sorted = await sortSnapshots(snapshots, order);
+    expect(sorted.map((item) => item.id)).toEqual(select(snapshots, { sort: order }).map((item) => item.id));
+  });
 });
 
 describe('passes in slices', () => {
