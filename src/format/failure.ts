@@ -139,7 +139,7 @@ function retryWhen(error: DigitalOceanApiError, context: FailureContext): string
 }
 
 /** "2026-12-06 18:04:05 UTC": a time that exists (the waits it is given are at most a day). */
-export function utcTime(epochMs: number): string {
+function utcTime(epochMs: number): string {
   return `${new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 

@@ -124,7 +124,7 @@ type Settled = { message: unknown } | { refused: string };
  * request, it is taken out with its cancel before the SDK sees the batch. Duplicate request ids
  * are refused: one answer would end the response before the other.
  */
-export function settleCancels(message: unknown): Settled {
+function settleCancels(message: unknown): Settled {
   if (!Array.isArray(message)) return { message };
   const ids = new Set<unknown>();
   for (const item of message as unknown[]) {

@@ -23,6 +23,18 @@ function controlledScanner(bytes = 1000) {
 const bounds = (overrides: Partial<ScanOptions> = {}): ScanOptions => ({ deadline: Date.now() + 30_000, budget: new ReadBudget({ maxBytes: 64 * MB, maxSnapshots: 1e6 }), ...overrides });
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** One finished scan for `owner` at a time one `step` later than the last: the clock is the test's. */
+function scansOn(views: AccountViews, bytes: number, step: number, clock: { now: number }) {
+  const { scanner, runs } = controlledScanner(bytes);
+  return async (owner: string, type?: 'droplet' | 'volume') => {
+    clock.now += step;
+    const pending = views.scan(owner, type, scanner, bounds());
+    await settle();
+    runs.at(-1)!.release();
+    return pending;
+  };
+}
+
 describe('AccountViews', () => {
   it('shares one scan among concurrent identical calls, and answers later ones from it', async () => {
     const views = new AccountViews({ ttlMs: 60_000, maxBytes: 64 * MB });
@@ -107,16 +119,9 @@ describe('AccountViews', () => {
   });
 
   it('stays within its bytes: the oldest views go first, from an owner over its fair share', async () => {
-    let now = 0;
-    const views = new AccountViews({ ttlMs: 600_000, maxBytes: 10 * MB }, undefined, () => now);
-    const { scanner, runs } = controlledScanner(3 * MB);
-    const scan = async (owner: string, type?: 'droplet' | 'volume') => {
-      now += 1000;
-      const pending = views.scan(owner, type, scanner, bounds());
-      await settle();
-      runs.at(-1)!.release();
-      return pending;
-    };
+    const clock = { now: 0 };
+    const views = new AccountViews({ ttlMs: 600_000, maxBytes: 10 * MB }, undefined, () => clock.now);
+    const scan = scansOn(views, 3 * MB, 1000, clock);
     await scan('a');
     const a2 = await scan('a', 'droplet');
     const a3 = await scan('a', 'volume');
@@ -139,17 +144,10 @@ describe('AccountViews', () => {
 
   it('a kept view holds its scan\'s part of the process memory until it goes; reclaiming drops the oldest first', async () => {
     const memory = new MemoryBudget(100 * MB);
-    let now = 0;
-    const views = new AccountViews({ ttlMs: 60_000, maxBytes: 64 * MB }, memory, () => now);
+    const clock = { now: 0 };
+    const views = new AccountViews({ ttlMs: 60_000, maxBytes: 64 * MB }, memory, () => clock.now);
     memory.reclaim = (bytes) => views.reclaim(bytes);
-    const { scanner, runs } = controlledScanner(4 * MB);
-    const scan = async (owner: string) => {
-      now += 1000;
-      const pending = views.scan(owner, undefined, scanner, bounds());
-      await settle();
-      runs.at(-1)!.release();
-      return pending;
-    };
+    const scan = scansOn(views, 4 * MB, 1000, clock);
     await scan('a');
     await scan('b');
     expect(memory.bytesHeld).toBe(2 * 4 * MB * MEMORY_PER_BYTE_READ);
@@ -159,22 +157,15 @@ describe('AccountViews', () => {
     expect(views.find('a', undefined)).toBeUndefined();
     expect(views.find('b', undefined)).toBeDefined();
     call.release();
-    now += 60_000;
+    clock.now += 60_000;
     expect(views.find('b', undefined)).toBeUndefined();
     expect(memory.bytesHeld).toBe(0);
   });
 
   it('with thousands of owners\' views kept, one more evicts only what it must: the oldest', async () => {
-    let now = 0;
-    const views = new AccountViews({ ttlMs: 600_000, maxBytes: 4000 * 1000 }, undefined, () => now);
-    const { scanner, runs } = controlledScanner(1000);
-    const scan = async (owner: string) => {
-      now += 1;
-      const pending = views.scan(owner, undefined, scanner, bounds());
-      await settle();
-      runs.at(-1)!.release();
-      return pending;
-    };
+    const clock = { now: 0 };
+    const views = new AccountViews({ ttlMs: 600_000, maxBytes: 4000 * 1000 }, undefined, () => clock.now);
+    const scan = scansOn(views, 1000, 1, clock);
     for (let i = 0; i < 4000; i++) await scan(`owner-${i}`);
     expect(views.size).toBe(4000);
     const newest = await scan('newcomer');
