@@ -1,4 +1,4 @@
-import type { Dispatcher, RetryHandler } from 'undici';
+import type { Dispatcher } from 'undici';
 import * as z from 'zod';
 import { redact } from '../redact.js';
 import {
@@ -17,8 +17,8 @@ import {
   type ResourceType,
   type Snapshot,
 } from './schemas.js';
-import { DEFAULT_RETRY_POLICY, retryCallback, type RetryPolicy } from './retry.js';
-import { get, retryInterceptor, type GetOptions } from './undici.js';
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
+import { get, type Answer, type GetOptions } from './undici.js';
 import type { ReadBudget } from './read-budget.js';
 import type { Slots } from './slots.js';
 
@@ -89,9 +89,7 @@ export class DigitalOceanClient {
     this.basePath = options.apiUrl.pathname.replace(/\/+$/, '');
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
-    // undici's retry interceptor re-sends on 429/5xx and connection failures; throwOnError: false
-    // hands us the last failed answer when it gives up, so its body (id, message, request_id) is kept.
-    this.dispatcher = options.dispatcher.compose(retryInterceptor({ throwOnError: false, methods: ['GET'] }));
+    this.dispatcher = options.dispatcher;
   }
 
   /** The list endpoint of a collection on the configured API. */
@@ -176,37 +174,49 @@ export class DigitalOceanClient {
     return { json, rateLimit, bytes };
   }
 
-  /** One GET with undici's retries under our policy; reports it once (onRequest) and reads the body. */
+  /**
+   * One GET, tried again under the retry policy on 429, 5xx and connection failures; reports it
+   * once (onRequest) and reads the body. Each try holds a slot of the process's pool only while it
+   * is on the wire: a back-off waits without one, so one token's 429s hold up no other call. When
+   * the tries are spent, the last failed answer is returned, its body (id, message, request_id) kept.
+   */
   private async send(url: URL, context: RequestContext): Promise<{ status: number; headers: ResponseHeaders; text: string; attempts: number }> {
     const { signal, deadline } = context;
-    const counter = { attempts: 1 };
     const started = performance.now();
+    let attempts = 0;
     const report = (status: number | undefined, error?: string) =>
       this.options.onRequest?.({
         method: 'GET',
         path: url.pathname + url.search,
         status,
         ms: Math.round(performance.now() - started),
-        retries: counter.attempts - 1,
+        retries: attempts - 1,
         error,
       });
     const options: GetOptions = {
       headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': this.options.userAgent },
       signal,
-      retryOptions: { maxRetries: this.retry.maxRetries, throwOnError: false, retry: retryCallback(this.retry, counter, { signal, deadline }) },
     };
-    let release: (() => void) | undefined;
     try {
-      release = await this.options.slots.acquire(signal);
-      const { statusCode, headers, text } = await get(this.dispatcher, url, options);
-      report(statusCode);
-      return { status: statusCode, headers, text, attempts: counter.attempts };
+      for (;;) {
+        attempts += 1;
+        const { answer, failure } = await this.attempt(url, options, signal);
+        const code = (failure as { code?: unknown } | undefined)?.code;
+        const outcome = answer ? { statusCode: answer.statusCode, headers: answer.headers } : { code: typeof code === 'string' ? code : undefined };
+        const wait = retryDelay(this.retry, outcome, attempts, deadline);
+        if (wait === undefined) {
+          if (!answer) throw failure;
+          report(answer.statusCode);
+          return { status: answer.statusCode, headers: answer.headers, text: answer.text, attempts };
+        }
+        await pause(wait, signal);
+      }
     } catch (error) {
       if (signal?.aborted) {
         report(undefined, 'aborted');
         throw signal.reason ?? error;
       }
-      const failure = this.networkError(url, error, counter.attempts);
+      const failure = this.networkError(url, error, attempts);
       report(undefined, failure.code ?? 'network error');
       if (failure.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
         throw new DigitalOceanResponseError(
@@ -214,8 +224,19 @@ export class DigitalOceanClient {
         );
       }
       throw failure;
+    }
+  }
+
+  /** One try, holding a slot of the process's pool while it is on the wire; a failure is returned, not thrown (an abort is thrown). */
+  private async attempt(url: URL, options: GetOptions, signal: AbortSignal | undefined): Promise<{ answer?: Answer; failure?: unknown }> {
+    const release = await this.options.slots.acquire(signal);
+    try {
+      return { answer: await get(this.dispatcher, url, options) };
+    } catch (failure) {
+      if (signal?.aborted) throw failure;
+      return { failure };
     } finally {
-      release?.();
+      release();
     }
   }
 
@@ -269,4 +290,20 @@ function malformed(url: URL, error: z.ZodError): DigitalOceanResponseError {
   return new DigitalOceanResponseError(
     `DigitalOcean answered ${url.pathname} with JSON that does not match the documented shape: ${describeIssues(error)}`,
   );
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,10 +1,9 @@
-import type { RetryHandler } from 'undici';
 import { retryAfterSeconds, type ResponseHeaders } from './rate-limit.js';
 
 /**
- * When and how long to wait before retrying a request. The retrying itself is undici's retry
- * interceptor (see client.ts); this is the callback it asks, so the policy can add what undici's
- * default lacks: jitter, `ratelimit-reset`, the call's deadline and its cancellation.
+ * When and how long to wait before retrying a request (the client's loop asks retryDelay()):
+ * exponential backoff with jitter, the server's `retry-after` and `ratelimit-reset`, within the
+ * call's deadline.
  */
 export interface RetryPolicy {
   /** Retries after the first attempt (godo's default is 4). */
@@ -35,40 +34,34 @@ export const RETRY_ERROR_CODES = [
   'UND_ERR_BODY_TIMEOUT',
 ];
 
-export interface AttemptCounter {
-  attempts: number;
+export interface Outcome {
+  /** The HTTP status, when an answer came. */
+  statusCode?: number | undefined;
+  /** The error code, when none did (ECONNRESET, UND_ERR_HEADERS_TIMEOUT...). */
+  code?: string | undefined;
+  headers?: ResponseHeaders | undefined;
 }
 
-type RetryError = Error & { statusCode?: number; code?: string; headers?: ResponseHeaders };
-
-/** The per-request retry callback for undici's RetryHandler. */
-export function retryCallback(
+/**
+ * How long to wait before trying again after `attempt` tries ended in `outcome`, or undefined when
+ * the request is not to be tried again: the outcome is final, the tries are spent, or the wait
+ * would end past the deadline (waiting only to fail there helps nobody).
+ */
+export function retryDelay(
   policy: RetryPolicy,
-  counter: AttemptCounter,
-  options: { signal?: AbortSignal | undefined; deadline?: number | undefined; random?: () => number },
-): RetryHandler.RetryCallback {
-  return (error, { state }, callback) => {
-    const { statusCode, code, headers } = error as RetryError;
-    const unreachable = statusCode === undefined && UNREACHABLE_CODES.includes(code ?? '');
-    const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : unreachable || RETRY_ERROR_CODES.includes(code ?? '');
-    const tries = unreachable ? 1 : policy.maxRetries;
-    if (!retryable || state.counter > tries || options.signal?.aborted) return callback(error);
-
-    const delay = unreachable ? policy.baseDelayMs / 4 : delayMs(policy, state.counter, headers, options.random ?? Math.random);
-    // Waiting past the deadline only to fail there helps nobody: answer now with what we have.
-    if (options.deadline !== undefined && Date.now() + delay >= options.deadline) return callback(error);
-
-    const onAbort = () => {
-      clearTimeout(timer);
-      callback(error);
-    };
-    const timer = setTimeout(() => {
-      options.signal?.removeEventListener('abort', onAbort);
-      counter.attempts += 1;
-      callback(null);
-    }, delay);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-  };
+  outcome: Outcome,
+  attempt: number,
+  deadline: number | undefined,
+  random: () => number = Math.random,
+  now = Date.now(),
+): number | undefined {
+  const { statusCode, code = '' } = outcome;
+  const unreachable = statusCode === undefined && UNREACHABLE_CODES.includes(code);
+  const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : unreachable || RETRY_ERROR_CODES.includes(code);
+  const tries = unreachable ? 1 : policy.maxRetries;
+  if (!retryable || attempt > tries) return undefined;
+  const delay = unreachable ? policy.baseDelayMs / 4 : delayMs(policy, attempt, outcome.headers, random, now);
+  return deadline !== undefined && now + delay >= deadline ? undefined : delay;
 }
 
 /**

@@ -1,15 +1,14 @@
-import type { Dispatcher, RetryHandler } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ResponseHeaders } from './rate-limit.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
-import retryInterceptor from 'undici/lib/interceptor/retry.js';
 
 /**
- * The two parts of undici this client uses, each from its own module: undici's index also loads
- * fetch, WebSocket, EventSource, cookies, caches and mocks (and, through them, Node's own copy of
- * undici), none of which is used here and all of which a server's first call would wait for
- * (about 20 ms of it). The types are undici's own (undici-parts.d.ts).
+ * The part of undici this client uses, from its own module: undici's index also loads fetch,
+ * WebSocket, EventSource, cookies, caches and mocks (and, through them, Node's own copy of undici),
+ * none of which is used here and all of which a server's first call would wait for (about 20 ms of
+ * it). The types are undici's own (undici-parts.d.ts).
  */
-export { Agent, retryInterceptor };
+export { Agent };
 
 export interface Answer {
   statusCode: number;
@@ -21,15 +20,13 @@ export interface Answer {
 export interface GetOptions {
   headers: Record<string, string>;
   signal?: AbortSignal | undefined;
-  /** Read by the retry interceptor, when the dispatcher has one. */
-  retryOptions?: RetryHandler.RetryOptions;
 }
 
 /**
  * One GET on `dispatcher`, answered with its body read whole. A handler of our own rather than
  * undici's request(): that one turns the parsed headers back into raw ones (for its older handler
- * interface, behind the retry interceptor) to parse them again, and streams a body we read whole
- * anyway, which was about a tenth of the server's work for a 50-snapshot page.
+ * interface) to parse them again, and streams a body we read whole anyway, which was about a tenth
+ * of the server's work for a 50-snapshot page.
  */
 export function get(dispatcher: Dispatcher, url: URL, { signal, ...options }: GetOptions): Promise<Answer> {
   return new Promise((resolve, reject) => {

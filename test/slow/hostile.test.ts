@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Pool } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateSnapshots } from '../../src/fake-api/data.js';
 import { ALL_SCOPES, startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { listAnswer } from '../../src/snapshots/answers.js';
@@ -104,6 +104,51 @@ describe('no input blocks the process', () => {
         expect(result).not.toMatch(/"isError":true/);
         expect(slowestMs, `a probe during ${JSON.stringify(args).slice(0, 60)}`).toBeLessThan(PROBE_MS);
       }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("one token's back-offs hold up no other", () => {
+  it("with token A's every request answered 429 Retry-After: 5, token B's calls keep their latency", async () => {
+    const [a, b] = [canaryToken(), canaryToken()];
+    api = await startFakeApi({ count: 400, latencyMs: 50, tokens: { [a]: ALL_SCOPES, [b]: ALL_SCOPES }, rateLimit: OPEN });
+    // A asks for volume snapshots only; B never does.
+    api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'slow down' }, headers: { 'retry-after': '5' } }, {
+      pathPrefix: '/v2/snapshots?page=1&per_page=200&resource_type=volume',
+      times: 100_000,
+    });
+    // No views: each of A's calls reads for itself, rather than all sharing one scan.
+    http = await serveHttp({ DIGITALOCEAN_API_URL: api.url, SNAPSHOT_CACHE_SECONDS: '0' });
+    const pool = new Pool(http.url, { connections: 64 });
+    const call = async (token: string, args: object) => {
+      const response = await pool.request({
+        path: '/mcp',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: args } }),
+      });
+      return response.body.text();
+    };
+    // The twenty in turn, timed together: one call held up for seconds counts in full.
+    const twentyOfB = async () => {
+      const started = performance.now();
+      for (let i = 0; i < 20; i++) expect(await call(b, { per_page: 5, limit: 5, ...(i % 2 && { resource_type: 'droplet' }) })).toMatch(/"count":5/);
+      return performance.now() - started;
+    };
+    try {
+      const alone = await twentyOfB();
+      // 40 calls of A, more than the 16 requests the process lets through at once (UPSTREAM_CONCURRENCY), backing off.
+      // Ended by the server's close below: their outcome is not what is tested.
+      const pending = Array.from({ length: 40 }, () => call(a, { resource_type: 'volume', summary: true }).catch(() => undefined));
+      await vi.waitFor(() => expect(api!.requests.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(16), { timeout: 10_000 });
+      const beside = await twentyOfB();
+      console.log(`token B's 20 calls: ${alone.toFixed(0)} ms alone, ${beside.toFixed(0)} ms beside 40 calls of A backing off`);
+      expect(beside).toBeLessThan(alone * 1.5);
+      await http.close();
+      http = undefined;
+      await Promise.all(pending);
     } finally {
       await pool.close();
     }
