@@ -36,6 +36,15 @@ afterEach(async () => {
   served = http = api = undefined;
 });
 
+const mcpHeaders = (token: string) => ({ 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` });
+
+/** list_snapshots over HTTP with the token: the response's status and body. */
+async function listOver(pool: Pool, token: string, args: object): Promise<{ status: number; text: string }> {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: args } });
+  const response = await pool.request({ path: '/mcp', method: 'POST', headers: mcpHeaders(token), body });
+  return { status: response.statusCode, text: await response.body.text() };
+}
+
 /** Runs `work` while `probe` is repeated back to back; returns the work's result and the slowest probe. */
 async function whileProbing<T>(work: Promise<T>, probe: () => Promise<unknown>): Promise<{ result: T; slowestMs: number; probes: number }> {
   let done = false;
@@ -78,24 +87,21 @@ describe('no input blocks the process', () => {
     });
     http = await serveHttp({ DIGITALOCEAN_API_URL: api.url });
     const pool = new Pool(http.url, { connections: 8 });
-    const post = async (token: string, body: object) => {
-      const response = await pool.request({
-        path: '/mcp',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, ...body }),
-      });
-      const text = await response.body.text();
-      expect(response.statusCode, text).toBe(200);
+    const list = async (token: string, args: object) => {
+      const { status, text } = await listOver(pool, token, args);
+      expect(status, text).toBe(200);
       return text;
     };
-    const list = (token: string, args: object) => post(token, { method: 'tools/call', params: { name: 'list_snapshots', arguments: args } });
+    const ping = async () => {
+      const response = await pool.request({ path: '/mcp', method: 'POST', headers: mcpHeaders(light), body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+      expect(await response.body.text()).toMatch(/"result":\{\}/);
+    };
     try {
       expect(await list(heavy, { summary: true, limit: 1 })).toMatch(/"matched":100000/);
       for (const args of WORST) {
         const probes = [
           () => list(light, { per_page: 5, limit: 5 }).then((text) => expect(text).toMatch(/"count":5/)),
-          () => post(light, { method: 'ping' }),
+          ping,
           () => pool.request({ path: '/healthz', method: 'GET' }).then((response) => response.body.text()),
         ];
         let next = 0;
@@ -122,15 +128,7 @@ describe("one token's back-offs hold up no other", () => {
     // No views: each of A's calls reads for itself, rather than all sharing one scan.
     http = await serveHttp({ DIGITALOCEAN_API_URL: api.url, SNAPSHOT_CACHE_SECONDS: '0' });
     const pool = new Pool(http.url, { connections: 64 });
-    const call = async (token: string, args: object) => {
-      const response = await pool.request({
-        path: '/mcp',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: args } }),
-      });
-      return response.body.text();
-    };
+    const call = async (token: string, args: object) => (await listOver(pool, token, args)).text;
     // The twenty in turn, timed together: one call held up for seconds counts in full.
     const twentyOfB = async () => {
       const started = performance.now();
@@ -161,7 +159,7 @@ describe('every HTTP response ends', () => {
     api = await startFakeApi({ count: 2000, tokens: { [token]: ALL_SCOPES }, rateLimit: OPEN });
     http = await serveHttp({ DIGITALOCEAN_API_URL: api.url });
     const pool = new Pool(http.url, { connections: 50 });
-    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` };
+    const headers = mcpHeaders(token);
     const batch = (id: number) =>
       JSON.stringify([
         { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_snapshots', arguments: { summary: true } } },
@@ -221,17 +219,7 @@ describe('one memory bound for the process', () => {
     http = await serveHttp({ DIGITALOCEAN_API_URL: api.url, SERVER_MAX_MB: String(serverMaxMb), SNAPSHOT_CACHE_SECONDS: '3', NODE_OPTIONS: '--max-old-space-size=192' });
     const pool = new Pool(http.url, { connections: 120 });
     const burst = async () => {
-      const answers = await Promise.all(
-        tokens.map(async (token) => {
-          const response = await pool.request({
-            path: '/mcp',
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
-            body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: { summary: true, limit: 1 } } }),
-          });
-          return response.body.text();
-        }),
-      );
+      const answers = await Promise.all(tokens.map(async (token) => (await listOver(pool, token, { summary: true, limit: 1 })).text));
       const right = answers.filter((text) => /"matched":10000/.test(text)).length;
       const busy = answers.filter((text) => /The server is busy: .*Retry after [\d,]+ seconds? \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/.test(text)).length;
       expect(answers.filter((text) => !/"matched":10000|The server is busy/.test(text)).slice(0, 3)).toEqual([]);
