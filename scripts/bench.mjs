@@ -120,6 +120,8 @@ async function connect(api, env = {}) {
   await client.connect(transport);
   return { client, pid: transport.pid };
 }
+/** Clock ticks per second, the unit of utime and stime in /proc/PID/stat. */
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 // 2. Everything, at 100 ms per request: the server's concurrent pager against a sequential one.
@@ -305,6 +307,52 @@ for (const count of [2000, 20000]) {
   row('Streamable HTTP, list_snapshots {} at zero latency, 50 connections (median of 5 runs of 1,000)', `${spread(rates, 0)} requests/s`, '', 'at least 400');
   await pool.close();
   child.kill();
+  await api.close();
+}
+
+// 8. The heaviest passes over 100,000 snapshots of a kept view (no request made): the server
+// process's own CPU per call (utime + stime from /proc, so the client's work is not counted),
+// and the slowest of the pings sent back to back while the call runs.
+{
+  console.error('passes over 100,000 snapshots…');
+  const api = await startFakeApi({ count: 100_000, seed: 25, rateLimit: OPEN });
+  const { client, pid } = await connect(api);
+  await client.callTool({ name: 'list_snapshots', arguments: { summary: true, limit: 1 } }, undefined, { timeout: 120_000 });
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  };
+  const cases = [
+    ['filter name="**?**?**?**?**?**?!" (a backtracking pattern)', { name: '**?**?**?**?**?**?!' }],
+    ['filter name="*a*b*c…" (126 stars), sorted by name', { name: `${'*a'.repeat(63)}*`, sort: 'name_asc' }],
+    ['sort name_asc, all 100,000', { name: '*', sort: 'name_asc' }],
+    ['sort created_desc, all 100,000', { sort: 'created_desc' }],
+    ['sort size_desc, all 100,000', { sort: 'size_desc' }],
+    ['summary of all 100,000', { summary: true }],
+  ];
+  for (const [label, args] of cases) {
+    const cpu = [];
+    const pings = [];
+    for (let run = 0; run < 5; run++) {
+      const before = cpuMs();
+      let done = false;
+      let slowest = 0;
+      const probing = (async () => {
+        while (!done) {
+          const started = performance.now();
+          await client.ping();
+          slowest = Math.max(slowest, performance.now() - started);
+        }
+      })();
+      await client.callTool({ name: 'list_snapshots', arguments: { ...args, limit: 1 } }, undefined, { timeout: 120_000 });
+      done = true;
+      await probing;
+      cpu.push(cpuMs() - before);
+      pings.push(slowest);
+    }
+    row(`Over 100,000 snapshots of a kept view: ${label} (median of 5)`, `${spread(cpu, 0)} ms CPU`, `slowest ping meanwhile ${spread(pings, 0)} ms`, 'under 100 ms CPU; pings under 100 ms');
+  }
+  await client.close();
   await api.close();
 }
 

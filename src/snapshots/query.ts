@@ -77,6 +77,7 @@ export function compileFilter(args: FilterArguments, now: number): Predicate {
 export function nameMatcher(pattern: string): (name: string) => boolean {
   const lower = pattern.toLowerCase();
   if (!/[*?]/.test(lower)) return (name) => name.toLowerCase().includes(lower);
+  if (/^\*+$/.test(lower)) return () => true;
   return globMatcher(lower);
 }
 
