@@ -70,6 +70,24 @@ export interface RecordedRequest {
   aborted: boolean;
   /** Time from arrival to the end of the answer, injected latency included. */
   ms: number;
+  /** When it arrived (performance.now() of the fake's process). */
+  arrivedAt: number;
+}
+
+/**
+ * Round trips the requests took, counted without a clock's verdict: requests that overlap in time
+ * are one wave, and a request that arrived after another was answered is at least one wave later.
+ * Sequential paging of N pages is N waves; N pages fetched at once, one.
+ */
+export function roundTrips(requests: RecordedRequest[]): number {
+  const ordered = [...requests].sort((a, b) => a.arrivedAt - b.arrivedAt);
+  const waves: number[] = [];
+  ordered.forEach((request, i) => {
+    let wave = 1;
+    for (let j = 0; j < i; j++) if (ordered[j]!.arrivedAt + ordered[j]!.ms <= request.arrivedAt) wave = Math.max(wave, waves[j]! + 1);
+    waves.push(wave);
+  });
+  return Math.max(0, ...waves);
 }
 
 export interface FakeApi {
@@ -210,12 +228,12 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
 }
 
 function record(fake: Fake, req: IncomingMessage, res: ServerResponse, url: URL, authorized: boolean): void {
-  const entry: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized, status: 0, aborted: false, ms: 0 };
+  const arrivedAt = performance.now();
+  const entry: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized, status: 0, aborted: false, ms: 0, arrivedAt };
   fake.requests.push(entry);
-  const arrived = performance.now();
   res.on('finish', () => {
     entry.status = res.statusCode;
-    entry.ms = performance.now() - arrived;
+    entry.ms = performance.now() - arrivedAt;
   });
   res.on('close', () => (entry.aborted = !res.writableFinished && !fake.resets.has(req) && !fake.shuttingDown));
 }

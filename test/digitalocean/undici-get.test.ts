@@ -46,15 +46,16 @@ describe('get', () => {
     await expect(second).rejects.toThrow('stop the queued one');
     hanging.abort(new Error('stop the hanging one'));
     await expect(first).rejects.toThrow('stop the hanging one');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(seen).toEqual(['/hang']);
+    // One connection, requests in order: a later request answered means the queued one was never sent.
+    await get(agent, new URL('/after', origin), { headers: {} });
+    expect(seen).toEqual(['/hang', '/after']);
   });
 
   it('sends nothing for a signal aborted before the call', async () => {
     const origin = await start();
-    agent = new Agent();
+    agent = new Agent({ connections: 1, pipelining: 1 });
     await expect(get(agent, new URL('/page', origin), { headers: {}, signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow('already');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(seen).toEqual([]);
+    await get(agent, new URL('/after', origin), { headers: {} });
+    expect(seen).toEqual(['/after']);
   });
 });

@@ -287,9 +287,8 @@ describe('HTTP guard rails', () => {
     await start({}, {}, { timeouts: { headersMs: 300, requestMs: 600 } });
     const socket = connectSocket(Number(new URL(http.url).port), '127.0.0.1');
     socket.resume().write('POST /mcp HTTP/1.1\r\nHost: localhost\r\n');
-    const started = Date.now();
+    // The server closes it (300 ms); were it left open, the test would time out.
     await new Promise((resolve) => socket.on('close', resolve));
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('/healthz answers a probe addressed by any name', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CollectResult } from '../../src/digitalocean/paginate.js';
 import { MEMORY_PER_BYTE_READ, MemoryBudget } from '../../src/digitalocean/memory.js';
 import { ReadBudget } from '../../src/digitalocean/read-budget.js';
@@ -85,12 +85,19 @@ describe('AccountViews', () => {
   it('runs a shared scan until the latest deadline among its waiters', async () => {
     const views = new AccountViews({ ttlMs: 60_000, maxBytes: 64 * MB });
     const { scanner, runs } = controlledScanner();
-    const early = views.scan('owner', undefined, scanner, bounds({ deadline: Date.now() + 50 }));
-    const late = views.scan('owner', undefined, scanner, bounds({ deadline: Date.now() + 30_000 }));
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(runs[0]!.bounds.signal!.aborted).toBe(false);
-    runs[0]!.release();
-    await Promise.all([early, late]);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const early = views.scan('owner', undefined, scanner, bounds({ deadline: Date.now() + 50 }));
+      const late = views.scan('owner', undefined, scanner, bounds({ deadline: Date.now() + 30_000 }));
+      // Past the first deadline: the scan runs on for the later one.
+      vi.advanceTimersByTime(120);
+      expect(runs[0]!.bounds.signal!.aborted).toBe(false);
+      vi.advanceTimersByTime(30_000);
+      expect(runs[0]!.bounds.signal!.aborted).toBe(true);
+      await Promise.allSettled([early, late]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps no failed scan', async () => {

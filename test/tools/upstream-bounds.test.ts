@@ -64,10 +64,9 @@ describe('an upstream that drips its answer', () => {
   it('ends at the call deadline, whatever keeps the connection busy', async () => {
     h = await harness({ count: 30, env: { CALL_DEADLINE_SECONDS: '1' } });
     h.api.inject({ type: 'drip', intervalMs: 100 }, ALWAYS);
-    const started = performance.now();
+    // How soon it ends is timed in the slow suite (test/slow/deadline.test.ts); here, that the deadline ended it.
     const result = await h.call({});
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/did not finish within its 1 s deadline/);
-    expect(performance.now() - started).toBeLessThan(1800);
   });
 });
