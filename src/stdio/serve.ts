@@ -1,3 +1,4 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Milestones } from '../milestones.js';
@@ -5,7 +6,6 @@ import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
 import { SERVER_VERSION } from '../version.js';
 import { LineGuard } from './line-guard.js';
-import { StdioTransport } from './transport.js';
 
 /** The server on stdin/stdout, until stdin ends or a signal comes. */
 export async function serveStdio(config: Config, log: Logger, milestones: Milestones = {}): Promise<void> {
@@ -16,7 +16,7 @@ export async function serveStdio(config: Config, log: Logger, milestones: Milest
   });
   const shutdown = exitOnShutdown(log, () => server.close());
   process.stdin.on('end', () => void shutdown('stdin closed'));
-  await server.connect(new StdioTransport(process.stdin.pipe(guard), process.stdout));
+  await server.connect(new StdioServerTransport(process.stdin.pipe(guard), process.stdout));
   milestones.ready?.();
   log.info('ready on stdio', {
     version: SERVER_VERSION,

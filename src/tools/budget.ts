@@ -11,38 +11,8 @@ export interface Answer<T> {
   structuredContent: T;
 }
 
-// The JSON of the structuredContent fits() last measured, by the first object among its values: the
-// SDK hands the transport a copy of an answer's top level (it validates results), whose values are
-// the same objects.
-const measured = new WeakMap<object, { structured: object; json: string }>();
-
-function anchorOf(structured: object): object | undefined {
-  for (const value of Object.values(structured)) if (typeof value === 'object' && value !== null) return value;
-  return undefined;
-}
-
-/**
- * The JSON fits() wrote of a structuredContent with these very values (the same keys in the same
- * order, each value identical), so stdio need not write it again (stdio/transport.ts); else undefined.
- */
-export function measuredJson(structured: object): string | undefined {
-  const anchor = anchorOf(structured);
-  const entry = anchor && measured.get(anchor);
-  if (!entry) return undefined;
-  const keys = Object.keys(structured);
-  const before = Object.keys(entry.structured);
-  const same =
-    keys.length === before.length &&
-    keys.every((key, i) => key === before[i] && (structured as Record<string, unknown>)[key] === (entry.structured as Record<string, unknown>)[key]);
-  return same ? entry.json : undefined;
-}
-
 export function fits(answer: Answer<unknown>, budget = ANSWER_BUDGET_CHARS): boolean {
-  if (answer.text.length > budget) return false;
-  const json = JSON.stringify(answer.structuredContent);
-  const anchor = anchorOf(answer.structuredContent as object);
-  if (anchor) measured.set(anchor, { structured: answer.structuredContent as object, json });
-  return json.length <= budget;
+  return answer.text.length <= budget && JSON.stringify(answer.structuredContent).length <= budget;
 }
 
 /**
