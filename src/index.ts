@@ -1,13 +1,7 @@
-import * as z from 'zod';
 import { ConfigError, loadConfig, parseCommandLine, secretOf, USAGE, type Config } from './config.js';
 import { createLogger, errorMessage } from './logger.js';
 import type { Milestones } from './milestones.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
-
-// zod compiles a parser for each object schema (new Function) on its first use. That code is
-// outside V8's code cache, so each process would compile it again on the way to its first answer
-// (about 6 ms of start-up). So schemas parse interpreted, except the API's (digitalocean/schemas.ts).
-z.config({ jitless: true });
 
 /** One line on stderr and exit status 2: what the operator must fix, never a stack trace. */
 function stop(message: string): never {

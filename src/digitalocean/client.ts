@@ -11,7 +11,6 @@ import { headerValue, readRateLimit, retryAfterSeconds, type RateLimitInfo, type
 import {
   apiErrorBodySchema,
   describeIssues,
-  parseBody,
   singleSnapshotSchema,
   type Collection,
   type ResourceType,
@@ -126,7 +125,7 @@ export class DigitalOceanClient {
   /** One page of a list, from a URL made by listUrl() or a checked pagination link. */
   async getPage<T extends { id: string | number }>(collection: Collection<T>, url: URL, context: RequestContext = {}): Promise<Page<T>> {
     const { json, rateLimit, bytes } = await this.getJson(url, context);
-    const parsed = parseBody(collection.page, json);
+    const parsed = collection.page.safeParse(json);
     if (!parsed.success) throw malformed(url, parsed.error);
     const { items, total, pages } = parsed.data;
     const asked = Number(url.searchParams.get('per_page'));
@@ -142,7 +141,7 @@ export class DigitalOceanClient {
   async getSnapshot(id: string, context: RequestContext = {}): Promise<Snapshot> {
     const url = new URL(`${this.basePath}/v2/snapshots/${encodeURIComponent(id)}`, this.options.apiUrl.origin);
     const { json } = await this.getJson(url, context);
-    const parsed = parseBody(singleSnapshotSchema, json);
+    const parsed = singleSnapshotSchema.safeParse(json);
     if (!parsed.success) throw malformed(url, parsed.error);
     return parsed.data.snapshot;
   }

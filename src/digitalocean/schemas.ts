@@ -5,35 +5,6 @@ import * as z from 'zod';
  * strip unknown fields, so a new API field neither breaks parsing nor leaks into our output.
  */
 
-/**
- * zod reads its `jitless` switch when it builds an object schema, and a schema built able to compile
- * generates its parser (new Function) on its first parse. The server starts jitless (src/index.ts:
- * generated code is outside V8's code cache), but every API page goes through the schemas here, so
- * they are built able to compile (about twice as fast a page) and parseBody() keeps the first parse
- * interpreted, which leaves the first answer without that compile.
- */
-function compilable<T>(build: () => T): T {
-  const { jitless } = z.config();
-  z.config({ jitless: false });
-  try {
-    return build();
-  } finally {
-    z.config({ jitless });
-  }
-}
-
-let parsedBefore = false;
-
-/** `schema.safeParse(json)`: interpreted the first time in this process, compiled from then on. */
-export function parseBody<T>(schema: ParsesBody<T>, json: unknown): z.ZodSafeParseResult<T> {
-  const result = schema.safeParse(json, { jitless: !parsedBefore });
-  parsedBefore = true;
-  return result;
-}
-interface ParsesBody<T> {
-  safeParse(json: unknown, context: { jitless: boolean }): z.ZodSafeParseResult<T>;
-}
-
 /** The snapshot kinds the API lists and filters by (`resource_type`). */
 export const RESOURCE_TYPES = ['droplet', 'volume'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
@@ -69,45 +40,41 @@ function canonicalTime(value: string): string {
 const MAX_GIGABYTES = 10_000_000;
 
 /** The same fields as read from the API, with what the spec promises checked. */
-export const snapshotSchema = compilable(() =>
-  snapshotRecord.extend({
-    id: z.string().min(1),
-    created_at: z
-      .string()
-      .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time')
-      .transform(canonicalTime),
-    min_disk_size: z.number().int().nonnegative().max(MAX_GIGABYTES),
-    size_gigabytes: z.number().nonnegative().max(MAX_GIGABYTES),
-    // Requires the tag:read scope; the spec marks it nullable, and an absent field means the same.
-    tags: z
-      .array(z.string())
-      .nullable()
-      .optional()
-      .transform((tags) => tags ?? null),
-  }),
-) satisfies z.ZodType<Snapshot, unknown>;
+export const snapshotSchema = snapshotRecord.extend({
+  id: z.string().min(1),
+  created_at: z
+    .string()
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time')
+    .transform(canonicalTime),
+  min_disk_size: z.number().int().nonnegative().max(MAX_GIGABYTES),
+  size_gigabytes: z.number().nonnegative().max(MAX_GIGABYTES),
+  // Requires the tag:read scope; the spec marks it nullable, and an absent field means the same.
+  tags: z
+    .array(z.string())
+    .nullable()
+    .optional()
+    .transform((tags) => tags ?? null),
+}) satisfies z.ZodType<Snapshot, unknown>;
 
-const pageLinksSchema = compilable(() =>
-  z.object({
-    first: z.string().optional(),
-    prev: z.string().optional(),
-    next: z.string().optional(),
-    last: z.string().optional(),
-  }),
-);
+const pageLinksSchema = z.object({
+  first: z.string().optional(),
+  prev: z.string().optional(),
+  next: z.string().optional(),
+  last: z.string().optional(),
+});
 type PageLinks = z.output<typeof pageLinksSchema>;
 
 // Every list answers with its items, `links.pages` (`links: {}` or no links at all on a single
 // page) and `meta.total` (shared/meta.yml, shared/pages.yml).
-const pageFields = compilable(() => ({
+const pageFields = {
   links: z.object({ pages: pageLinksSchema.optional() }).nullish(),
   meta: z.object({ total: z.number().int().nonnegative() }),
-}));
+};
 
 /** A Droplet as orphan detection needs it (resources/droplets/models/droplet.yml): its id is an integer. */
-export const dropletSchema = compilable(() => z.object({ id: z.number().int().nonnegative(), name: z.string() }));
+export const dropletSchema = z.object({ id: z.number().int().nonnegative(), name: z.string() });
 /** A volume as orphan detection needs it (resources/volumes/models): its id is a UUID string. */
-export const volumeSchema = compilable(() => z.object({ id: z.string().min(1), name: z.string() }));
+export const volumeSchema = z.object({ id: z.string().min(1), name: z.string() });
 
 /** One page of a list, as read: its items, the total across pages, and its links. */
 export interface PageOf<T> {
@@ -123,12 +90,12 @@ export interface Collection<T extends { id: string | number }> {
   noun: string;
   /** Query parameters every page request carries. */
   query: Record<string, string>;
-  page: ParsesBody<PageOf<T>>;
+  page: z.ZodType<PageOf<T>, unknown>;
 }
 
 /** A list endpoint whose page holds its items under `key`, beside the shared `links` and `meta`. */
 function collection<T extends { id: string | number }>(path: string, key: string, noun: string, item: z.ZodType<T>): Collection<T> {
-  const pageSchema = compilable(() => z.object({ [key]: z.array(item), ...pageFields })) as unknown as z.ZodType<{ links?: { pages?: PageLinks } | null; meta: { total: number } } & Record<string, T[]>>;
+  const pageSchema = z.object({ [key]: z.array(item), ...pageFields }) as unknown as z.ZodType<{ links?: { pages?: PageLinks } | null; meta: { total: number } } & Record<string, T[]>>;
   return { path, noun, query: {}, page: pageSchema.transform((read) => ({ items: read[key]!, total: read.meta.total, pages: read.links?.pages })) };
 }
 
@@ -142,7 +109,7 @@ export const GPU_DROPLETS: Collection<Droplet> = { ...DROPLETS, noun: 'GPU Dropl
 export type Volume = z.output<typeof volumeSchema>;
 export const VOLUMES: Collection<Volume> = collection('/v2/volumes', 'volumes', 'volumes', volumeSchema);
 
-export const singleSnapshotSchema = compilable(() => z.object({ snapshot: snapshotSchema }));
+export const singleSnapshotSchema = z.object({ snapshot: snapshotSchema });
 
 /** The error body every endpoint documents (shared/models/error.yml); read leniently. */
 export const apiErrorBodySchema = z.object({
