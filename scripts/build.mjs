@@ -2,12 +2,12 @@
 // - The server: dist/server.cjs, one CommonJS file holding the server and everything it uses;
 //   what a process may never need (the HTTP transport, the demo account, the HTTP client until the
 //   first call) is only evaluated when first used. dist/index.js is the launcher every client runs:
-//   it checks the Node version, then runs server.cjs through V8's code cache
-//   (src/launch/code-cache.ts). This is what the package and the .mcpb ship. Figures: BENCHMARKS.md.
+//   it checks the Node version, turns on Node's compile cache where there is one, and runs
+//   server.cjs (src/launch/launcher.ts). This is what the package and the .mcpb ship. Figures:
+//   BENCHMARKS.md.
 // - The development tools: the demo, the fake API and the pieces the benchmark drives, with their
 //   packages left to node_modules (they run from a checkout, never from the package).
 // Tests call build() when dist/ is older than its sources (test/global-setup.ts).
-import { createHash } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -71,8 +71,8 @@ export async function build() {
     ...common,
     define: { ...common.define, __PUBLISHED_TOOLS__: JSON.stringify(await publishedTools(common)) },
     entryPoints: { server: 'src/index.ts' },
-    // CommonJS: V8's code cache applies to a script (vm.Script), and without code splitting
-    // esbuild turns each dynamic import() into a module evaluated on first use.
+    // CommonJS: without code splitting, esbuild turns each dynamic import() into a module
+    // evaluated on first use, all in one file.
     format: 'cjs',
     outExtension: { '.js': '.cjs' },
     // MINIFY=0 npm run build: readable names, for CPU profiles.
@@ -84,7 +84,6 @@ export async function build() {
     logOverride: { 'empty-import-meta': 'silent' },
     plugins: [withoutAjv, lazyHttp2],
   });
-  const serverCode = await readFile(`${root}/dist/server.cjs`);
   await esbuild({
     ...common,
     entryPoints: { index: 'src/launch/launcher.ts' },
@@ -92,11 +91,9 @@ export async function build() {
     // It must run on any Node far enough to say that this Node is too old.
     target: 'node14',
     banner: { js: '#!/usr/bin/env node' },
-    define: {
-      __MINIMUM_NODE__: JSON.stringify(engines.node.replace(/^>=\s*/, '')),
-      // Names the code cache: a cache is only ever read by the build that wrote it.
-      __BUILD_ID__: JSON.stringify(createHash('sha256').update(serverCode).digest('hex').slice(0, 16)),
-    },
+    define: { __MINIMUM_NODE__: JSON.stringify(engines.node.replace(/^>=\s*/, '')) },
+    // server.cjs is the bundle beside it, required at run time.
+    external: ['./server.cjs'],
   });
   await chmod(`${root}/dist/index.js`, 0o755);
   // dist/index.js is CommonJS (the package is ESM), the development tools below are ES modules.

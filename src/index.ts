@@ -1,6 +1,5 @@
 import { ConfigError, loadConfig, parseCommandLine, secretOf, USAGE, type Config } from './config.js';
 import { createLogger, errorMessage } from './logger.js';
-import type { Milestones } from './milestones.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
 
 /** One line on stderr and exit status 2: what the operator must fix, never a stack trace. */
@@ -13,11 +12,11 @@ function stop(message: string): never {
  * The server process: reads the configuration and serves on stdio or HTTP (run by
  * src/launch/launcher.ts). A failure to start ends the process with one line, never a stack trace.
  */
-export function main(milestones: Milestones = {}): Promise<void> {
-  return serve(milestones).catch((error: unknown) => stop(errorMessage(error)));
+export function main(): Promise<void> {
+  return serve().catch((error: unknown) => stop(errorMessage(error)));
 }
 
-async function serve(milestones: Milestones): Promise<void> {
+async function serve(): Promise<void> {
   let config: Config;
   try {
     const commandLine = parseCommandLine(process.argv.slice(2));
@@ -42,9 +41,9 @@ async function serve(milestones: Milestones): Promise<void> {
   // Each transport is its own module, so stdio never loads the HTTP server and the reverse.
   if (config.transport.kind === 'http') {
     const transport = config.transport;
-    await (await import('./http/serve.js')).serveHttp(config, transport, log, milestones).catch((error: unknown) => stop(listenFailure(error, transport)));
+    await (await import('./http/serve.js')).serveHttp(config, transport, log).catch((error: unknown) => stop(listenFailure(error, transport)));
   } else {
-    await (await import('./stdio/serve.js')).serveStdio(config, log, milestones);
+    await (await import('./stdio/serve.js')).serveStdio(config, log);
   }
 }
 

@@ -22,8 +22,6 @@ export interface ServerOptions {
   /** What the process shares (over HTTP, every request); default one owned (and closed) by this server. */
   engine?: Engine;
   retry?: RetryPolicy;
-  /** Told after each tool call is answered. */
-  onAnswered?: () => void;
 }
 
 // No tool takes more than a handful of values; a larger argument tree is an attack or a mistake.
@@ -84,7 +82,7 @@ export function createServer(options: ServerOptions): McpServer {
     };
   }
 
-  const context = createToolContext(config, getAccount, logger, options.onAnswered, engine.memory);
+  const context = createToolContext(config, getAccount, logger, engine.memory);
   registerListSnapshots(server, context);
   registerGetSnapshot(server, context);
   registerPlanSnapshotCleanup(server, context);

@@ -4,7 +4,6 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { tokenProblem, type Config, type TransportConfig } from '../config.js';
 import { createEngine, type Engine } from '../engine.js';
 import { errorMessage, type Logger, type LogSink } from '../logger.js';
-import type { Milestones } from '../milestones.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
@@ -40,11 +39,10 @@ export async function startHttpServer(
   logSinks?: LogSink[],
   /** How long a client may take to send its headers and its whole request (tests shorten them). */
   timeouts = { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS },
-  milestones: Milestones = {},
 ): Promise<HttpServer> {
   // One engine for all requests, whatever token each brings: one bound on upstream requests in
   // flight, and account views that each answer only the token that made them.
-  const site: Site = { config, transport, log, logSinks, engine: createEngine(config), port: 0, onAnswered: milestones.answered };
+  const site: Site = { config, transport, log, logSinks, engine: createEngine(config), port: 0 };
   const limits = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2) };
   const http = createHttpServer(limits, (req, res) => {
     const started = performance.now();
@@ -83,7 +81,6 @@ interface Site {
   engine: Engine;
   /** The port the server listens on (known once it listens). */
   port: number;
-  onAnswered: (() => void) | undefined;
 }
 
 async function route(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -161,7 +158,7 @@ function cancelledId(item: unknown): string | number | undefined {
 
 /** One POST, answered by a fresh MCP server bound to the request's token. */
 async function serveMcp(site: Site, req: IncomingMessage, res: ServerResponse, message: unknown, config: Config): Promise<void> {
-  const server = createServer({ config, engine: site.engine, logSinks: site.logSinks, onAnswered: site.onAnswered });
+  const server = createServer({ config, engine: site.engine, logSinks: site.logSinks });
   const mcp = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
   // Every request in the POST ends by its deadline: a response still open past it (and a margin)
   // waits for nothing, so it is ended rather than left holding a socket and its memory.
@@ -182,8 +179,8 @@ async function serveMcp(site: Site, req: IncomingMessage, res: ServerResponse, m
 }
 
 /** `node dist/index.js --transport http`: serves until SIGINT or SIGTERM. */
-export async function serveHttp(config: Config, transport: HttpTransportConfig, log: Logger, milestones: Milestones = {}): Promise<void> {
-  const server = await startHttpServer(config, transport, log, undefined, undefined, milestones);
+export async function serveHttp(config: Config, transport: HttpTransportConfig, log: Logger): Promise<void> {
+  const server = await startHttpServer(config, transport, log);
   exitOnShutdown(log, () => server.close());
   if (transport.allowedHosts.length === 0) {
     log.warn('listening beyond loopback without MCP_ALLOWED_HOSTS: any Host header is accepted (fine behind a proxy that checks it)');
@@ -198,7 +195,6 @@ export async function serveHttp(config: Config, transport: HttpTransportConfig, 
           ? `from ${config.tokenSource} for local requests without a token and without proxy headers (MCP_TRUST_LOOPBACK=1)`
           : `${config.tokenSource} unused: a request must bring its own token, or set MCP_AUTH_TOKEN (or, on loopback with no proxy, MCP_TRUST_LOOPBACK=1)`;
   if (transport.trustLoopback && !transport.loopback) log.warn('MCP_TRUST_LOOPBACK=1 has no effect: the server does not listen on loopback');
-  milestones.ready?.();
   log.info('ready over HTTP', { url: `${server.url}${MCP_PATH}`, api: config.apiUrl.origin, token: envToken });
 }
 

@@ -1,15 +1,14 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Milestones } from '../milestones.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
 import { SERVER_VERSION } from '../version.js';
 import { LineGuard } from './line-guard.js';
 
 /** The server on stdin/stdout, until stdin ends or a signal comes. */
-export async function serveStdio(config: Config, log: Logger, milestones: Milestones = {}): Promise<void> {
-  const server = createServer({ config, onAnswered: milestones.answered });
+export async function serveStdio(config: Config, log: Logger): Promise<void> {
+  const server = createServer({ config });
   const guard = new LineGuard({
     reply: (message) => process.stdout.write(`${JSON.stringify(message)}\n`),
     onRejected: (reason) => log.warn('rejected a message from the client', { reason }),
@@ -17,7 +16,6 @@ export async function serveStdio(config: Config, log: Logger, milestones: Milest
   const shutdown = exitOnShutdown(log, () => server.close());
   process.stdin.on('end', () => void shutdown('stdin closed'));
   await server.connect(new StdioServerTransport(process.stdin.pipe(guard), process.stdout));
-  milestones.ready?.();
   log.info('ready on stdio', {
     version: SERVER_VERSION,
     api: config.apiUrl.origin,

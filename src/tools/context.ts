@@ -56,7 +56,6 @@ export function createToolContext(
   config: Config,
   account: (() => Promise<Account>) | undefined,
   logger: Logger,
-  onAnswered: () => void = () => undefined,
   /** The process's memory budget, which every call's reads draw from. */
   memory?: MemoryBudget,
 ): ToolContext {
@@ -99,7 +98,6 @@ export function createToolContext(
         return { content: [{ type: 'text', text: message }], isError: true };
       } finally {
         call.end();
-        onAnswered();
       }
     },
   };
