@@ -59,16 +59,19 @@ async function startupMs(node, script, env = {}, call = false) {
   if (call) send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } } });
   let out = '';
   const last = call ? '"id":3' : '"id":2';
+  let answered = false;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await new Promise((resolve, reject) => {
-    child.on('exit', () => reject(new Error(`${script} exited before answering`)));
+    void exited.then(() => answered || reject(new Error(`${script} exited before answering`)));
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      if (out.includes(last)) resolve();
+      if (out.includes(last)) {
+        answered = true;
+        resolve();
+      }
     });
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  child.removeAllListeners('exit');
   // Ended as a client ends it (stdin closes): Node writes its compile cache as the process exits.
   child.stdin.end();
   await exited;

@@ -19,36 +19,21 @@ const ESM = `${JSON.stringify({ type: 'module' })}\n`;
 /**
  * The SDK's server imports its ajv-based validator for elicitation answers; createServer() passes
  * its own (src/sdk/no-elicitation-validator.ts), so the default is never built. Leaving ajv out of
- * the bundle saves about 18 ms of start-up.
+ * the bundle saves about 18 ms of start-up. The module is left out by the name the SDK imports it
+ * by; a build in which nothing had that name (a new SDK) fails rather than ship ajv unnoticed.
  */
+let ajvLeftOut = false;
 const withoutAjv = {
   name: 'without-ajv',
   setup(builder) {
-    builder.onResolve({ filter: /validation\/ajv-provider\.js$/ }, () => ({ path: 'ajv-provider', namespace: 'without-ajv' }));
+    builder.onResolve({ filter: /validation\/ajv-provider\.js$/ }, () => {
+      ajvLeftOut = true;
+      return { path: 'ajv-provider', namespace: 'without-ajv' };
+    });
     builder.onLoad({ filter: /.*/, namespace: 'without-ajv' }, () => ({
       contents: `export class AjvJsonSchemaValidator {
         constructor() { throw new Error('ajv is left out of this bundle: pass jsonSchemaValidator to the server'); }
       }`,
-    }));
-  },
-};
-
-/**
- * undici's client loads its HTTP/2 half (and with it node:http2, about 4 ms of a first call)
- * whether or not a connection ever speaks HTTP/2; this one never does (undici negotiates h2 only
- * when allowH2 is set). Here the HTTP/2 half is loaded the first time it is called instead.
- */
-const lazyHttp2 = {
-  name: 'lazy-http2',
-  setup(builder) {
-    builder.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
-      args.importer.endsWith(`undici${path.sep}lib${path.sep}dispatcher${path.sep}client.js`)
-        ? { path: path.join(args.resolveDir, 'client-h2.js'), namespace: 'lazy-http2' }
-        : undefined,
-    );
-    builder.onLoad({ filter: /.*/, namespace: 'lazy-http2' }, (args) => ({
-      contents: `module.exports = function connectH2(client, socket) { return require(${JSON.stringify(args.path)})(client, socket); };`,
-      resolveDir: path.dirname(args.path),
     }));
   },
 };
@@ -82,8 +67,9 @@ export async function build() {
     legalComments: 'none',
     // version.ts reads package.json through import.meta.url only when unbundled.
     logOverride: { 'empty-import-meta': 'silent' },
-    plugins: [withoutAjv, lazyHttp2],
+    plugins: [withoutAjv],
   });
+  if (!ajvLeftOut) throw new Error('without-ajv: the SDK imported no validation/ajv-provider.js; update the plugin to what it imports now, or remove it');
   await esbuild({
     ...common,
     entryPoints: { index: 'src/launch/launcher.ts' },

@@ -33,6 +33,24 @@ function importsIn(text: string, dir: string): Import[] {
   }));
 }
 
+const localModules = new Set(files(src).map((file) => path.relative(src, file).replace(/\.ts$/, '')));
+/** A package (or node:) rather than a module under src/. */
+const isPackage = (target: string) => !localModules.has(target) && !target.endsWith('.html');
+
+/** Whether a package's `exports` (or, without them, its main entry alone) offers the path imported. */
+function exported(target: string): boolean {
+  const parts = target.split('/');
+  const name = target.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  const subpath = `.${target.slice(name.length)}`;
+  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')) as { exports?: unknown };
+  if (manifest.exports === undefined || typeof manifest.exports === 'string') return subpath === '.';
+  return Object.keys(manifest.exports as object).some((key) => {
+    if (!key.includes('*')) return key === subpath;
+    const [before, after] = key.split('*') as [string, string];
+    return subpath.startsWith(before) && subpath.endsWith(after) && subpath.length >= before.length + after.length;
+  });
+}
+
 const under = (...prefixes: string[]) => (module: string) => prefixes.some((prefix) => module === prefix || module.startsWith(`${prefix}/`));
 const SDK = /^@modelcontextprotocol\/sdk\//;
 const NODE = /^node:/;
@@ -67,7 +85,7 @@ const ROWS: { layer: string; holds: (module: string) => boolean; may: (target: s
   {
     layer: 'API client',
     holds: under('digitalocean'),
-    may: (target) => under('digitalocean', 'redact')(target) || NODE.test(target) || target === 'zod' || /^undici(\/lib\/[\w/-]+\.js)?$/.test(target),
+    may: (target) => under('digitalocean', 'redact')(target) || NODE.test(target) || target === 'zod' || target === 'undici',
   },
 ];
 const rowOf = (module: string) => ROWS.findIndex((row) => row.holds(module));
@@ -102,6 +120,16 @@ describe('imports point one way', () => {
     const mcpLayers = under('tools', 'prompts', 'app', 'server', 'http', 'stdio', 'sdk', 'demo');
     const sdkUsers = all.filter(({ imports }) => imports.some(({ target }) => SDK.test(target))).map(({ module }) => module);
     expect(sdkUsers.filter((module) => !mcpLayers(module))).toEqual([]);
+  });
+
+  it('imports of a package name only what the package exports: no private path of a dependency', () => {
+    const external = all.flatMap(({ module, imports }) => imports.filter(({ target }) => isPackage(target) && !NODE.test(target)).map(({ target }) => ({ module, target })));
+    expect(external.length).toBeGreaterThan(10);
+    const unexported = external.filter(({ target }) => !exported(target));
+    expect(unexported.map(({ module, target }) => `${module} -> ${target}`)).toEqual([]);
+    // The check itself: a private path is caught, a public one passes.
+    expect(exported('undici/lib/dispatcher/agent.js')).toBe(false);
+    expect(exported('@modelcontextprotocol/sdk/server/mcp.js')).toBe(true);
   });
 
   it('sees the imports it checks, in either quote style, and tells type-only ones apart', () => {

@@ -1,13 +1,7 @@
-import type { Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { ResponseHeaders } from './rate-limit.js';
-import Agent from 'undici/lib/dispatcher/agent.js';
 
-/**
- * The part of undici this client uses, from its own module: undici's index also loads fetch,
- * WebSocket, EventSource, cookies, caches and mocks (and, through them, Node's own copy of undici),
- * none of which is used here and all of which a server's first call would wait for (about 20 ms of
- * it). The types are undici's own (undici-parts.d.ts).
- */
+/** The door to undici: its public Agent, and one GET read whole. Loaded on a process's first call. */
 export { Agent };
 
 export interface Answer {
