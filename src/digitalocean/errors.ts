@@ -13,6 +13,11 @@ export type ApiErrorKind =
   | 'rate_limited' // 429
   | 'server_error'; // 5xx
 
+/** What aborts a call's requests at its deadline: describeFailure() tells it by its name. */
+export function deadlineReached(): DOMException {
+  return new DOMException('The call reached its deadline', 'TimeoutError');
+}
+
 export class DigitalOceanError extends Error {
   override name = 'DigitalOceanError';
 }

@@ -1,6 +1,7 @@
 // node:crypto is loaded on first use (process.getBuiltinModule), not at start-up: about 2 ms of it.
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
 import type { CollectResult } from '../digitalocean/paginate.js';
+import { deadlineReached } from '../digitalocean/errors.js';
 import type { Hold, MemoryBudget } from '../digitalocean/memory.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
 import type { ResourceType, Snapshot } from '../digitalocean/schemas.js';
@@ -294,7 +295,7 @@ function narrowed(entry: Stored, resourceType: ResourceType | undefined): Accoun
 
 function deadlineTimer(controller: AbortController, deadline: number, now: () => number): NodeJS.Timeout {
   const timer = setTimeout(
-    () => controller.abort(new DOMException('The call reached its deadline', 'TimeoutError')),
+    () => controller.abort(deadlineReached()),
     Math.max(0, Math.min(deadline - now(), 2_147_483_647)),
   );
   timer.unref();

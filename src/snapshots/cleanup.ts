@@ -9,6 +9,7 @@ import { accountView, readCursor, requireVisibleTags, resume, type Reading } fro
 import { SCAN_PAGE_SIZE } from './list-input.js';
 import { MAX_KEY_CHARS, shown } from './clip.js';
 import { eachPaced, filterPaced, sortPaced } from './pace.js';
+import { DAY_MS } from './query.js';
 import { monthlyCost, round } from './pricing.js';
 
 /**
@@ -58,7 +59,6 @@ export interface LiveSources {
   refused: Partial<Record<ResourceType, string>>;
 }
 
-const DAY_MS = 86_400_000;
 /** DigitalOcean keeps at most 25 snapshots of a volume. */
 const VOLUME_SNAPSHOT_LIMIT = 25;
 const VOLUME_WARNING_AT = 20;

@@ -8,7 +8,8 @@ import { eachPaced, sortPaced } from './pace.js';
  */
 
 type Predicate = (snapshot: Snapshot) => boolean;
-const DAY_MS = 86_400_000;
+/** A day in milliseconds: ages and older_than_days. */
+export const DAY_MS = 86_400_000;
 
 /** One predicate per filter argument, built once per call; `now` anchors older_than_days. */
 const PREDICATES: { [K in FilterKey]-?: (value: NonNullable<FilterArguments[K]>, now: number) => Predicate } = {

@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { secretOf, type Config } from '../config.js';
 import type { RequestContext } from '../digitalocean/client.js';
-import { IncompleteListError } from '../digitalocean/errors.js';
+import { deadlineReached, IncompleteListError } from '../digitalocean/errors.js';
 import type { MemoryBudget } from '../digitalocean/memory.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
@@ -117,7 +117,7 @@ function callBounds(cancelled: AbortSignal, deadlineMs: number, limits: Config['
   // client's signal by now: an 'abort' listener would never hear it.
   if (cancelled.aborted) onCancel();
   else cancelled.addEventListener('abort', onCancel, { once: true });
-  const timer = setTimeout(() => controller.abort(new DOMException('The call reached its deadline', 'TimeoutError')), deadlineMs);
+  const timer = setTimeout(() => controller.abort(deadlineReached()), deadlineMs);
   return {
     request: { signal: controller.signal, deadline, budget } satisfies RequestContext,
     /** The deadline has passed: whatever failed last, the deadline is what stopped the call. */
@@ -132,7 +132,7 @@ function callBounds(cancelled: AbortSignal, deadlineMs: number, limits: Config['
 
 /** The failure as the deadline's, keeping what a listing had read by then. */
 function asDeadline(error: unknown): Error {
-  const timeout = new DOMException('The call reached its deadline', 'TimeoutError');
+  const timeout = deadlineReached();
   return error instanceof IncompleteListError ? new IncompleteListError(timeout, error.pagesFetched, error.snapshotsFetched) : timeout;
 }
 

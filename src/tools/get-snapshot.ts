@@ -6,6 +6,7 @@ import { formatSnapshot } from '../format/snapshot.js';
 import { snapshotAnswer, type SnapshotAnswer } from '../snapshots/answers.js';
 import { clipSnapshot, clipWarnings, type ClipReport } from '../snapshots/clip.js';
 import { monthlyCost, round } from '../snapshots/pricing.js';
+import { DAY_MS } from '../snapshots/query.js';
 import { readOnlyTool, sdkRegistration } from './definitions.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
 
@@ -47,7 +48,7 @@ export function registerGetSnapshot(server: McpServer, context: ToolContext): vo
         const structuredContent: SnapshotAnswer = {
           snapshot: shown,
           monthly_cost_usd: round(monthlyCost(snapshot.size_gigabytes), 2),
-          age_days: Math.max(0, Math.floor((Date.now() - Date.parse(snapshot.created_at)) / 86_400_000)),
+          age_days: Math.max(0, Math.floor((Date.now() - Date.parse(snapshot.created_at)) / DAY_MS)),
           ...(warnings.length > 0 && { warnings }),
         };
         return { structuredContent, text: formatSnapshot(structuredContent), logFields: { id } };
