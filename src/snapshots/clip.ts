@@ -24,17 +24,22 @@ const RENAMED = 'renamed:';
 /** A key JavaScript's objects treat as their prototype: a tally under it would vanish or pollute in a client. */
 const PROTOTYPE_KEY = '__proto__';
 
+/** Counts one change of `field` in the report. */
+function note(report: ClipReport | undefined, field: string): void {
+  report?.set(field, (report.get(field) ?? 0) + 1);
+}
+
 /** A tally's key from the API as an answer carries it: shown(), and never `__proto__`. */
 export function shownKey(key: string, report: ClipReport, field: string): string {
   if (key !== PROTOTYPE_KEY) return shown(key, report, field, MAX_KEY_CHARS);
-  report.set(RENAMED + field, (report.get(RENAMED + field) ?? 0) + 1);
+  note(report, RENAMED + field);
   return `(${key})`;
 }
 
 /** An API string as an answer carries it: sanitised, then cut to `max`; changes are counted in `report`. */
 export function shown(value: string, report?: ClipReport, field = 'string', max = MAX_STRING_CHARS): string {
   const clean = sanitize(value);
-  if (clean !== value) report?.set(CLEANED + field, (report.get(CLEANED + field) ?? 0) + 1);
+  if (clean !== value) note(report, CLEANED + field);
   return clipString(clean, max, report, field);
 }
 
@@ -49,7 +54,7 @@ export function clipString(value: string, max = MAX_STRING_CHARS, report?: ClipR
   let end = max - 1;
   const last = value.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  report?.set(field, (report.get(field) ?? 0) + 1);
+  note(report, field);
   return value.slice(0, end) + ELLIPSIS;
 }
 
@@ -59,7 +64,7 @@ function clipList(items: string[], report: ClipReport, field: string): string[] 
   for (const item of items) {
     const clipped = shown(item, report, field);
     if (kept.length >= MAX_LIST_ITEMS || chars + clipped.length > MAX_LIST_CHARS) {
-      report.set(`${field} (list shortened)`, (report.get(`${field} (list shortened)`) ?? 0) + 1);
+      note(report, `${field} (list shortened)`);
       break;
     }
     kept.push(clipped);

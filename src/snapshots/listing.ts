@@ -5,7 +5,7 @@ import type { ResourceType, Snapshot } from '../digitalocean/schemas.js';
 import { anchorOf, CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from './cursor.js';
 import { FILTER_KEYS, QUERY_KEYS, SCAN_PAGE_SIZE, type ListArguments, type SortOrder } from './list-input.js';
 import { compileFilter, filterProblems, hasFilters, sortSnapshots } from './query.js';
-import { eachPaced, filterPaced } from './pace.js';
+import { filterPaced, findIndexPaced } from './pace.js';
 import { summarize, type SnapshotSummary } from './summary.js';
 
 /**
@@ -177,8 +177,7 @@ export async function resume(
   const { anchor, offset } = cursor;
   const before = ordered[offset - 1];
   if (cursor.view === view || anchor === undefined || (before && anchorOf(before.id) === anchor)) return { start: Math.min(offset, ordered.length) };
-  let found = -1;
-  await eachPaced(ordered, (item, i) => found < 0 && anchorOf(item.id) === anchor && (found = i), signal);
+  const found = await findIndexPaced(ordered, (item) => anchorOf(item.id) === anchor, signal);
   if (found >= 0) return { start: found + 1 };
   return { start: Math.min(offset, ordered.length), warning: 'The snapshot the cursor continued after no longer matches or exists; continued by position.' };
 }

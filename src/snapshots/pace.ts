@@ -55,6 +55,17 @@ export async function eachPaced<T>(items: readonly T[], visit: (item: T, index: 
   }
 }
 
+/** `items.findIndex(test)`, in slices: stops at the first match. */
+export async function findIndexPaced<T>(items: readonly T[], test: (item: T) => boolean, signal?: AbortSignal): Promise<number> {
+  const pacer = new Pacer(signal);
+  for (let i = 0; i < items.length; i++) {
+    if (test(items[i]!)) return i;
+    const turn = pacer.tick();
+    if (turn) await turn;
+  }
+  return -1;
+}
+
 // A run this long sorts natively in a few milliseconds.
 const RUN = 4096;
 
