@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { Client } from "@modelcontextprotocol/client";
 import { Agent, Pool } from 'undici';
 import { DigitalOceanClient } from '../dist/digitalocean/client.js';
 import { collectSnapshots } from '../dist/digitalocean/paginate.js';
@@ -316,7 +316,7 @@ for (const count of [2000, 20000]) {
   console.error('passes over 100,000 snapshots…');
   const api = await startFakeApi({ count: 100_000, seed: 25, rateLimit: OPEN });
   const { client, pid } = await connect(api);
-  await client.callTool({ name: 'list_snapshots', arguments: { summary: true, limit: 1 } }, undefined, { timeout: 120_000 });
+  await client.callTool({ name: 'list_snapshots', arguments: { summary: true, limit: 1 } }, { timeout: 120_000 });
   const cpuMs = () => {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
@@ -343,7 +343,7 @@ for (const count of [2000, 20000]) {
           slowest = Math.max(slowest, performance.now() - started);
         }
       })();
-      await client.callTool({ name: 'list_snapshots', arguments: { ...args, limit: 1 } }, undefined, { timeout: 120_000 });
+      await client.callTool({ name: 'list_snapshots', arguments: { ...args, limit: 1 } }, { timeout: 120_000 });
       done = true;
       await probing;
       cpu.push(cpuMs() - before);

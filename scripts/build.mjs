@@ -8,35 +8,12 @@
 // - The development tools: the demo, the fake API and the pieces the benchmark drives, with their
 //   packages left to node_modules (they run from a checkout, never from the package).
 // Tests call build() when dist/ is older than its sources (test/global-setup.ts).
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ESM = `${JSON.stringify({ type: 'module' })}\n`;
-
-/**
- * The SDK's server imports its ajv-based validator for elicitation answers; createServer() passes
- * its own (src/sdk/no-elicitation-validator.ts), so the default is never built. Leaving ajv out of
- * the bundle saves about 18 ms of start-up. The module is left out by the name the SDK imports it
- * by; a build in which nothing had that name (a new SDK) fails rather than ship ajv unnoticed.
- */
-let ajvLeftOut = false;
-const withoutAjv = {
-  name: 'without-ajv',
-  setup(builder) {
-    builder.onResolve({ filter: /validation\/ajv-provider\.js$/ }, () => {
-      ajvLeftOut = true;
-      return { path: 'ajv-provider', namespace: 'without-ajv' };
-    });
-    builder.onLoad({ filter: /.*/, namespace: 'without-ajv' }, () => ({
-      contents: `export class AjvJsonSchemaValidator {
-        constructor() { throw new Error('ajv is left out of this bundle: pass jsonSchemaValidator to the server'); }
-      }`,
-    }));
-  },
-};
 
 export async function build() {
   const { version, engines } = JSON.parse(await readFile(`${root}/package.json`, 'utf8'));
@@ -48,13 +25,12 @@ export async function build() {
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
-    define: { __SERVER_VERSION__: JSON.stringify(version), __PUBLISHED_TOOLS__: 'undefined' },
+    define: { __SERVER_VERSION__: JSON.stringify(version) },
     // The MCP App view (src/app/) is one HTML file, served as text.
     loader: { '.html': 'text' },
   };
   const server = await esbuild({
     ...common,
-    define: { ...common.define, __PUBLISHED_TOOLS__: JSON.stringify(await publishedTools(common)) },
     entryPoints: { server: 'src/index.ts' },
     // CommonJS: without code splitting, esbuild turns each dynamic import() into a module
     // evaluated on first use, all in one file.
@@ -67,9 +43,7 @@ export async function build() {
     legalComments: 'none',
     // version.ts reads package.json through import.meta.url only when unbundled.
     logOverride: { 'empty-import-meta': 'silent' },
-    plugins: [withoutAjv],
   });
-  if (!ajvLeftOut) throw new Error('without-ajv: the SDK imported no validation/ajv-provider.js; update the plugin to what it imports now, or remove it');
   await esbuild({
     ...common,
     entryPoints: { index: 'src/launch/launcher.ts' },
@@ -101,34 +75,6 @@ export async function build() {
   });
   for (const folder of ['demo', 'fake-api', 'digitalocean', 'dev-chunks']) await writeFile(`${root}/dist/${folder}/package.json`, ESM);
   await writeFile(`${root}/dist/THIRD_PARTY_LICENSES.md`, await thirdPartyLicenses(server.metafile));
-}
-
-/**
- * What tools/list says of each tool (publishTool of each definition), computed here once rather
- * than by every server process: the definitions bundled on their own and run.
- */
-async function publishedTools(common) {
-  const { outputFiles } = await esbuild({
-    ...common,
-    stdin: {
-      contents: "import { TOOLS } from './src/server.js'; import { publishTool } from './src/tools/definitions.js'; export default Object.fromEntries(TOOLS.map((tool) => [tool.name, publishTool(tool)]));",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    format: 'esm',
-    packages: 'external',
-    write: false,
-    outdir: undefined,
-  });
-  // Beside node_modules, so that the packages resolve.
-  const file = path.join(root, 'node_modules/.cache/published-tools.mjs');
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, outputFiles[0].text);
-  try {
-    return (await import(`${pathToFileURL(file).href}?${Date.now()}`)).default;
-  } finally {
-    await rm(file, { force: true });
-  }
 }
 
 /**

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { type CallToolResult, Client } from '@modelcontextprotocol/client';
 import { FAKE_TOKEN, startFakeApi } from './fake-api/server.js';
 
 // The offline demo: the real server, spawned over stdio exactly as an MCP client would, talking to

@@ -1,13 +1,11 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import { type LoggingLevel, McpServer } from '@modelcontextprotocol/server';
 import { secretOf, type Config, type LogLevel } from './config.js';
 import { createEngine, ownerOf, type Engine } from './engine.js';
 import type { Account } from './snapshots/account-views.js';
 import { createLogger, errorMessage, stderrSink, type LogSink } from './logger.js';
-import { noElicitationValidator } from './sdk/no-elicitation-validator.js';
 import type { RetryPolicy } from './digitalocean/retry.js';
 import { createToolContext } from './tools/context.js';
-import { publishTools, type ToolDefinition } from './tools/definitions.js';
+import type { ToolDefinition } from './tools/definitions.js';
 import { getSnapshotTool, registerGetSnapshot } from './tools/get-snapshot.js';
 import { listSnapshotsTool, registerListSnapshots } from './tools/list-snapshots.js';
 import { planSnapshotCleanupTool, registerPlanSnapshotCleanup } from './tools/plan-snapshot-cleanup.js';
@@ -45,7 +43,6 @@ export function createServer(options: ServerOptions): McpServer {
       capabilities: { tools: {}, prompts: {}, resources: {}, logging: {} },
       instructions: INSTRUCTIONS,
       maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS,
-      jsonSchemaValidator: noElicitationValidator,
     },
   );
   const logger = createLogger({
@@ -86,7 +83,6 @@ export function createServer(options: ServerOptions): McpServer {
   registerListSnapshots(server, context);
   registerGetSnapshot(server, context);
   registerPlanSnapshotCleanup(server, context);
-  publishTools(server, TOOLS);
   registerReviewSnapshotCosts(server);
   registerCostReview(server);
   return server;

@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { expect } from 'vitest';
 import { listAnswer, type ListAnswer } from '../src/snapshots/answers.js';
 import { textOf } from './helpers.js';

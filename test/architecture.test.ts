@@ -52,7 +52,7 @@ function exported(target: string): boolean {
 }
 
 const under = (...prefixes: string[]) => (module: string) => prefixes.some((prefix) => module === prefix || module.startsWith(`${prefix}/`));
-const SDK = /^@modelcontextprotocol\/sdk\//;
+const SDK = /^@modelcontextprotocol\/(server|node|client)(\/|$)/;
 const NODE = /^node:/;
 
 /**
@@ -69,7 +69,7 @@ const ROWS: { layer: string; holds: (module: string) => boolean; may: (target: s
   {
     layer: 'server',
     holds: under('server'),
-    may: (target) => under('tools', 'prompts', 'app', 'sdk', 'engine', 'config', 'logger', 'version')(target) || SDK.test(target),
+    may: (target) => under('tools', 'prompts', 'app', 'engine', 'config', 'logger', 'version')(target) || SDK.test(target),
   },
   {
     layer: 'tools and prompts',
@@ -117,7 +117,7 @@ describe('imports point one way', () => {
   it('nothing in the server imports the development tools (but --demo its account), and only the MCP layers import the SDK', () => {
     const server = all.filter(({ module }) => !under('fake-api', 'demo', 'demo-account')(module));
     expect(server.flatMap(({ module, imports }) => imports.filter(({ target }) => under('fake-api', 'demo')(target)).map(({ target }) => `${module} -> ${target}`))).toEqual([]);
-    const mcpLayers = under('tools', 'prompts', 'app', 'server', 'http', 'stdio', 'sdk', 'demo');
+    const mcpLayers = under('tools', 'prompts', 'app', 'server', 'http', 'stdio', 'demo');
     const sdkUsers = all.filter(({ imports }) => imports.some(({ target }) => SDK.test(target))).map(({ module }) => module);
     expect(sdkUsers.filter((module) => !mcpLayers(module))).toEqual([]);
   });
@@ -129,7 +129,8 @@ describe('imports point one way', () => {
     expect(unexported.map(({ module, target }) => `${module} -> ${target}`)).toEqual([]);
     // The check itself: a private path is caught, a public one passes.
     expect(exported('undici/lib/dispatcher/agent.js')).toBe(false);
-    expect(exported('@modelcontextprotocol/sdk/server/mcp.js')).toBe(true);
+    expect(exported('@modelcontextprotocol/server/stdio')).toBe(true);
+    expect(exported('@modelcontextprotocol/server/dist/index.mjs')).toBe(false);
   });
 
   it('sees the imports it checks, in either quote style, and tells type-only ones apart', () => {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { expect } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { ALL_SCOPES, startFakeApi, type FakeApi, type FakeApiOptions, type Scope } from '../src/fake-api/server.js';
@@ -45,9 +44,9 @@ export async function harness(
   const client = new Client({ name: 'test', version: '1.0.0' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  // The server leaves its answers unchecked (definitions.ts, sdkRegistration); here every answer is
-  // held to its tool's output schema twice: by the SDK client, against the JSON Schema tools/list
-  // published (it checks once it has listed the tools), and by zod against the definition.
+  // Besides the server's SDK (which checks every answer before it sends it), every answer is held
+  // to its tool's output schema by the SDK client, against the JSON Schema tools/list published
+  // (it checks once it has listed the tools), and by zod against the definition.
   await client.listTools();
   return {
     api,

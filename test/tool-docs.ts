@@ -1,4 +1,4 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from "@modelcontextprotocol/server";
 
 /**
  * The README's tools section and manifest.json's tools, written from what tools/list publishes, so

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { tokenProblem, type Config, type TransportConfig } from '../config.js';
 import { createEngine, type Engine } from '../engine.js';
 import { errorMessage, type Logger, type LogSink } from '../logger.js';
@@ -42,7 +43,17 @@ export async function startHttpServer(
 ): Promise<HttpServer> {
   // One engine for all requests, whatever token each brings: one bound on upstream requests in
   // flight, and account views that each answer only the token that made them.
-  const site: Site = { config, transport, log, logSinks, engine: createEngine(config), port: 0 };
+  const engine = createEngine(config);
+  const calls = new WeakMap<AuthInfo, Config>();
+  // One entry for both protocol eras: a 2026-07-28 request carries its version in _meta, a 2025-era
+  // one is served statelessly. Each request gets a fresh server for its own token.
+  const handler = createMcpHandler(({ authInfo }) => createServer({ config: callConfig(calls, authInfo), engine, logSinks }), {
+    legacy: 'stateless',
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    onerror: (error) => log.debug('mcp request refused', { error: errorMessage(error) }),
+  });
+  const mcp = toNodeHandler(handler, { maxRequestBodySize: MAX_REQUEST_BODY_BYTES, onerror: (error) => log.warn('mcp request failed', { error: errorMessage(error) }) });
+  const site: Site = { config, transport, log, engine, port: 0, calls, mcp };
   const limits = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2) };
   const http = createHttpServer(limits, (req, res) => {
     const started = performance.now();
@@ -67,6 +78,7 @@ export async function startHttpServer(
     async close() {
       http.close();
       http.closeAllConnections();
+      await handler.close();
       await site.engine.close();
     },
   };
@@ -77,10 +89,13 @@ interface Site {
   config: Config;
   transport: HttpTransportConfig;
   log: Logger;
-  logSinks: LogSink[] | undefined;
   engine: Engine;
   /** The port the server listens on (known once it listens). */
   port: number;
+  /** The SDK's entry, as a Node request handler. */
+  mcp: NodeMcpRequestHandler;
+  /** Each request's configuration (its token), under the AuthInfo it hands the SDK. */
+  calls: WeakMap<AuthInfo, Config>;
 }
 
 async function route(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -156,10 +171,14 @@ function cancelledId(item: unknown): string | number | undefined {
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
+function callConfig(calls: WeakMap<AuthInfo, Config>, auth: AuthInfo | undefined): Config {
+  const config = auth && calls.get(auth);
+  if (!config) throw new Error('a request reached the MCP handler without its configuration');
+  return config;
+}
+
 /** One POST, answered by a fresh MCP server bound to the request's token. */
 async function serveMcp(site: Site, req: IncomingMessage, res: ServerResponse, message: unknown, config: Config): Promise<void> {
-  const server = createServer({ config, engine: site.engine, logSinks: site.logSinks });
-  const mcp = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
   // Every request in the POST ends by its deadline: a response still open past it (and a margin)
   // waits for nothing, so it is ended rather than left holding a socket and its memory.
   const backstop = setTimeout(() => {
@@ -168,14 +187,11 @@ async function serveMcp(site: Site, req: IncomingMessage, res: ServerResponse, m
     else res.end();
   }, config.deadlineSeconds * 1000 + RESPONSE_MARGIN_MS);
   backstop.unref();
-  res.on('close', () => {
-    clearTimeout(backstop);
-    void Promise.allSettled([mcp.close(), server.close()]).then((results) => {
-      for (const result of results) if (result.status === 'rejected') site.log.warn('closing a request server failed', { error: errorMessage(result.reason) });
-    });
-  });
-  await server.connect(mcp);
-  await mcp.handleRequest(req, res, message);
+  res.on('close', () => clearTimeout(backstop));
+  // The SDK passes AuthInfo through untouched; it carries no secret here, only the key to the config.
+  const auth: AuthInfo = { token: '', clientId: config.tokenSource ?? 'none', scopes: [] };
+  site.calls.set(auth, config);
+  await site.mcp(Object.assign(req, { auth }), res, message);
 }
 
 /** `node dist/index.js --transport http`: serves until SIGINT or SIGTERM. */

@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { completable, type McpServer } from '@modelcontextprotocol/server';
 import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
 
 export const REVIEW_SNAPSHOT_COSTS = 'review_snapshot_costs';
@@ -9,20 +8,15 @@ const DEFAULT_DAYS = 90;
 const completeType = (value: string | undefined) => RESOURCE_TYPES.filter((type) => type.startsWith(value ?? ''));
 
 // Built once: over HTTP every request builds a server, and these schemas were a tenth of that.
-const REVIEW_ARGUMENTS = {
+const REVIEW_ARGUMENTS = z.object({
   // Prompt arguments are strings on the wire.
   older_than_days: z
     .string()
     .regex(/^\d{1,5}$/, 'a whole number of days')
     .optional()
     .describe(`Snapshots older than this many days count as stale (default ${DEFAULT_DAYS}).`),
-  // SDK 1.32 looks for completable() inside optional() to enable completions, and on the
-  // field itself to answer them: mark both.
-  resource_type: completable(
-    completable(z.enum(RESOURCE_TYPES), completeType).optional().describe('Only Droplet or only volume snapshots; omit for both.'),
-    completeType,
-  ),
-};
+  resource_type: completable(z.enum(RESOURCE_TYPES), completeType).optional().describe('Only Droplet or only volume snapshots; omit for both.'),
+});
 
 export function registerReviewSnapshotCosts(server: McpServer): void {
   server.registerPrompt(

@@ -1,21 +1,32 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { serveStdio as serveConnection, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
+import { createEngine } from '../engine.js';
+import { errorMessage, type Logger } from '../logger.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
 import { SERVER_VERSION } from '../version.js';
 import { LineGuard } from './line-guard.js';
 
-/** The server on stdin/stdout, until stdin ends or a signal comes. */
+/**
+ * The server on stdin/stdout, until stdin ends or a signal comes. The SDK's entry decides the
+ * connection's protocol era from its opening (2026-07-28 `server/discover`, or a 2025 `initialize`)
+ * and pins one server from the factory; every server it builds shares the process's engine.
+ */
 export async function serveStdio(config: Config, log: Logger): Promise<void> {
-  const server = createServer({ config });
+  const engine = createEngine(config);
   const guard = new LineGuard({
     reply: (message) => process.stdout.write(`${JSON.stringify(message)}\n`),
     onRejected: (reason) => log.warn('rejected a message from the client', { reason }),
   });
-  const shutdown = exitOnShutdown(log, () => server.close());
+  const connection = serveConnection(() => createServer({ config, engine }), {
+    transport: new StdioServerTransport(process.stdin.pipe(guard), process.stdout),
+    onerror: (error) => log.warn('stdio connection error', { error: errorMessage(error) }),
+  });
+  const shutdown = exitOnShutdown(log, async () => {
+    await connection.close();
+    await engine.close();
+  });
   process.stdin.on('end', () => void shutdown('stdin closed'));
-  await server.connect(new StdioServerTransport(process.stdin.pipe(guard), process.stdout));
   log.info('ready on stdio', {
     version: SERVER_VERSION,
     api: config.apiUrl.origin,

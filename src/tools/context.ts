@@ -1,5 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
 import { secretOf, type Config } from '../config.js';
 import type { RequestContext } from '../digitalocean/client.js';
 import { deadlineReached, IncompleteListError } from '../digitalocean/errors.js';

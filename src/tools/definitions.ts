@@ -1,7 +1,5 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
-import { ListToolsRequestSchema, type Tool, type ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import type { z } from 'zod';
+import type { CallToolResult, McpServer, ServerContext, StandardSchemaWithJSON, Tool, ToolAnnotations } from '@modelcontextprotocol/server';
+import * as z from 'zod';
 import { BUDGET_META } from './budget.js';
 import { READ_ONLY } from './context.js';
 
@@ -20,9 +18,7 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   _meta: Record<string, unknown>;
 }
 
-/**
- * Every tool here: read-only (it may call the DigitalOcean API) and held to one answer budget.
- */
+/** Every tool here: read-only (it may call the DigitalOcean API) and held to one answer budget. */
 export function readOnlyTool<I extends z.ZodObject, O extends z.ZodObject>(
   definition: Omit<ToolDefinition<I, O>, 'annotations' | '_meta'>,
   meta: Record<string, unknown> = {},
@@ -30,47 +26,17 @@ export function readOnlyTool<I extends z.ZodObject, O extends z.ZodObject>(
   return { ...definition, annotations: READ_ONLY, _meta: { ...BUDGET_META, ...meta } };
 }
 
-/**
- * What tools/list says of a tool: the SDK's own conversion (the same calls it makes), without what
- * carries no meaning for a client here yet costs every agent context on every turn: `$schema`,
- * `execution` when it is the default (no task support), and inside output schemas (they describe
- * what the server sends; input schemas stay strict) `additionalProperties: false` and string-typed
- * `propertyNames`.
- */
-export function publishTool(definition: ToolDefinition): Tool {
-  return lean({
-    name: definition.name,
-    title: definition.title,
-    description: definition.description,
-    inputSchema: toJsonSchemaCompat(definition.inputSchema, { strictUnions: true, pipeStrategy: 'input' }) as Tool['inputSchema'],
-    annotations: definition.annotations,
-    execution: { taskSupport: 'forbidden' },
-    _meta: definition._meta,
-    outputSchema: toJsonSchemaCompat(definition.outputSchema, { strictUnions: true, pipeStrategy: 'output' }) as Tool['outputSchema'],
-  });
-}
+type Io = 'input' | 'output';
 
 /**
- * What the SDK is told of a tool: all but its output schema. Given one, the SDK parses every answer
- * against it before sending (about a twentieth of a call); tools/list still publishes it
- * (publishTools), and the tests hold every answer to it.
+ * A schema as JSON Schema for tools/list: zod's own conversion (draft 2020-12, what the SDK
+ * advertises), without what carries no meaning for a client here yet costs every agent context on
+ * every turn: `$schema`, and inside output schemas (they describe what the server sends; input
+ * schemas stay strict) `additionalProperties: false` and string-typed `propertyNames`.
  */
-export function sdkRegistration<I extends z.ZodObject, O extends z.ZodObject>(definition: ToolDefinition<I, O>): Omit<ToolDefinition<I, O>, 'outputSchema'> {
-  const { outputSchema: _published, ...registration } = definition;
-  return registration;
-}
-
-/** Applies publishTool's trimming to a tool as the SDK lists it (also used by the tests to compare). */
-export function lean(tool: Tool): Tool {
-  const { $schema: _input, ...inputSchema } = tool.inputSchema as Tool['inputSchema'] & { $schema?: string };
-  const { execution, outputSchema, ...rest } = tool;
-  const published: Tool = { ...rest, inputSchema };
-  if (execution && execution.taskSupport !== 'forbidden') published.execution = execution;
-  if (outputSchema) {
-    const { $schema: _output, ...schema } = outputSchema as Tool['outputSchema'] & { $schema?: string };
-    published.outputSchema = withoutClosedObjects(schema) as Tool['outputSchema'];
-  }
-  return published;
+export function publishedSchema(schema: z.ZodObject, io: Io): Record<string, unknown> {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' });
+  return io === 'output' ? (withoutClosedObjects(json) as Record<string, unknown>) : json;
 }
 
 // JSON object keys are strings whatever the schema says.
@@ -86,21 +52,44 @@ function withoutClosedObjects(value: unknown): unknown {
   );
 }
 
-/** What publishTool makes of each tool, by name, as the build found it (scripts/build.mjs). */
-declare const __PUBLISHED_TOOLS__: Record<string, Tool> | undefined;
-const built = typeof __PUBLISHED_TOOLS__ === 'object' ? __PUBLISHED_TOOLS__ : {};
-const published = new WeakMap<ToolDefinition, Tool>();
+/**
+ * What the SDK is given: a Standard Schema (the spec v2 takes) that validates with the zod schema
+ * and describes itself with publishedSchema, converted once per process: over HTTP every request
+ * builds a server and lists its tools.
+ */
+function forSdk<S extends z.ZodObject>(schema: S, io: Io): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
+  let json: Record<string, unknown> | undefined;
+  const describe = () => (json ??= publishedSchema(schema, io));
+  return { '~standard': { ...schema['~standard'], jsonSchema: { input: describe, output: describe } } };
+}
+
+const registrations = new WeakMap<ToolDefinition, { inputSchema: StandardSchemaWithJSON; outputSchema: StandardSchemaWithJSON }>();
 
 /**
- * Answers tools/list from the definitions: in the built server, as converted by the build (a
- * conversion costs about 5 ms of the first tools/list); unbundled, each converted once per process
- * (over HTTP every request gets a fresh server) rather than on every request.
+ * Registers a tool as its definition says: tools/list is the SDK's, from these schemas, and the SDK
+ * checks every answer against the output schema before it sends it.
  */
-export function publishTools(server: McpServer, definitions: ToolDefinition[]): void {
-  const once = (definition: ToolDefinition) => {
-    let tool = published.get(definition);
-    if (!tool) published.set(definition, (tool = built[definition.name] ?? publishTool(definition)));
-    return tool;
+export function registerTool<I extends z.ZodObject, O extends z.ZodObject>(
+  server: McpServer,
+  definition: ToolDefinition<I, O>,
+  handler: (args: z.output<I>, ctx: ServerContext) => Promise<CallToolResult>,
+): void {
+  let schemas = registrations.get(definition);
+  if (!schemas) registrations.set(definition, (schemas = { inputSchema: forSdk(definition.inputSchema, 'input'), outputSchema: forSdk(definition.outputSchema, 'output') }));
+  const { name, title, description, annotations, _meta } = definition;
+  const inputSchema = schemas.inputSchema as StandardSchemaWithJSON<z.input<I>, z.output<I>>;
+  server.registerTool(name, { title, description, inputSchema, outputSchema: schemas.outputSchema, annotations, _meta }, handler);
+}
+
+/** What tools/list says of a tool (the tests and the generated docs compare against it). */
+export function publishTool(definition: ToolDefinition): Tool {
+  return {
+    name: definition.name,
+    title: definition.title,
+    description: definition.description,
+    inputSchema: { type: 'object', ...publishedSchema(definition.inputSchema, 'input') } as Tool['inputSchema'],
+    annotations: definition.annotations,
+    _meta: definition._meta,
+    outputSchema: publishedSchema(definition.outputSchema, 'output') as Tool['outputSchema'],
   };
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: definitions.map(once) }));
 }

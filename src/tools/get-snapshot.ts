@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { DigitalOceanApiError } from '../digitalocean/errors.js';
 import { apiText } from '../snapshots/clip.js';
 import { formatSnapshot } from '../format/snapshot.js';
@@ -7,7 +7,7 @@ import { snapshotAnswer, type SnapshotAnswer } from '../snapshots/answers.js';
 import { clipSnapshot, clipWarnings, type ClipReport } from '../snapshots/clip.js';
 import { monthlyCost, round } from '../snapshots/pricing.js';
 import { DAY_MS } from '../snapshots/query.js';
-import { readOnlyTool, sdkRegistration } from './definitions.js';
+import { readOnlyTool, registerTool } from './definitions.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,10 +35,10 @@ export const getSnapshotTool = readOnlyTool({
 });
 
 export function registerGetSnapshot(server: McpServer, context: ToolContext): void {
-  server.registerTool(getSnapshotTool.name, sdkRegistration(getSnapshotTool), ({ id }, extra) =>
+  registerTool(server, getSnapshotTool, ({ id }, ctx) =>
     context.run(
       getSnapshotTool.name,
-      extra.signal,
+      ctx.mcpReq.signal,
       async (account, bounds) => {
         // Always the API: one snapshot is one cheap request, and its answer is never stale.
         const snapshot = await (await account()).client.getSnapshot(id, bounds);

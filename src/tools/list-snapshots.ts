@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { formatSnapshotList, type ListPresentation } from '../format/snapshot-list.js';
 import { listAnswer, type ListAnswer } from '../snapshots/answers.js';
 import { clipSnapshot, clipWarnings, type ClipReport } from '../snapshots/clip.js';
@@ -8,7 +8,7 @@ import { MINIMUM_MONTHLY_CHARGE_USD, PRICE_PER_GB_MONTH_USD } from '../snapshots
 import { clipSummary } from '../snapshots/summary.js';
 import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
-import { readOnlyTool, sdkRegistration } from './definitions.js';
+import { readOnlyTool, registerTool } from './definitions.js';
 import { progressReporter } from './progress.js';
 
 const DESCRIPTION =
@@ -28,10 +28,10 @@ export const listSnapshotsTool = readOnlyTool({
 });
 
 export function registerListSnapshots(server: McpServer, context: ToolContext): void {
-  server.registerTool(listSnapshotsTool.name, sdkRegistration(listSnapshotsTool), (args, extra) =>
-    context.run(listSnapshotsTool.name, extra.signal, async (account, bounds) => {
+  registerTool(server, listSnapshotsTool, (args, ctx) =>
+    context.run(listSnapshotsTool.name, ctx.mcpReq.signal, async (account, bounds) => {
       const plan = planList(args);
-      const listing = await listSnapshots(await account(), args, plan, { ...bounds, onProgress: progressReporter(extra) });
+      const listing = await listSnapshots(await account(), args, plan, { ...bounds, onProgress: progressReporter(ctx) });
       const presentation = presentationOf(args, listing);
       const answer = fitRows(listing.window.length, (listed) => buildAnswer(listing, listed, presentation, context.notices));
       return { ...answer, logFields: { snapshots: answer.structuredContent.count, pages: listing.pagesFetched, scan: plan.scan } };

@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { COST_REVIEW_META } from '../app/cost-review.js';
 import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
 import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
@@ -8,7 +8,7 @@ import { round } from '../snapshots/pricing.js';
 import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
 import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
-import { readOnlyTool, sdkRegistration } from './definitions.js';
+import { readOnlyTool, registerTool } from './definitions.js';
 import { progressReporter } from './progress.js';
 
 const DESCRIPTION =
@@ -30,11 +30,11 @@ export const planSnapshotCleanupTool = readOnlyTool(
 );
 
 export function registerPlanSnapshotCleanup(server: McpServer, context: ToolContext): void {
-  server.registerTool(planSnapshotCleanupTool.name, sdkRegistration(planSnapshotCleanupTool), (args, extra) =>
-    context.run(planSnapshotCleanupTool.name, extra.signal, async (account, bounds) => {
+  registerTool(server, planSnapshotCleanupTool, (args, ctx) =>
+    context.run(planSnapshotCleanupTool.name, ctx.mcpReq.signal, async (account, bounds) => {
       const now = Date.now();
       const query = cleanupQuery(args);
-      const reading = await readCleanup(await account(), args, query, { ...bounds, onProgress: progressReporter(extra) }, now);
+      const reading = await readCleanup(await account(), args, query, { ...bounds, onProgress: progressReporter(ctx) }, now);
       const rows = Math.min(args.limit, reading.plan.candidates.length - reading.offset);
       const how: CleanupPresentation = { rules: rulesOf(args), continued: args.cursor !== undefined, now };
       const answer = fitRows(rows, (listed) => buildAnswer(reading, listed, rows, how, context.notices));

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';

@@ -1,8 +1,7 @@
 import { connect as connectSocket } from 'node:net';
 import { request } from 'undici';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Snapshot } from '../../src/digitalocean/schemas.js';
@@ -119,7 +118,7 @@ describe('Streamable HTTP at /mcp', () => {
     await start({}, { [token]: ['snapshot:read', 'tag:read'] });
     const client = await connect(token);
     const progress: { progress: number; total?: number }[] = [];
-    await client.callTool({ name: 'list_snapshots', arguments: { per_page: 5, limit: 30 } }, undefined, {
+    await client.callTool({ name: 'list_snapshots', arguments: { per_page: 5, limit: 30 } }, {
       onprogress: (update) => progress.push({ progress: update.progress, total: update.total }),
     });
     expect(progress.map((update) => update.progress)).toEqual([1, 2, 3, 4, 5, 6]);

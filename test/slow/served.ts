@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { Client } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { startFakeApi, type FakeApi, type FakeApiOptions } from '../../src/fake-api/server.js';
 import { SERVER_ENTRY } from '../e2e/process.js';
 import { canaryToken } from '../helpers.js';
@@ -36,7 +36,7 @@ export async function serve(options: FakeApiOptions, env: Record<string, string>
     client,
     pid,
     call: async (args, timeoutMs = 60_000) =>
-      (await client.callTool({ name: 'list_snapshots', arguments: args }, undefined, { timeout: timeoutMs })) as CallToolResult,
+      (await client.callTool({ name: 'list_snapshots', arguments: args }, { timeout: timeoutMs })) as CallToolResult,
     openFiles: () => openFiles(pid),
     peakRssMb: () => peakRssMb(pid),
     async close() {

@@ -77,7 +77,7 @@ describe('deadlines and cancellation', () => {
     h = await harness({ count: 30 });
     h.api.setLatency(10_000);
     const controller = new AbortController();
-    const pending = h.client.callTool({ name: 'list_snapshots', arguments: everything }, undefined, { signal: controller.signal });
+    const pending = h.client.callTool({ name: 'list_snapshots', arguments: everything }, { signal: controller.signal });
     await vi.waitFor(() => expect(h.api.requests).toHaveLength(1));
     controller.abort('user pressed stop');
     await expect(pending).rejects.toThrow();
