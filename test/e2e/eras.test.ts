@@ -1,0 +1,34 @@
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
+import { clientFor, conversation, REVISIONS } from '../eras.js';
+import { canaryToken } from '../helpers.js';
+import { SERVER_ENTRY } from './process.js';
+
+let api: FakeApi;
+const token = canaryToken();
+beforeAll(async () => {
+  api = await startFakeApi({ count: 40, tokens: { [token]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'] } });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('the built server on stdio, every protocol revision', () => {
+  it('a 2026-07-28 client and 2025-11-25, 2025-06-18 and 2025-03-26 clients get the same tools, answers and errors', async () => {
+    const heard = [];
+    for (const revision of REVISIONS) {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [SERVER_ENTRY],
+        env: { PATH: process.env.PATH ?? '', DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url },
+        stderr: 'ignore',
+      });
+      const client = await clientFor(revision, transport);
+      heard.push(await conversation(client));
+      await client.close();
+    }
+    expect(JSON.stringify(heard)).not.toContain(token);
+    for (const other of heard.slice(1)) expect(other).toEqual(heard[0]);
+  });
+});
