@@ -7,7 +7,13 @@ import { htmlAsText } from './vitest.config.js';
 export default defineConfig({
   plugins: [htmlAsText],
   test: {
-    include: ['test/ecosystem/**/*.test.ts', 'test/e2e/stdio.test.ts', 'test/e2e/http.test.ts', 'test/e2e/hostile.test.ts', 'test/e2e/answers.test.ts'],
+    include: [
+      'test/ecosystem/**/*.test.ts',
+      'test/e2e/stdio.test.ts',
+      'test/e2e/http.test.ts',
+      'test/e2e/hostile.test.ts',
+      'test/e2e/answers.test.ts',
+    ],
     globalSetup: ['test/global-setup.ts'],
     maxWorkers: 2,
     testTimeout: 60_000,

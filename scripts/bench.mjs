@@ -3,12 +3,12 @@
 // side with its comparison in this one run, against the fake API (real HTTP on 127.0.0.1).
 // Prints one table; --write also puts it into BENCHMARKS.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client } from '@modelcontextprotocol/client';
 import { Agent, Pool } from 'undici';
 import { DigitalOceanClient } from '../dist/digitalocean/client.js';
 import { collectSnapshots } from '../dist/digitalocean/paginate.js';
@@ -22,7 +22,8 @@ const OPEN = { perHour: 1_000_000, perMinute: 1_000_000 };
 const rows = [];
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 /** "1.23 (1.10–1.40)": the median of the runs and their spread. */
-const spread = (values, digits = 2) => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+const spread = (values, digits = 2) =>
+  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 const row = (figure, value, comparison, target) => {
   rows.push({ figure, value, comparison, target });
   console.error(`  ${figure}: ${value} | ${comparison} | ${target}`);
@@ -46,17 +47,29 @@ const WITH_CACHE = { NODE_COMPILE_CACHE: cacheDir };
 const NO_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
 const coldApi = await startFakeApi({ count: 50, rateLimit: OPEN });
 const CALL_ENV = { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: coldApi.url };
-const node22 = execFileSync('npx', ['-y', '-p', 'node@22', 'node', '-p', 'process.execPath'], { encoding: 'utf8' }).trim().split('\n').at(-1);
+const node22 = execFileSync('npx', ['-y', '-p', 'node@22', 'node', '-p', 'process.execPath'], { encoding: 'utf8' })
+  .trim()
+  .split('\n')
+  .at(-1);
 
 /** Spawn to answered tools/list; with `call`, on to the answer of a first list_snapshots too. */
 async function startupMs(node, script, env = {}, call = false) {
   const started = process.hrtime.bigint();
-  const child = spawn(node, [script], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH, ...env, ...(call ? CALL_ENV : {}) } });
+  const child = spawn(node, [script], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+    env: { PATH: process.env.PATH, ...env, ...(call ? CALL_ENV : {}) },
+  });
   const send = (message) => child.stdin.write(`${JSON.stringify(message)}\n`);
-  send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
+  send({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+  });
   send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
-  if (call) send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } } });
+  if (call)
+    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } } });
   let out = '';
   const last = call ? '"id":3' : '"id":2';
   let answered = false;
@@ -92,18 +105,43 @@ const against = (times, key) => `${spread(times[key], 0)} ms`;
 const ratio = (times, key) => `floor ${spread(times.floor, 0)} ms: ${(median(times[key]) / median(times.floor)).toFixed(2)}x`;
 
 console.error('start-up…');
-for (const [node, name] of [[process.execPath, `Node ${process.versions.node}`], [node22, `Node ${execFileSync(node22, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()}`]]) {
+for (const [node, name] of [
+  [process.execPath, `Node ${process.versions.node}`],
+  [node22, `Node ${execFileSync(node22, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()}`],
+]) {
   // One start as a client makes it, answering a first call: the cache every later start reads.
   await startupMs(node, entry, WITH_CACHE, true);
   const cache = !name.startsWith('Node 20.');
   const starts = await startups(node, 21, false);
-  row(`Start-up on ${name}: spawn to answered tools/list (median of 21)`, against(starts, 'cached'), `bare Node ${ratio(starts, 'cached')}`, 'at most 2x (stretch 1.5x)');
-  if (cache) row(`Start-up on ${name}, first start after an install (no compile cache yet)`, against(starts, 'uncached'), ratio(starts, 'uncached'), '');
+  row(
+    `Start-up on ${name}: spawn to answered tools/list (median of 21)`,
+    against(starts, 'cached'),
+    `bare Node ${ratio(starts, 'cached')}`,
+    'at most 2x (stretch 1.5x)',
+  );
+  if (cache)
+    row(
+      `Start-up on ${name}, first start after an install (no compile cache yet)`,
+      against(starts, 'uncached'),
+      ratio(starts, 'uncached'),
+      '',
+    );
   // 1b. The cold first answer: spawn, initialize, tools/list and a first list_snapshots of one
   // 50-snapshot page at zero latency, against the floor answering the same by hand.
   const colds = await startups(node, 5, true);
-  row(`Cold first answer on ${name}: spawn to a first list_snapshots of 50 (median of 5)`, against(colds, 'cached'), ratio(colds, 'cached'), 'at most 2.5x');
-  if (cache) row(`Cold first answer on ${name}, first start after an install (no compile cache yet)`, against(colds, 'uncached'), ratio(colds, 'uncached'), '');
+  row(
+    `Cold first answer on ${name}: spawn to a first list_snapshots of 50 (median of 5)`,
+    against(colds, 'cached'),
+    ratio(colds, 'cached'),
+    'at most 2.5x',
+  );
+  if (cache)
+    row(
+      `Cold first answer on ${name}, first start after an install (no compile cache yet)`,
+      against(colds, 'uncached'),
+      ratio(colds, 'uncached'),
+      '',
+    );
 }
 await coldApi.close();
 
@@ -112,7 +150,14 @@ async function connect(api, env = {}) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [entry],
-    env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'error', PATH: process.env.PATH, ...WITH_CACHE, ...env },
+    env: {
+      DIGITALOCEAN_API_TOKEN: FAKE_TOKEN,
+      DIGITALOCEAN_API_URL: api.url,
+      LOG_LEVEL: 'error',
+      PATH: process.env.PATH,
+      ...WITH_CACHE,
+      ...env,
+    },
     stderr: 'ignore',
   });
   const client = new Client({ name: 'bench', version: '1.0.0' });
@@ -134,13 +179,21 @@ for (const count of [2000, 20000]) {
   let started = performance.now();
   const result = await client.callTool({ name: 'list_snapshots', arguments: { summary: true, limit: 1000 } });
   const concurrentMs = performance.now() - started;
-  if (result.isError || result.structuredContent.summary.matched !== count) throw new Error(`scan failed: ${JSON.stringify(result.content)}`);
+  if (result.isError || result.structuredContent.summary.matched !== count)
+    throw new Error(`scan failed: ${JSON.stringify(result.content)}`);
   const concurrentRequests = api.requests.length;
   const rss = peakRssMb(pid);
   await client.close();
 
   const dispatcher = new Agent();
-  const sequential = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, slots: new Slots(1), userAgent: 'bench', concurrency: 1 });
+  const sequential = new DigitalOceanClient({
+    apiUrl: new URL(api.url),
+    token: FAKE_TOKEN,
+    dispatcher,
+    slots: new Slots(1),
+    userAgent: 'bench',
+    concurrency: 1,
+  });
   api.requests.length = 0;
   started = performance.now();
   const all = await collectSnapshots(sequential, { page: 1, perPage: 200, limit: Number.POSITIVE_INFINITY });
@@ -155,7 +208,8 @@ for (const count of [2000, 20000]) {
     `sequential pager ${sequentialMs.toFixed(0)} ms, ${sequentialRequests} requests, ${(sequentialMs / LATENCY_MS).toFixed(1)} round trips`,
     count === 2000 ? 'at most 3.5 round trips (sequential: 10)' : '',
   );
-  if (count === 20000) row('Peak RSS of the server process, whole-account scan of 20,000 (limit 1000)', `${rss.toFixed(0)} MB`, '', 'under 150 MB');
+  if (count === 20000)
+    row('Peak RSS of the server process, whole-account scan of 20,000 (limit 1000)', `${rss.toFixed(0)} MB`, '', 'under 150 MB');
 }
 
 // 3. A conversation: six calls about one account, with the account views and without them.
@@ -167,10 +221,18 @@ for (const count of [2000, 20000]) {
     await client.callTool({ name: 'list_snapshots', arguments: { limit: 1 } }); // loads the HTTP stack
     api.requests.length = 0;
     const started = performance.now();
-    const calls = [{ summary: true }, { older_than_days: 365, sort: 'size_desc', limit: 20 }, { resource_type: 'volume', summary: true }, { name: '*web*', limit: 50 }];
+    const calls = [
+      { summary: true },
+      { older_than_days: 365, sort: 'size_desc', limit: 20 },
+      { resource_type: 'volume', summary: true },
+      { name: '*web*', limit: 50 },
+    ];
     for (const args of calls) await client.callTool({ name: 'list_snapshots', arguments: args });
     const last = await client.callTool({ name: 'list_snapshots', arguments: { region: 'fra1', sort: 'created_asc', limit: 20 } });
-    await client.callTool({ name: 'list_snapshots', arguments: { region: 'fra1', sort: 'created_asc', limit: 20, cursor: last.structuredContent.next_cursor } });
+    await client.callTool({
+      name: 'list_snapshots',
+      arguments: { region: 'fra1', sort: 'created_asc', limit: 20, cursor: last.structuredContent.next_cursor },
+    });
     const ms = performance.now() - started;
     await client.close();
     return `${api.requests.length} requests, ${(ms / LATENCY_MS).toFixed(1)} round trips`;
@@ -178,7 +240,12 @@ for (const count of [2000, 20000]) {
   const withViews = await conversation({});
   const without = await conversation({ SNAPSHOT_CACHE_SECONDS: '0' });
   await api.close();
-  row(`A six-call conversation about 2,000 snapshots at ${LATENCY_MS} ms a request`, withViews, `without account views (SNAPSHOT_CACHE_SECONDS=0): ${without}`, 'at most 12 requests, 5 round trips');
+  row(
+    `A six-call conversation about 2,000 snapshots at ${LATENCY_MS} ms a request`,
+    withViews,
+    `without account views (SNAPSHOT_CACHE_SECONDS=0): ${without}`,
+    'at most 12 requests, 5 round trips',
+  );
 }
 
 // 4 and 5. Text against raw JSON per snapshot, and the server's own time per call at zero latency.
@@ -192,7 +259,12 @@ for (const count of [2000, 20000]) {
   const textPer = rows200.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) / rows200.length;
   const rawPer = api.snapshots.slice(0, 200).reduce((sum, snapshot) => sum + Buffer.byteLength(JSON.stringify(snapshot)), 0) / 200;
   const wholePer = Buffer.byteLength(text) / 200;
-  row('Text bytes per snapshot (concise line)', `${textPer.toFixed(1)} B (${wholePer.toFixed(1)} B with headline)`, `raw API JSON ${rawPer.toFixed(1)} B: ${((textPer / rawPer) * 100).toFixed(1)}%`, 'at most 30%');
+  row(
+    'Text bytes per snapshot (concise line)',
+    `${textPer.toFixed(1)} B (${wholePer.toFixed(1)} B with headline)`,
+    `raw API JSON ${rawPer.toFixed(1)} B: ${((textPer / rawPer) * 100).toFixed(1)}%`,
+    'at most 30%',
+  );
 
   const overheads = [];
   for (let i = 0; i < 200; i++) {
@@ -203,7 +275,12 @@ for (const count of [2000, 20000]) {
     overheads.push(callMs - api.requests.reduce((sum, request) => sum + request.ms, 0));
   }
   const first = overheads.slice(0, 1)[0];
-  row('Server overhead per call at zero latency (limit 100, 1 request; median of 200)', `${median(overheads.slice(1)).toFixed(2)} ms`, `first call ${first.toFixed(1)} ms (loads the HTTP stack)`, '');
+  row(
+    'Server overhead per call at zero latency (limit 100, 1 request; median of 200)',
+    `${median(overheads.slice(1)).toFixed(2)} ms`,
+    `first call ${first.toFixed(1)} ms (loads the HTTP stack)`,
+    '',
+  );
   await client.close();
   await api.close();
 }
@@ -215,7 +292,10 @@ for (const count of [2000, 20000]) {
   console.error('beside the Go server…');
   const peerDir = path.join(os.tmpdir(), 'bench-do-mcp-1.0.70');
   const peer = path.join(peerDir, 'node_modules/@digitalocean/mcp/dist/mcp-digitalocean-linux-amd64');
-  if (!existsSync(peer)) execFileSync('npm', ['install', '--prefix', peerDir, '--no-audit', '--no-fund', '--loglevel=error', '@digitalocean/mcp@1.0.70'], { stdio: 'inherit' });
+  if (!existsSync(peer))
+    execFileSync('npm', ['install', '--prefix', peerDir, '--no-audit', '--no-fund', '--loglevel=error', '@digitalocean/mcp@1.0.70'], {
+      stdio: 'inherit',
+    });
   const api = await startFakeApi({ count: 200, rateLimit: OPEN });
   const ours = await connect(api);
   const goTransport = new StdioClientTransport({
@@ -248,9 +328,11 @@ for (const count of [2000, 20000]) {
   const throughput = async (call, count, inFlight) => {
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: inFlight }, async () => {
-      while (next++ < count) await call();
-    }));
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next++ < count) await call();
+      }),
+    );
     return count / ((performance.now() - started) / 1000);
   };
   const oursMs = [];
@@ -264,8 +346,18 @@ for (const count of [2000, 20000]) {
     oursRate.push(await throughput(callOurs, 500, 50));
     goRate.push(await throughput(callGo, 500, 50));
   }
-  row('One 50-snapshot page per call at zero latency (median of 5 runs of 200)', `${spread(oursMs)} ms`, `Go server ${spread(goMs)} ms: ${(median(oursMs) / median(goMs)).toFixed(2)}x`, 'at most 1.0x Go');
-  row('Calls per second, 50 in flight on one stdio connection (median of 5 runs of 500)', spread(oursRate, 0), `Go server ${spread(goRate, 0)}: ${(median(oursRate) / median(goRate)).toFixed(2)}x`, 'at least 1.0x Go');
+  row(
+    'One 50-snapshot page per call at zero latency (median of 5 runs of 200)',
+    `${spread(oursMs)} ms`,
+    `Go server ${spread(goMs)} ms: ${(median(oursMs) / median(goMs)).toFixed(2)}x`,
+    'at most 1.0x Go',
+  );
+  row(
+    'Calls per second, 50 in flight on one stdio connection (median of 5 runs of 500)',
+    spread(oursRate, 0),
+    `Go server ${spread(goRate, 0)}: ${(median(oursRate) / median(goRate)).toFixed(2)}x`,
+    'at least 1.0x Go',
+  );
   await ours.client.close();
   await go.close();
   await api.close();
@@ -276,34 +368,56 @@ for (const count of [2000, 20000]) {
   console.error('HTTP…');
   const api = await startFakeApi({ count: 200, rateLimit: OPEN });
   const child = spawn(process.execPath, [entry, '--transport', 'http', '--port', '0'], {
-    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'info', MCP_TRUST_LOOPBACK: '1', ...WITH_CACHE },
+    env: {
+      PATH: process.env.PATH,
+      DIGITALOCEAN_API_TOKEN: FAKE_TOKEN,
+      DIGITALOCEAN_API_URL: api.url,
+      LOG_LEVEL: 'info',
+      MCP_TRUST_LOOPBACK: '1',
+      ...WITH_CACHE,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
-  const url = await new Promise((resolve) => child.stderr.on('data', function listening(chunk) {
-    log += chunk;
-    const found = /"url":"([^"]+)"/.exec(log);
-    if (!found) return;
-    child.stderr.off('data', listening).resume(); // one log line a request from here on: not kept
-    resolve(found[1]);
-  }));
+  const url = await new Promise((resolve) =>
+    child.stderr.on('data', function listening(chunk) {
+      log += chunk;
+      const found = /"url":"([^"]+)"/.exec(log);
+      if (!found) return;
+      child.stderr.off('data', listening).resume(); // one log line a request from here on: not kept
+      resolve(found[1]);
+    }),
+  );
   const pool = new Pool(new URL(url).origin, { connections: 50 });
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: {} } });
   const post = async () => {
-    const response = await pool.request({ path: '/mcp', method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
+    const response = await pool.request({
+      path: '/mcp',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body,
+    });
     const text = await response.body.text();
-    if (response.statusCode !== 200 || !text.includes('"count":50')) throw new Error(`HTTP answer ${response.statusCode}: ${text.slice(0, 200)}`);
+    if (response.statusCode !== 200 || !text.includes('"count":50'))
+      throw new Error(`HTTP answer ${response.statusCode}: ${text.slice(0, 200)}`);
   };
   const rates = [];
   for (let run = 0; run < 5; run++) {
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: 50 }, async () => {
-      while (next++ < 1000) await post();
-    }));
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next++ < 1000) await post();
+      }),
+    );
     rates.push(1000 / ((performance.now() - started) / 1000));
   }
-  row('Streamable HTTP, list_snapshots {} at zero latency, 50 connections (median of 5 runs of 1,000)', `${spread(rates, 0)} requests/s`, '', 'at least 400');
+  row(
+    'Streamable HTTP, list_snapshots {} at zero latency, 50 connections (median of 5 runs of 1,000)',
+    `${spread(rates, 0)} requests/s`,
+    '',
+    'at least 400',
+  );
   await pool.close();
   child.kill();
   await api.close();
@@ -349,7 +463,12 @@ for (const count of [2000, 20000]) {
       cpu.push(cpuMs() - before);
       pings.push(slowest);
     }
-    row(`Over 100,000 snapshots of a kept view: ${label} (median of 5)`, `${spread(cpu, 0)} ms CPU`, `slowest ping meanwhile ${spread(pings, 0)} ms`, 'under 100 ms CPU; pings under 100 ms');
+    row(
+      `Over 100,000 snapshots of a kept view: ${label} (median of 5)`,
+      `${spread(cpu, 0)} ms CPU`,
+      `slowest ping meanwhile ${spread(pings, 0)} ms`,
+      'under 100 ms CPU; pings under 100 ms',
+    );
   }
   await client.close();
   await api.close();

@@ -15,7 +15,15 @@ const stage = await mkdtemp(path.join(os.tmpdir(), 'mcpb-stage-'));
 const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 
 await mkdir(path.join(stage, 'dist'), { recursive: true });
-for (const file of ['dist/index.js', 'dist/server.cjs', 'dist/package.json', 'dist/THIRD_PARTY_LICENSES.md', 'manifest.json', 'README.md', 'LICENSE']) {
+for (const file of [
+  'dist/index.js',
+  'dist/server.cjs',
+  'dist/package.json',
+  'dist/THIRD_PARTY_LICENSES.md',
+  'manifest.json',
+  'README.md',
+  'LICENSE',
+]) {
   await cp(path.join(root, file), path.join(stage, file), { recursive: true });
 }
 const runtime = { name: pkg.name, version: pkg.version, type: 'module', license: pkg.license, engines: pkg.engines };

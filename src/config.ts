@@ -3,11 +3,7 @@ import { MIN_SECRET_LENGTH } from './redact.js';
 
 /** Settings read once from the environment and the command line; everything else receives a Config. */
 
-export const TOKEN_VARIABLES = [
-  'DIGITALOCEAN_API_TOKEN',
-  'DIGITALOCEAN_ACCESS_TOKEN',
-  'DIGITALOCEAN_TOKEN',
-] as const;
+export const TOKEN_VARIABLES = ['DIGITALOCEAN_API_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN', 'DIGITALOCEAN_TOKEN'] as const;
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
 
@@ -277,10 +273,20 @@ function parseTransport(env: Record<string, string | undefined>, commandLine: Co
   const loopback = LOOPBACK_HOSTS.includes(host) || host === '::1' || host.startsWith('127.');
   const authSecret = env.MCP_AUTH_TOKEN?.trim() || undefined;
   if (authSecret !== undefined && authSecret.length < MIN_AUTH_SECRET_LENGTH) {
-    throw new ConfigError(`MCP_AUTH_TOKEN must be at least ${MIN_AUTH_SECRET_LENGTH} characters (e.g. openssl rand -hex 32), got ${authSecret.length}`);
+    throw new ConfigError(
+      `MCP_AUTH_TOKEN must be at least ${MIN_AUTH_SECRET_LENGTH} characters (e.g. openssl rand -hex 32), got ${authSecret.length}`,
+    );
   }
   const trustLoopback = parseSwitch('MCP_TRUST_LOOPBACK', env.MCP_TRUST_LOOPBACK);
-  return { kind: 'http', host, port, allowedHosts: loopback ? [...LOOPBACK_HOSTS, ...configured] : configured, loopback, authSecret, trustLoopback };
+  return {
+    kind: 'http',
+    host,
+    port,
+    allowedHosts: loopback ? [...LOOPBACK_HOSTS, ...configured] : configured,
+    loopback,
+    authSecret,
+    trustLoopback,
+  };
 }
 
 function parseSwitch(name: string, raw: string | undefined): boolean {
@@ -294,6 +300,7 @@ function parseSwitch(name: string, raw: string | undefined): boolean {
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') return 8080;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port (or MCP_PORT) must be a port number from 0 to 65535, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new ConfigError(`--port (or MCP_PORT) must be a port number from 0 to 65535, got "${raw}"`);
   return port;
 }

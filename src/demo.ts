@@ -9,7 +9,7 @@ const api = await startFakeApi({ count: 250, seed: 7 });
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [fileURLToPath(new URL('../index.js', import.meta.url))],
-  env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: "error" },
+  env: { DIGITALOCEAN_API_TOKEN: FAKE_TOKEN, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'error' },
   stderr: 'inherit',
 });
 const client = new Client({ name: 'demo', version: '1.0.0' });
@@ -17,7 +17,9 @@ const client = new Client({ name: 'demo', version: '1.0.0' });
 try {
   await client.connect(transport);
   const { tools } = await client.listTools();
-  heading(`Server ${client.getServerVersion()?.name} ${client.getServerVersion()?.version}, fake API at ${api.url} with ${api.snapshots.length} snapshots`);
+  heading(
+    `Server ${client.getServerVersion()?.name} ${client.getServerVersion()?.version}, fake API at ${api.url} with ${api.snapshots.length} snapshots`,
+  );
   for (const tool of tools) {
     console.log(`tool ${tool.name}: ${tool.title}; inputs: ${Object.keys(tool.inputSchema.properties ?? {}).join(', ')}`);
   }
@@ -35,10 +37,20 @@ try {
   await call('The next 3, exactly after those, with the cursor the answer gave', { summary: true, sort: 'created_desc', limit: 3, cursor });
   const id = /^(\d+|[0-9a-f-]{36})\t/m.exec(first)?.[1];
   await call('One snapshot by id', { id }, 20, 'get_snapshot');
-  await call('What could go, and what it saves: orphans and all but the newest 2 of each source, keeping "keep"', { keep_last: 2, protect_tags: ['keep'], limit: 5 }, 20, 'plan_snapshot_cleanup');
+  await call(
+    'What could go, and what it saves: orphans and all but the newest 2 of each source, keeping "keep"',
+    { keep_last: 2, protect_tags: ['keep'], limit: 5 },
+    20,
+    'plan_snapshot_cleanup',
+  );
   await call('An id that does not exist', { id: '1' }, 20, 'get_snapshot');
 
-  api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers: { 'retry-after': '30', 'ratelimit-remaining': '0' } });
+  api.inject({
+    type: 'status',
+    status: 429,
+    body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' },
+    headers: { 'retry-after': '30', 'ratelimit-remaining': '0' },
+  });
   await call('When DigitalOcean rate limits the token, the agent is told when to retry', { limit: 5 });
   await call('Arguments out of range are refused with the reason', { per_page: 500 });
 } finally {

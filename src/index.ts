@@ -41,7 +41,9 @@ async function serve(): Promise<void> {
   // Each transport is its own module, so stdio never loads the HTTP server and the reverse.
   if (config.transport.kind === 'http') {
     const transport = config.transport;
-    await (await import('./http/serve.js')).serveHttp(config, transport, log).catch((error: unknown) => stop(listenFailure(error, transport)));
+    await (await import('./http/serve.js'))
+      .serveHttp(config, transport, log)
+      .catch((error: unknown) => stop(listenFailure(error, transport)));
   } else {
     await (await import('./stdio/serve.js')).serveStdio(config, log);
   }
@@ -50,7 +52,8 @@ async function serve(): Promise<void> {
 function listenFailure(error: unknown, where: { host: string; port: number }): string {
   const code = (error as { code?: string }).code;
   const address = `${where.host}:${where.port}`;
-  if (code === 'EADDRINUSE') return `cannot listen on ${address}: the port is already in use. Stop what uses it, or choose another with --port (or MCP_PORT)`;
+  if (code === 'EADDRINUSE')
+    return `cannot listen on ${address}: the port is already in use. Stop what uses it, or choose another with --port (or MCP_PORT)`;
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return `cannot listen on ${address}: ${where.host} is not an address of this machine. Use --host 127.0.0.1, 0.0.0.0 or one of its addresses`;
   }

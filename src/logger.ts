@@ -19,21 +19,22 @@ export type LogSink = (level: LogLevel, message: string, fields: LogFields) => v
 export function createLogger(options: { level: LogLevel; secret?: string | undefined; sinks?: LogSink[] }): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level);
   const sinks = options.sinks ?? [stderrSink];
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (LOG_LEVELS.indexOf(level) < threshold) return;
-    const clean: LogFields = {};
-    for (const [key, value] of Object.entries(fields)) {
-      clean[key] = typeof value === 'string' ? redact(value, options.secret) : value;
-    }
-    for (const sink of sinks) sink(level, redact(message, options.secret), clean);
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (LOG_LEVELS.indexOf(level) < threshold) return;
+      const clean: LogFields = {};
+      for (const [key, value] of Object.entries(fields)) {
+        clean[key] = typeof value === 'string' ? redact(value, options.secret) : value;
+      }
+      for (const sink of sinks) sink(level, redact(message, options.secret), clean);
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 export const stderrSink: LogSink = (level, message, fields) => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
 };
-
 
 /** An error's message for a log line or an answer, whatever was thrown. */
 export function errorMessage(error: unknown): string {

@@ -13,7 +13,7 @@ export function redact(text: string, secret: string | undefined): string {
   if (!secret || secret.length < MIN_SECRET_LENGTH) return text;
   let pattern = patterns.get(secret);
   if (!pattern) {
-    pattern = new RegExp([secret, ...encodedForms(secret)].map(escape).join('|'), 'gi');
+    pattern = new RegExp([secret, ...encodedForms(secret)].map(escapeRegExp).join('|'), 'gi');
     // A process sees a handful of tokens (one per HTTP request): keep the cache small.
     if (patterns.size > 64) patterns.clear();
     patterns.set(secret, pattern);
@@ -26,7 +26,9 @@ function encodedForms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const forms: string[] = [];
   for (let offset = 0; offset < 3; offset++) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64').replace(/=+$/, '');
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     // Drop the group that mixes in the bytes before, and the one that may mix in the bytes after.
     const stable = encoded.slice(offset === 0 ? 0 : 4, encoded.length - 4);
     if (stable.length >= MIN_SECRET_LENGTH) forms.push(stable, stable.replace(/\+/g, '-').replace(/\//g, '_'));
@@ -34,6 +36,6 @@ function encodedForms(secret: string): string[] {
   return forms;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

@@ -34,7 +34,13 @@ const INSTRUCTIONS =
 // What the server offers (tools, prompt, the App's HTML) changes only with its version, and is
 // the same for every token: 2026-07-28 clients may keep it an hour and share it.
 const SURFACE: CacheHint = { ttlMs: 3_600_000, cacheScope: 'public' };
-const CACHE_HINTS = { 'tools/list': SURFACE, 'prompts/list': SURFACE, 'resources/list': SURFACE, 'resources/templates/list': SURFACE, 'resources/read': SURFACE };
+const CACHE_HINTS = {
+  'tools/list': SURFACE,
+  'prompts/list': SURFACE,
+  'resources/list': SURFACE,
+  'resources/templates/list': SURFACE,
+  'resources/read': SURFACE,
+};
 
 /** Every tool, in the order tools/list shows them. */
 export const TOOLS: ToolDefinition[] = [listSnapshotsTool, getSnapshotTool, planSnapshotCleanupTool];
@@ -61,22 +67,26 @@ export function createServer(options: ServerOptions): McpServer {
   let account: Account | undefined;
   let owner: string | undefined;
   const getAccount = config.token
-    ? async (): Promise<Account> =>
-        (account ??= {
+    ? async (): Promise<Account> => {
+        account ??= {
           client: (await engine.pool()).client({
             apiUrl: config.apiUrl,
             token: config.token!,
             concurrency: config.concurrency,
             userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
             retry: options.retry,
-            onRequest: ({ method, path, status, ms, retries, error }) => logger.debug('api request', { method, path, status, ms, retries, error }),
+            onRequest: ({ method, path, status, ms, retries, error }) =>
+              logger.debug('api request', { method, path, status, ms, retries, error }),
           }),
           views: engine.views,
           // Only scans need it, and hashing loads node:crypto (about 2 ms of a first call).
           get owner() {
-            return (owner ??= ownerOf(config.apiUrl, config.token!));
+            owner ??= ownerOf(config.apiUrl, config.token!);
+            return owner;
           },
-        })
+        };
+        return account;
+      }
     : undefined;
   // Closing drops in-flight requests at once (the SDK has already aborted their handlers).
   if (!options.engine) {
@@ -99,8 +109,6 @@ const MCP_LEVELS: Record<LogLevel, LoggingLevel> = { debug: 'debug', info: 'info
 function mcpLogSink(server: McpServer): LogSink {
   return (level, message, fields) => {
     if (!server.isConnected()) return;
-    server
-      .sendLoggingMessage({ level: MCP_LEVELS[level], logger: SERVER_NAME, data: { msg: message, ...fields } })
-      .catch(() => undefined);
+    server.sendLoggingMessage({ level: MCP_LEVELS[level], logger: SERVER_NAME, data: { msg: message, ...fields } }).catch(() => undefined);
   };
 }

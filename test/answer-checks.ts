@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { expect } from 'vitest';
 import { listAnswer, type ListAnswer } from '../src/snapshots/answers.js';
 import { textOf } from './helpers.js';
@@ -51,7 +51,8 @@ export function hiddenInJson(value: unknown): string[] {
     for (const text of [key, item]) {
       if (typeof text !== 'string') continue;
       found.push(...forbiddenIn(text.replace(/[\n\t]/g, 'U+NEWLINE')).map((code) => `${code} in ${JSON.stringify(text.slice(0, 40))}`));
-      if (/[\n\t]/.test(text) || new RegExp(`\\p{M}{${MARKS_KEPT + 1}}`, 'u').test(text)) found.push(`break or stacked marks in ${JSON.stringify(text.slice(0, 40))}`);
+      if (/[\n\t]/.test(text) || new RegExp(`\\p{M}{${MARKS_KEPT + 1}}`, 'u').test(text))
+        found.push(`break or stacked marks in ${JSON.stringify(text.slice(0, 40))}`);
     }
     return item;
   });
@@ -83,13 +84,19 @@ export function expectListText(text: string, answer: ListAnswer): void {
   }
   for (const warning of answer.warnings ?? []) expect(lines[at++]).toBe(`Warning: ${clean(warning)}`);
   if (answer.next_cursor !== undefined) {
-    expect(lines[at++]).toMatch(new RegExp(`^More exist: call again with the same arguments and cursor="${answer.next_cursor}"(, or raise limit \\(up to 1,000\\))?\\.$`));
+    expect(lines[at++]).toMatch(
+      new RegExp(
+        `^More exist: call again with the same arguments and cursor="${answer.next_cursor}"(, or raise limit \\(up to 1,000\\))?\\.$`,
+      ),
+    );
   } else {
     expect(answer.truncated).toBe(false);
   }
   if (answer.count > 0) {
     expect(lines[at++]).toBe('');
-    expect(lines[at++]).toMatch(/^Rows: type D = Droplet snapshot, V = volume snapshot(; tags \? = not visible \(the token lacks tag:read\))?\.$/);
+    expect(lines[at++]).toMatch(
+      /^Rows: type D = Droplet snapshot, V = volume snapshot(; tags \? = not visible \(the token lacks tag:read\))?\.$/,
+    );
     const header = lines[at++];
     const detailed = header === 'id\tname\ttype\tGB\tmin_disk_gb\tregions\tcreated_at\tresource_id\ttags';
     if (!detailed) expect(header).toBe('id\tname\ttype\tGB\tregions\tcreated\ttags');
@@ -120,8 +127,10 @@ export function expectOneAnswer(budget: number, result: CallToolResult): ListAns
   expectListText(text, answer);
   // Every dollar figure in the text is a number the JSON carries.
   const numbers = new Set<number>();
-  JSON.stringify(result.structuredContent, (_key, value: unknown) => (typeof value === 'number' && numbers.add(value), value));
+  JSON.stringify(result.structuredContent, (_key, value: unknown) => {
+    if (typeof value === 'number') numbers.add(value);
+    return value;
+  });
   for (const [, figure] of text.matchAll(/\$([\d,]+(?:\.\d+)?)/g)) expect(numbers).toContain(Number(figure!.replace(/,/g, '')));
   return answer;
 }
-

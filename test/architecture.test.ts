@@ -42,7 +42,9 @@ function exported(target: string): boolean {
   const parts = target.split('/');
   const name = target.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
   const subpath = `.${target.slice(name.length)}`;
-  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')) as { exports?: unknown };
+  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')) as {
+    exports?: unknown;
+  };
   if (manifest.exports === undefined || typeof manifest.exports === 'string') return subpath === '.';
   return Object.keys(manifest.exports as object).some((key) => {
     if (!key.includes('*')) return key === subpath;
@@ -51,7 +53,10 @@ function exported(target: string): boolean {
   });
 }
 
-const under = (...prefixes: string[]) => (module: string) => prefixes.some((prefix) => module === prefix || module.startsWith(`${prefix}/`));
+const under =
+  (...prefixes: string[]) =>
+  (module: string) =>
+    prefixes.some((prefix) => module === prefix || module.startsWith(`${prefix}/`));
 const SDK = /^@modelcontextprotocol\/(server|node|client)(\/|$)/;
 const NODE = /^node:/;
 
@@ -75,13 +80,33 @@ const ROWS: { layer: string; holds: (module: string) => boolean; may: (target: s
     layer: 'tools and prompts',
     holds: under('tools', 'prompts'),
     may: (target) =>
-      under('tools', 'prompts', 'format', 'snapshots', 'app', 'config', 'logger', 'redact', 'digitalocean/errors', 'digitalocean/read-budget', 'digitalocean/schemas')(target) ||
+      under(
+        'tools',
+        'prompts',
+        'format',
+        'snapshots',
+        'app',
+        'config',
+        'logger',
+        'redact',
+        'digitalocean/errors',
+        'digitalocean/read-budget',
+        'digitalocean/schemas',
+      )(target) ||
       SDK.test(target) ||
       target === 'zod',
   },
   { layer: 'app view', holds: under('app'), may: (target) => under('app')(target) || SDK.test(target) || target.endsWith('.html') },
-  { layer: 'text', holds: under('format'), may: (target) => under('format', 'snapshots', 'digitalocean', 'logger')(target) || NODE.test(target) },
-  { layer: 'domain', holds: under('snapshots'), may: (target) => under('snapshots', 'digitalocean', 'digest')(target) || NODE.test(target) || target === 'zod' },
+  {
+    layer: 'text',
+    holds: under('format'),
+    may: (target) => under('format', 'snapshots', 'digitalocean', 'logger')(target) || NODE.test(target),
+  },
+  {
+    layer: 'domain',
+    holds: under('snapshots'),
+    may: (target) => under('snapshots', 'digitalocean', 'digest')(target) || NODE.test(target) || target === 'zod',
+  },
   {
     layer: 'API client',
     holds: under('digitalocean'),
@@ -116,14 +141,20 @@ describe('imports point one way', () => {
 
   it('nothing in the server imports the development tools (but --demo its account), and only the MCP layers import the SDK', () => {
     const server = all.filter(({ module }) => !under('fake-api', 'demo', 'demo-account')(module));
-    expect(server.flatMap(({ module, imports }) => imports.filter(({ target }) => under('fake-api', 'demo')(target)).map(({ target }) => `${module} -> ${target}`))).toEqual([]);
+    expect(
+      server.flatMap(({ module, imports }) =>
+        imports.filter(({ target }) => under('fake-api', 'demo')(target)).map(({ target }) => `${module} -> ${target}`),
+      ),
+    ).toEqual([]);
     const mcpLayers = under('tools', 'prompts', 'app', 'server', 'http', 'stdio', 'demo');
     const sdkUsers = all.filter(({ imports }) => imports.some(({ target }) => SDK.test(target))).map(({ module }) => module);
     expect(sdkUsers.filter((module) => !mcpLayers(module))).toEqual([]);
   });
 
   it('imports of a package name only what the package exports: no private path of a dependency', () => {
-    const external = all.flatMap(({ module, imports }) => imports.filter(({ target }) => isPackage(target) && !NODE.test(target)).map(({ target }) => ({ module, target })));
+    const external = all.flatMap(({ module, imports }) =>
+      imports.filter(({ target }) => isPackage(target) && !NODE.test(target)).map(({ target }) => ({ module, target })),
+    );
     expect(external.length).toBeGreaterThan(10);
     const unexported = external.filter(({ target }) => !exported(target));
     expect(unexported.map(({ module, target }) => `${module} -> ${target}`)).toEqual([]);
@@ -134,7 +165,10 @@ describe('imports point one way', () => {
   });
 
   it('sees the imports it checks, in either quote style, and tells type-only ones apart', () => {
-    expect(all.find(({ module }) => module === 'snapshots/listing')!.imports).toContainEqual({ target: 'digitalocean/paginate', typeOnly: false });
+    expect(all.find(({ module }) => module === 'snapshots/listing')!.imports).toContainEqual({
+      target: 'digitalocean/paginate',
+      typeOnly: false,
+    });
     expect(all.find(({ module }) => module === 'engine')!.imports.map(({ target }) => target)).toContain('digitalocean/pool');
     expect(all.find(({ module }) => module === 'launch/launcher')!.imports).toContainEqual({ target: 'index', typeOnly: true });
     const written = 'import { a } from "./x.js";\nimport type {\n  B,\n} from \'./y.js\';\nconst c = await import("./z.js");';

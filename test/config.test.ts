@@ -12,10 +12,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ LOG_LEVEL: 'info' }).logLevel).toBe('info');
   });
 
-  it('takes DigitalOcean\'s own way of writing the base URL, with /v2, and says so', () => {
+  it("takes DigitalOcean's own way of writing the base URL, with /v2, and says so", () => {
     const config = loadConfig({ DIGITALOCEAN_API_URL: 'https://api.digitalocean.com/v2/' });
     expect(config.apiUrl.href).toBe('https://api.digitalocean.com/');
-    expect(config.notices).toEqual(['DIGITALOCEAN_API_URL ends in /v2, which every request adds itself: using https://api.digitalocean.com']);
+    expect(config.notices).toEqual([
+      'DIGITALOCEAN_API_URL ends in /v2, which every request adds itself: using https://api.digitalocean.com',
+    ]);
     expect(loadConfig({ DIGITALOCEAN_API_URL: 'https://proxy.example/do/v2' }).apiUrl.href).toBe('https://proxy.example/do');
   });
 
@@ -57,7 +59,10 @@ describe('loadConfig', () => {
       authSecret: undefined,
       trustLoopback: false,
     });
-    expect(loadConfig({ MCP_TRANSPORT: 'http', MCP_PORT: '9000', MCP_HOST: '0.0.0.0', MCP_ALLOWED_HOSTS: 'mcp.example.com, Other.example' }).transport).toEqual({
+    expect(
+      loadConfig({ MCP_TRANSPORT: 'http', MCP_PORT: '9000', MCP_HOST: '0.0.0.0', MCP_ALLOWED_HOSTS: 'mcp.example.com, Other.example' })
+        .transport,
+    ).toEqual({
       kind: 'http',
       host: '0.0.0.0',
       port: 9000,
@@ -87,6 +92,7 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as users paste it, not a template
     ['${DIGITALOCEAN_API_TOKEN}', /a placeholder that was never filled in/],
     ['$DIGITALOCEAN_API_TOKEN', /a placeholder that was never filled in/],
     ['<your token>', /a placeholder that was never filled in/],

@@ -58,6 +58,7 @@ describe('manifest.json (MCP Bundle 0.3)', () => {
     await h.close();
     expect(manifest.tools.map((tool: { name: string }) => tool.name)).toEqual(tools.map((tool) => tool.name));
     expect(manifest.user_config.digitalocean_api_token).toMatchObject({ type: 'string', sensitive: true, required: true });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as users paste it, not a template
     expect(manifest.server.mcp_config.env).toEqual({ DIGITALOCEAN_API_TOKEN: '${user_config.digitalocean_api_token}' });
     expect(manifest.compatibility.runtimes.node).toBe(`>=${pkg.engines.node.replace('>=', '')}.0`);
   });
@@ -70,7 +71,11 @@ describe('manifest.json (MCP Bundle 0.3)', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8'))).not.toHaveProperty('dependencies');
     const server = new ServerProcess({}, path.join(out, 'dist/index.js'));
     await server.initialize();
-    expect((await server.request(1, 'tools/list')).result.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
+    expect((await server.request(1, 'tools/list')).result.tools.map((tool: { name: string }) => tool.name)).toEqual([
+      'list_snapshots',
+      'get_snapshot',
+      'plan_snapshot_cleanup',
+    ]);
     server.child.stdin.end();
     expect(await server.exited).toEqual({ code: 0, signal: null });
   });
@@ -97,11 +102,15 @@ describe('the npm package', () => {
 
 describe('mcp.json', () => {
   it('starts this server as written, from this folder, with the token the client fills in', async () => {
-    const entries = Object.entries(read('mcp.json').mcpServers as Record<string, { command: string; args: string[]; env: Record<string, string> }>);
+    const entries = Object.entries(
+      read('mcp.json').mcpServers as Record<string, { command: string; args: string[]; env: Record<string, string> }>,
+    );
     expect(entries.length).toBeGreaterThan(0);
     for (const [name, entry] of entries) {
       // Clients expand ${VAR} from their environment; the server must find its entry from here.
-      const env = Object.fromEntries(Object.entries(entry.env ?? {}).map(([key, value]) => [key, value.replace(/\$\{(\w+)\}/g, () => 'dop_v1_filled_in_by_the_client')]));
+      const env = Object.fromEntries(
+        Object.entries(entry.env ?? {}).map(([key, value]) => [key, value.replace(/\$\{(\w+)\}/g, () => 'dop_v1_filled_in_by_the_client')]),
+      );
       expect(entry.command, name).toBe('node');
       const [script, ...args] = entry.args;
       const server = new ServerProcess(env, path.resolve(root, script!), args);

@@ -33,7 +33,9 @@ export async function conversation(client: Client): Promise<unknown[]> {
   keep((await client.listTools()).tools);
   keep((await client.listPrompts()).prompts);
   keep(await client.getPrompt({ name: 'review_snapshot_costs', arguments: { older_than_days: '30' } }));
-  keep(await client.complete({ ref: { type: 'ref/prompt', name: 'review_snapshot_costs' }, argument: { name: 'resource_type', value: 'v' } }));
+  keep(
+    await client.complete({ ref: { type: 'ref/prompt', name: 'review_snapshot_costs' }, argument: { name: 'resource_type', value: 'v' } }),
+  );
   const resources = (await client.listResources()).resources;
   keep(resources);
   const app = await client.readResource({ uri: resources[0]!.uri });
@@ -44,11 +46,15 @@ export async function conversation(client: Client): Promise<unknown[]> {
   const page = await call('list_snapshots', { sort: 'size_desc', limit: 3 });
   await call('list_snapshots', { sort: 'size_desc', limit: 3, cursor: page?.next_cursor });
   await call('list_snapshots', { summary: true, limit: 1, resource_type: 'volume' });
-  await call('get_snapshot', { id: (page?.snapshots as { id: string }[])[0]!.id });
+  await call('get_snapshot', { id: (page!.snapshots as { id: string }[])[0]!.id });
   await call('get_snapshot', { id: '1' });
   await call('list_snapshots', { per_page: 500 });
   await call('plan_snapshot_cleanup', { keep_last: 1, limit: 3 });
-  keep(await client.callTool({ name: 'no_such_tool', arguments: {} }).catch((error: { code?: number; message?: string }) => ({ code: error.code, message: error.message })));
+  keep(
+    await client
+      .callTool({ name: 'no_such_tool', arguments: {} })
+      .catch((error: { code?: number; message?: string }) => ({ code: error.code, message: error.message })),
+  );
   return seen;
 }
 

@@ -84,7 +84,7 @@ export function expectedSummary(matches: Snapshot[]) {
     }
   }
   // DigitalOcean's price: $0.06 per GB-month, at least $0.01 a snapshot.
-  const cost = matches.reduce((sum, snap) => sum + (snap.size_gigabytes * 0.06 < 0.01 ? 0.01 : snap.size_gigabytes * 0.06), 0);
+  const cost = matches.reduce((sum, snap) => sum + Math.max(snap.size_gigabytes * 0.06, 0.01), 0);
   const cents = (x: number) => Math.round(x * 100 + 1e-9) / 100;
   return {
     matched: matches.length,
@@ -104,7 +104,12 @@ export interface PlanRules {
   resource_type?: ResourceType;
 }
 
-export function expectedPlan(all: Snapshot[], live: { droplets: Set<string> | null; volumes: Set<string> | null }, rules: PlanRules, now: number) {
+export function expectedPlan(
+  all: Snapshot[],
+  live: { droplets: Set<string> | null; volumes: Set<string> | null },
+  rules: PlanRules,
+  now: number,
+) {
   const includeOrphaned = rules.include_orphaned ?? true;
   const scanned = all.filter((snap) => !rules.resource_type || snap.resource_type === rules.resource_type);
   const protectedTag = (snap: Snapshot) =>
@@ -115,7 +120,7 @@ export function expectedPlan(all: Snapshot[], live: { droplets: Set<string> | nu
     const sources = new Map<string, Snapshot[]>();
     for (const snap of scanned) {
       if (protectedTag(snap)) continue;
-      const key = snap.resource_type + '/' + snap.resource_id;
+      const key = `${snap.resource_type}/${snap.resource_id}`;
       if (!sources.has(key)) sources.set(key, []);
       sources.get(key)!.push(snap);
     }
@@ -135,7 +140,8 @@ export function expectedPlan(all: Snapshot[], live: { droplets: Set<string> | nu
     const reasons: string[] = [];
     const liveSet = snap.resource_type === 'droplet' ? live.droplets : live.volumes;
     if (includeOrphaned && liveSet !== null && !liveSet.has(snap.resource_id)) reasons.push('orphaned');
-    if (rules.older_than_days !== undefined && new Date(snap.created_at).getTime() < now - rules.older_than_days * 86_400_000) reasons.push('older_than');
+    if (rules.older_than_days !== undefined && new Date(snap.created_at).getTime() < now - rules.older_than_days * 86_400_000)
+      reasons.push('older_than');
     if (rules.keep_last !== undefined) reasons.push('beyond_keep_last');
     if (reasons.length === 0) continue;
     const cost = Math.max(0.01, snap.size_gigabytes * 0.06);

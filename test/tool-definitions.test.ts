@@ -56,7 +56,7 @@ describe('tool definitions under version control', () => {
     expect(readdirSync(SNAPSHOTS).sort()).toEqual(TOOLS.map((tool) => `${tool.name}.json`).sort());
   });
 
-  it('tools/list is the SDK\'s own listing of the definitions, trimmed of what means nothing here', async () => {
+  it("tools/list is the SDK's own listing of the definitions, trimmed of what means nothing here", async () => {
     expect(listed).toEqual(TOOLS.map(publishTool));
     const bare = new McpServer({ name: 'bare', version: '1.0.0' });
     for (const { name, title, description, inputSchema, outputSchema, annotations, _meta } of TOOLS) {
@@ -81,7 +81,8 @@ describe('tool definitions under version control', () => {
     for (const tool of listed) {
       const output = JSON.stringify(tool.outputSchema);
       expect(output).not.toMatch(/"description"|9007199254740991/);
-      for (const [, pattern] of JSON.stringify(tool.inputSchema).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g)) expect(pattern!.length).toBeLessThanOrEqual(30);
+      for (const [, pattern] of JSON.stringify(tool.inputSchema).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g))
+        expect(pattern!.length).toBeLessThanOrEqual(30);
     }
   });
 
@@ -123,10 +124,15 @@ function trimmed(tool: Tool): Tool {
     for (const [key, inner] of Object.entries(value)) {
       if (key === '$schema') continue;
       if (output && key === 'additionalProperties' && inner === false) continue;
-      if (output && key === 'propertyNames' && (inner as { type?: unknown }).type === 'string' && Object.keys(inner as object).length === 1) continue;
+      if (output && key === 'propertyNames' && (inner as { type?: unknown }).type === 'string' && Object.keys(inner as object).length === 1)
+        continue;
       kept[key] = drop(inner, output);
     }
     return kept;
   };
-  return { ...tool, inputSchema: drop(tool.inputSchema, false) as Tool['inputSchema'], outputSchema: drop(tool.outputSchema, true) as Tool['outputSchema'] };
+  return {
+    ...tool,
+    inputSchema: drop(tool.inputSchema, false) as Tool['inputSchema'],
+    outputSchema: drop(tool.outputSchema, true) as Tool['outputSchema'],
+  };
 }

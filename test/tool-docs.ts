@@ -1,4 +1,4 @@
-import type { Tool } from "@modelcontextprotocol/server";
+import type { Tool } from '@modelcontextprotocol/server';
 
 /**
  * The README's tools section and manifest.json's tools, written from what tools/list publishes, so
@@ -6,7 +6,8 @@ import type { Tool } from "@modelcontextprotocol/server";
  * test/tool-definitions.test.ts fails when they are stale.
  */
 
-export const README_BEGIN = '<!-- tools:begin (generated from the tool definitions by `npm run update-definitions`: edit src/tools, not this) -->';
+export const README_BEGIN =
+  '<!-- tools:begin (generated from the tool definitions by `npm run update-definitions`: edit src/tools, not this) -->';
 export const README_END = '<!-- tools:end -->';
 
 interface PropertySchema {

@@ -1,21 +1,9 @@
 import type { Dispatcher } from 'undici';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { redact } from '../redact.js';
-import {
-  DigitalOceanApiError,
-  DigitalOceanError,
-  DigitalOceanNetworkError,
-  DigitalOceanResponseError,
-} from './errors.js';
+import { DigitalOceanApiError, DigitalOceanError, DigitalOceanNetworkError, DigitalOceanResponseError } from './errors.js';
 import { headerValue, readRateLimit, retryAfterSeconds, type RateLimitInfo, type ResponseHeaders } from './rate-limit.js';
-import {
-  apiErrorBodySchema,
-  describeIssues,
-  singleSnapshotSchema,
-  type Collection,
-  type ResourceType,
-  type Snapshot,
-} from './schemas.js';
+import { apiErrorBodySchema, describeIssues, singleSnapshotSchema, type Collection, type ResourceType, type Snapshot } from './schemas.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
 import { get, type Answer, type GetOptions } from './undici.js';
 import type { ReadBudget } from './read-budget.js';
@@ -151,7 +139,9 @@ export class DigitalOceanClient {
     try {
       return new URL(href, base);
     } catch {
-      throw new DigitalOceanResponseError(`DigitalOcean returned a pagination link that is not a URL: ${JSON.stringify(href.slice(0, 200))}`);
+      throw new DigitalOceanResponseError(
+        `DigitalOcean returned a pagination link that is not a URL: ${JSON.stringify(href.slice(0, 200))}`,
+      );
     }
   }
 
@@ -168,7 +158,9 @@ export class DigitalOceanClient {
     const json = parseJson(text);
     if (status < 200 || status >= 300) throw this.apiError(status, headers, json, rateLimit, attempts);
     if (json === undefined) {
-      throw new DigitalOceanResponseError(`DigitalOcean answered ${url.pathname} with HTTP ${status} but the body is not JSON (${describeText(text)})`);
+      throw new DigitalOceanResponseError(
+        `DigitalOcean answered ${url.pathname} with HTTP ${status} but the body is not JSON (${describeText(text)})`,
+      );
     }
     return { json, rateLimit, bytes };
   }
@@ -179,7 +171,10 @@ export class DigitalOceanClient {
    * is on the wire: a back-off waits without one, so one token's 429s hold up no other call. When
    * the tries are spent, the last failed answer is returned, its body (id, message, request_id) kept.
    */
-  private async send(url: URL, context: RequestContext): Promise<{ status: number; headers: ResponseHeaders; text: string; attempts: number }> {
+  private async send(
+    url: URL,
+    context: RequestContext,
+  ): Promise<{ status: number; headers: ResponseHeaders; text: string; attempts: number }> {
     const { signal, deadline } = context;
     const started = performance.now();
     let attempts = 0;
@@ -201,7 +196,9 @@ export class DigitalOceanClient {
         attempts += 1;
         const { answer, failure } = await this.attempt(url, options, signal);
         const code = (failure as { code?: unknown } | undefined)?.code;
-        const outcome = answer ? { statusCode: answer.statusCode, headers: answer.headers } : { code: typeof code === 'string' ? code : undefined };
+        const outcome = answer
+          ? { statusCode: answer.statusCode, headers: answer.headers }
+          : { code: typeof code === 'string' ? code : undefined };
         const wait = retryDelay(this.retry, outcome, attempts, deadline);
         if (wait === undefined) {
           if (!answer) throw failure;
@@ -239,7 +236,13 @@ export class DigitalOceanClient {
     }
   }
 
-  private apiError(status: number, headers: ResponseHeaders, json: unknown, rateLimit: RateLimitInfo, attempts: number): DigitalOceanApiError {
+  private apiError(
+    status: number,
+    headers: ResponseHeaders,
+    json: unknown,
+    rateLimit: RateLimitInfo,
+    attempts: number,
+  ): DigitalOceanApiError {
     const parsed = apiErrorBodySchema.safeParse(json ?? {});
     const body = parsed.success ? parsed.data : {};
     return new DigitalOceanApiError(

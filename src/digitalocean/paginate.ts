@@ -55,7 +55,11 @@ export const MAX_PAGES = 1000;
  * there, checked before the token is sent along it. A failure after the first page throws
  * IncompleteListError rather than returning a shorter list.
  */
-export async function collect<T extends Item>(client: DigitalOceanClient, collection: Collection<T>, options: CollectOptions): Promise<Collected<T>> {
+export async function collect<T extends Item>(
+  client: DigitalOceanClient,
+  collection: Collection<T>,
+  options: CollectOptions,
+): Promise<Collected<T>> {
   const { perPage, resourceType, limit } = options;
   const collector = new Collector<T>(limit);
   const urlOf = (page: number) => client.listUrl(collection, { page, perPage, resourceType });
@@ -96,9 +100,12 @@ export async function collect<T extends Item>(client: DigitalOceanClient, collec
       if (!page.next) return collector.finish(false, undefined);
       const next = followable(client, collection, page.next, { perPage, resourceType });
       if (requested.has(next.href)) {
-        throw new DigitalOceanPaginationError(`pagination stopped: the next-page link points back to a page already fetched (${next.pathname}${next.search})`);
+        throw new DigitalOceanPaginationError(
+          `pagination stopped: the next-page link points back to a page already fetched (${next.pathname}${next.search})`,
+        );
       }
-      if (collector.pagesFetched >= MAX_PAGES) throw new DigitalOceanPaginationError(`pagination stopped: more than ${MAX_PAGES} pages were needed`);
+      if (collector.pagesFetched >= MAX_PAGES)
+        throw new DigitalOceanPaginationError(`pagination stopped: more than ${MAX_PAGES} pages were needed`);
       requested.add(next.href);
       number = Number(next.searchParams.get('page') ?? number + 1);
       page = await client.getPage(collection, next, options);
@@ -240,7 +247,11 @@ function followable(
     );
   }
   const url = new URL(next);
-  const kept: Record<string, string> = { ...collection.query, per_page: String(query.perPage), ...(query.resourceType && { resource_type: query.resourceType }) };
+  const kept: Record<string, string> = {
+    ...collection.query,
+    per_page: String(query.perPage),
+    ...(query.resourceType && { resource_type: query.resourceType }),
+  };
   for (const [name, value] of Object.entries(kept)) if (!url.searchParams.has(name)) url.searchParams.set(name, value);
   return url;
 }

@@ -28,7 +28,8 @@ export const MAX_WAIT_SECONDS = 86_400;
 // retry-after is "the number of seconds to wait" (description.yml); HTTP also allows a date, as
 // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT").
 const DELAY_SECONDS = /^\d{1,16}(?:\.\d{1,9})?$/;
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
  * Seconds to wait before retrying, from 0 to MAX_WAIT_SECONDS: `retry-after` (seconds or HTTP

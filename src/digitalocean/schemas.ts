@@ -95,8 +95,15 @@ export interface Collection<T extends { id: string | number }> {
 
 /** A list endpoint whose page holds its items under `key`, beside the shared `links` and `meta`. */
 function collection<T extends { id: string | number }>(path: string, key: string, noun: string, item: z.ZodType<T>): Collection<T> {
-  const pageSchema = z.object({ [key]: z.array(item), ...pageFields }) as unknown as z.ZodType<{ links?: { pages?: PageLinks } | null; meta: { total: number } } & Record<string, T[]>>;
-  return { path, noun, query: {}, page: pageSchema.transform((read) => ({ items: read[key]!, total: read.meta.total, pages: read.links?.pages })) };
+  const pageSchema = z.object({ [key]: z.array(item), ...pageFields }) as unknown as z.ZodType<
+    { links?: { pages?: PageLinks } | null; meta: { total: number } } & Record<string, T[]>
+  >;
+  return {
+    path,
+    noun,
+    query: {},
+    page: pageSchema.transform((read) => ({ items: read[key]!, total: read.meta.total, pages: read.links?.pages })),
+  };
 }
 
 export const SNAPSHOTS: Collection<Snapshot> = collection('/v2/snapshots', 'snapshots', 'snapshots', snapshotSchema);

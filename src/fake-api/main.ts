@@ -21,9 +21,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let values;
-try {
-  ({ values } = parseArgs({
+const parseOptions = () =>
+  parseArgs({
     options: {
       port: { type: 'string', default: '0' },
       count: { type: 'string', default: '250' },
@@ -32,7 +31,11 @@ try {
       hostile: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  }));
+  });
+
+let values: ReturnType<typeof parseOptions>['values'];
+try {
+  ({ values } = parseOptions());
 } catch (error) {
   fail((error as Error).message);
 }
@@ -42,7 +45,8 @@ if (values.help) {
 }
 const number = (name: 'port' | 'count' | 'seed' | 'latency', max: number) => {
   const value = Number(values[name]);
-  if (!Number.isInteger(value) || value < 0 || value > max) fail(`--${name} must be a whole number from 0 to ${max}, got "${values[name]}"`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    fail(`--${name} must be a whole number from 0 to ${max}, got "${values[name]}"`);
   return value;
 };
 

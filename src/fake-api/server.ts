@@ -198,7 +198,8 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
   if (req.method !== 'GET') return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, headers);
   const resources = resourceList(url, fake.resources, fake.accounts[token] ?? fake.snapshots);
   if (resources) {
-    if (!scopes.includes(resources.scope)) return send(res, 403, { id: 'Forbidden', message: `You are missing the required permission ${resources.scope}.` }, headers);
+    if (!scopes.includes(resources.scope))
+      return send(res, 403, { id: 'Forbidden', message: `You are missing the required permission ${resources.scope}.` }, headers);
     const listed = listPage(url, resources.items, fake.baseUrl, { key: resources.key, factor: 1, singlePageLinks: fake.singlePageLinks });
     if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, headers);
     return send(res, 200, listed.body, headers);
@@ -229,7 +230,15 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
 
 function record(fake: Fake, req: IncomingMessage, res: ServerResponse, url: URL, authorized: boolean): void {
   const arrivedAt = performance.now();
-  const entry: RecordedRequest = { method: req.method ?? 'GET', url: url.pathname + url.search, authorized, status: 0, aborted: false, ms: 0, arrivedAt };
+  const entry: RecordedRequest = {
+    method: req.method ?? 'GET',
+    url: url.pathname + url.search,
+    authorized,
+    status: 0,
+    aborted: false,
+    ms: 0,
+    arrivedAt,
+  };
   fake.requests.push(entry);
   res.on('finish', () => {
     entry.status = res.statusCode;
@@ -255,7 +264,10 @@ function takeFault(faults: Faults, target: string): Fault | undefined {
 function answerFault(fault: Fault, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): boolean {
   switch (fault.type) {
     case 'status':
-      send(res, fault.status, fault.body ?? { id: 'server_error', message: 'Unexpected server-side error' }, { ...headers, ...fault.headers });
+      send(res, fault.status, fault.body ?? { id: 'server_error', message: 'Unexpected server-side error' }, {
+        ...headers,
+        ...fault.headers,
+      });
       return true;
     case 'body':
       res.writeHead(fault.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(fault.body);
@@ -279,7 +291,11 @@ function answerFault(fault: Fault, req: IncomingMessage, res: ServerResponse, he
 }
 
 /** /v2/droplets (GPU Droplets with type=gpus), /v2/volumes and a volume's snapshots: what they list and the scope they need. */
-function resourceList(url: URL, resources: LiveResources, snapshots: Snapshot[]): { key: string; scope: Scope; items: { id: string | number }[] } | undefined {
+function resourceList(
+  url: URL,
+  resources: LiveResources,
+  snapshots: Snapshot[],
+): { key: string; scope: Scope; items: { id: string | number }[] } | undefined {
   if (url.pathname === '/v2/droplets') {
     const gpus = url.searchParams.get('type') === 'gpus';
     return { key: 'droplets', scope: 'droplet:read', items: gpus ? resources.gpuDroplets : resources.droplets };
@@ -302,8 +318,10 @@ function listPage<T extends { id: string | number }>(
   const perPage = intParam(url, 'per_page', DEFAULT_PER_PAGE);
   const resourceType = url.searchParams.get('resource_type');
   if (page === undefined || page < 1) return { error: 'page must be a positive integer' };
-  if (perPage === undefined || perPage < 1 || perPage > MAX_PER_PAGE) return { error: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` };
-  if (resourceType !== null && resourceType !== 'droplet' && resourceType !== 'volume') return { error: 'resource_type must be droplet or volume' };
+  if (perPage === undefined || perPage < 1 || perPage > MAX_PER_PAGE)
+    return { error: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` };
+  if (resourceType !== null && resourceType !== 'droplet' && resourceType !== 'volume')
+    return { error: 'resource_type must be droplet or volume' };
   const matching = resourceType ? all.filter((item) => (item as { resource_type?: string }).resource_type === resourceType) : all;
   const lastPage = Math.max(1, Math.ceil(matching.length / perPage));
   const link = (n: number) => {

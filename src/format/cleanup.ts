@@ -11,8 +11,17 @@ export interface CleanupPresentation {
   now: number;
 }
 
-const AGE_LABELS: Record<string, string> = { under_30d: 'under 30 days', '30_90d': '30-90 days', '90_365d': '90-365 days', over_365d: 'over 365 days' };
-const CHECK_LABELS: Record<string, string> = { checked: 'checked', not_permitted: 'not permitted (scope missing)', skipped: 'not asked for' };
+const AGE_LABELS: Record<string, string> = {
+  under_30d: 'under 30 days',
+  '30_90d': '30-90 days',
+  '90_365d': '90-365 days',
+  over_365d: 'over 365 days',
+};
+const CHECK_LABELS: Record<string, string> = {
+  checked: 'checked',
+  not_permitted: 'not permitted (scope missing)',
+  skipped: 'not asked for',
+};
 
 /**
  * The text half of a cleanup plan, written from the structured half: the totals and savings first,
@@ -30,9 +39,14 @@ export function formatCleanupPlan(answer: CleanupAnswer, how: CleanupPresentatio
     ...breakdownLines(answer.breakdown),
   ];
   for (const warning of answer.warnings) lines.push(`Warning: ${sanitize(warning)}`);
-  if (answer.next_cursor !== undefined) lines.push(`More candidates: call again with the same arguments and cursor="${answer.next_cursor}".`);
+  if (answer.next_cursor !== undefined)
+    lines.push(`More candidates: call again with the same arguments and cursor="${answer.next_cursor}".`);
   if (answer.candidates.length === 0) return lines.join('\n');
-  lines.push('', 'Rows: type D = Droplet snapshot, V = volume snapshot; $/month = what it costs a month.', 'id\tname\ttype\tGB\t$/month\tcreated\treasons');
+  lines.push(
+    '',
+    'Rows: type D = Droplet snapshot, V = volume snapshot; $/month = what it costs a month.',
+    'id\tname\ttype\tGB\t$/month\tcreated\treasons',
+  );
   for (const candidate of answer.candidates) {
     lines.push(
       [

@@ -116,9 +116,7 @@ function describeApiError(error: DigitalOceanApiError, context: FailureContext):
         `${retryWhen(error, context)} Use per_page=200 or a smaller limit to need fewer requests.`
       );
     case 'server_error':
-      return (
-        `DigitalOcean's API failed on its side (${said}). Retry in a minute; if it persists, check ${STATUS_PAGE}.`
-      );
+      return `DigitalOcean's API failed on its side (${said}). Retry in a minute; if it persists, check ${STATUS_PAGE}.`;
     case 'bad_request':
       return `DigitalOcean refused the request (${said}). Check the arguments against the tool's input schema.`;
   }

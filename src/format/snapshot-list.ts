@@ -71,7 +71,8 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
     return `${formatNumber(count)} of ${plural(summary.matched, `matching ${noun}`)}${which}, ${listedSize(answer)}; ${status}. ${capitalize(scanned)}.`;
   }
   if (answer.total === 0) return `No ${noun}s in this account.`;
-  if (count === 0) return `No more ${noun}s: all ${plural(answer.total, noun)} were listed before this cursor. Call again without cursor to start over.`;
+  if (count === 0)
+    return `No more ${noun}s: all ${plural(answer.total, noun)} were listed before this cursor. Call again without cursor to start over.`;
   const plainStatus = answer.truncated ? 'more exist' : how.continued ? 'the last of them' : 'complete list';
   return `${formatNumber(count)} of ${plural(answer.total, noun)}, ${listedSize(answer)}; ${plainStatus}.`;
 }
@@ -83,7 +84,12 @@ function asOf(iso: string, now: number): string {
 }
 
 function listedSize(answer: ListAnswer): string {
-  const gb = formatNumber(round(answer.snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0), 2));
+  const gb = formatNumber(
+    round(
+      answer.snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0),
+      2,
+    ),
+  );
   return `${gb} GB in ${answer.count === 1 ? 'this one' : `these ${formatNumber(answer.count)}`}`;
 }
 

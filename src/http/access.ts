@@ -7,9 +7,7 @@ type HttpTransportConfig = Extract<TransportConfig, { kind: 'http' }>;
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 /** The DigitalOcean token that serves a request, and where it came from; or why there is none. */
-export type Access =
-  | { token: string; source: NonNullable<Config['tokenSource']> }
-  | { refused: string };
+export type Access = { token: string; source: NonNullable<Config['tokenSource']> } | { refused: string };
 
 /** Headers a reverse proxy adds: a request carrying one came through a proxy, from anywhere. */
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'via'];
@@ -31,7 +29,8 @@ export function accessFor(headers: IncomingHttpHeaders, config: Config, transpor
     const proxied = PROXY_HEADERS.find((name) => headers[name] !== undefined);
     if (trusted && operator && !proxied) return operator;
     const ask = 'Send a DigitalOcean API token as "Authorization: Bearer <token>" (read-only, scope snapshot:read)';
-    if (trusted && proxied) return { refused: `${ask}: this request came through a proxy (${proxied} header), so the server's own token does not serve it` };
+    if (trusted && proxied)
+      return { refused: `${ask}: this request came through a proxy (${proxied} header), so the server's own token does not serve it` };
     return { refused: transport.authSecret !== undefined ? `${ask}, or the server's MCP_AUTH_TOKEN` : ask };
   }
   const presented = /^Bearer ([^\s,]+)$/i.exec(header)?.[1];

@@ -52,13 +52,25 @@ export async function startHttpServer(
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (error) => log.debug('mcp request refused', { error: errorMessage(error) }),
   });
-  const mcp = toNodeHandler(handler, { maxRequestBodySize: MAX_REQUEST_BODY_BYTES, onerror: (error) => log.warn('mcp request failed', { error: errorMessage(error) }) });
+  const mcp = toNodeHandler(handler, {
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    onerror: (error) => log.warn('mcp request failed', { error: errorMessage(error) }),
+  });
   const site: Site = { config, transport, log, engine, port: 0, calls, mcp };
-  const limits = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2) };
+  const limits = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2),
+  };
   const http = createHttpServer(limits, (req, res) => {
     const started = performance.now();
     res.on('finish', () =>
-      log.info('http request', { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }),
+      log.info('http request', {
+        method: req.method,
+        path: req.url?.split('?')[0],
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      }),
     );
     route(site, req, res).catch((error: unknown) => {
       log.error('http request failed', { error: errorMessage(error) });
@@ -124,7 +136,12 @@ async function route(site: Site, req: IncomingMessage, res: ServerResponse): Pro
   // Nothing left to answer (every request in it was cancelled by the same POST): what the
   // transport answers a POST of notifications.
   if (batch.message === undefined) return void res.writeHead(202).end();
-  const config = { ...site.config, token: access.token, tokenSource: access.source, tokenProblem: tokenProblem(access.token, access.source) };
+  const config = {
+    ...site.config,
+    token: access.token,
+    tokenSource: access.source,
+    tokenProblem: tokenProblem(access.token, access.source),
+  };
   await serveMcp(site, req, res, batch.message, config);
 }
 
@@ -181,11 +198,14 @@ function callConfig(calls: WeakMap<AuthInfo, Config>, auth: AuthInfo | undefined
 async function serveMcp(site: Site, req: IncomingMessage, res: ServerResponse, message: unknown, config: Config): Promise<void> {
   // Every request in the POST ends by its deadline: a response still open past it (and a margin)
   // waits for nothing, so it is ended rather than left holding a socket and its memory.
-  const backstop = setTimeout(() => {
-    site.log.warn('ended a response left open past the call deadline', { path: MCP_PATH });
-    if (!res.headersSent) reply(res, 503, jsonRpcError(-32603, 'The answer did not come within the call deadline; retry'));
-    else res.end();
-  }, config.deadlineSeconds * 1000 + RESPONSE_MARGIN_MS);
+  const backstop = setTimeout(
+    () => {
+      site.log.warn('ended a response left open past the call deadline', { path: MCP_PATH });
+      if (!res.headersSent) reply(res, 503, jsonRpcError(-32603, 'The answer did not come within the call deadline; retry'));
+      else res.end();
+    },
+    config.deadlineSeconds * 1000 + RESPONSE_MARGIN_MS,
+  );
   backstop.unref();
   res.on('close', () => clearTimeout(backstop));
   // The SDK passes AuthInfo through untouched; it carries no secret here, only the key to the config.
@@ -210,7 +230,8 @@ export async function serveHttp(config: Config, transport: HttpTransportConfig, 
         : transport.trustLoopback && transport.loopback
           ? `from ${config.tokenSource} for local requests without a token and without proxy headers (MCP_TRUST_LOOPBACK=1)`
           : `${config.tokenSource} unused: a request must bring its own token, or set MCP_AUTH_TOKEN (or, on loopback with no proxy, MCP_TRUST_LOOPBACK=1)`;
-  if (transport.trustLoopback && !transport.loopback) log.warn('MCP_TRUST_LOOPBACK=1 has no effect: the server does not listen on loopback');
+  if (transport.trustLoopback && !transport.loopback)
+    log.warn('MCP_TRUST_LOOPBACK=1 has no effect: the server does not listen on loopback');
   log.info('ready over HTTP', { url: `${server.url}${MCP_PATH}`, api: config.apiUrl.origin, token: envToken });
 }
 

@@ -15,7 +15,9 @@ const REVIEW_ARGUMENTS = z.object({
     .regex(/^\d{1,5}$/, 'a whole number of days')
     .optional()
     .describe(`Snapshots older than this many days count as stale (default ${DEFAULT_DAYS}).`),
-  resource_type: completable(z.enum(RESOURCE_TYPES), completeType).optional().describe('Only Droplet or only volume snapshots; omit for both.'),
+  resource_type: completable(z.enum(RESOURCE_TYPES), completeType)
+    .optional()
+    .describe('Only Droplet or only volume snapshots; omit for both.'),
 });
 
 export function registerReviewSnapshotCosts(server: McpServer): void {
@@ -23,7 +25,8 @@ export function registerReviewSnapshotCosts(server: McpServer): void {
     REVIEW_SNAPSHOT_COSTS,
     {
       title: 'Review snapshot costs',
-      description: 'Find snapshots that could go (orphans, stale, beyond the newest of each source) and the monthly saving. Read-only: it recommends, it deletes nothing.',
+      description:
+        'Find snapshots that could go (orphans, stale, beyond the newest of each source) and the monthly saving. Read-only: it recommends, it deletes nothing.',
       argsSchema: REVIEW_ARGUMENTS,
     },
     ({ older_than_days, resource_type }) => {

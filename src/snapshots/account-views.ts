@@ -294,10 +294,7 @@ function narrowed(entry: Stored, resourceType: ResourceType | undefined): Accoun
 }
 
 function deadlineTimer(controller: AbortController, deadline: number, now: () => number): NodeJS.Timeout {
-  const timer = setTimeout(
-    () => controller.abort(deadlineReached()),
-    Math.max(0, Math.min(deadline - now(), 2_147_483_647)),
-  );
+  const timer = setTimeout(() => controller.abort(deadlineReached()), Math.max(0, Math.min(deadline - now(), 2_147_483_647)));
   timer.unref();
   return timer;
 }

@@ -8,7 +8,6 @@ import { count, summarySchema } from './summary.js';
  * sit in every agent's context, and the tool descriptions say what the fields mean.
  */
 
-
 export const listAnswer = z.object({
   snapshots: z.array(snapshotRecord),
   count: count(),

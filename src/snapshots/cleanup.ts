@@ -2,7 +2,15 @@ import * as z from 'zod';
 import type { RequestContext } from '../digitalocean/client.js';
 import { DigitalOceanApiError, IncompleteListError } from '../digitalocean/errors.js';
 import { collect } from '../digitalocean/paginate.js';
-import { DROPLETS, GPU_DROPLETS, RESOURCE_TYPES, VOLUMES, type Collection, type ResourceType, type Snapshot } from '../digitalocean/schemas.js';
+import {
+  DROPLETS,
+  GPU_DROPLETS,
+  RESOURCE_TYPES,
+  VOLUMES,
+  type Collection,
+  type ResourceType,
+  type Snapshot,
+} from '../digitalocean/schemas.js';
 import type { Account } from './account-views.js';
 import { anchorOf, describeQuery, encodeCursor, type CursorState } from './cursor.js';
 import { accountView, readCursor, requireVisibleTags, resume, type Reading } from './listing.js';
@@ -64,12 +72,23 @@ const VOLUME_SNAPSHOT_LIMIT = 25;
 const VOLUME_WARNING_AT = 20;
 
 /** The plan over the snapshots given, in slices (pace.ts); `now` anchors older_than_days. */
-export async function planCleanup(snapshots: Snapshot[], live: LiveSources, args: CleanupArguments, now: number, signal?: AbortSignal): Promise<CleanupPlan> {
-  const scanned = args.resource_type ? await filterPaced(snapshots, (snapshot) => snapshot.resource_type === args.resource_type, signal) : snapshots;
+export async function planCleanup(
+  snapshots: Snapshot[],
+  live: LiveSources,
+  args: CleanupArguments,
+  now: number,
+  signal?: AbortSignal,
+): Promise<CleanupPlan> {
+  const scanned = args.resource_type
+    ? await filterPaced(snapshots, (snapshot) => snapshot.resource_type === args.resource_type, signal)
+    : snapshots;
   const protectedTags = new Set((args.protect_tags ?? []).map((tag) => tag.toLowerCase()));
-  const isProtected = (snapshot: Snapshot) => protectedTags.size > 0 && (snapshot.tags ?? []).some((tag) => protectedTags.has(tag.toLowerCase()));
+  const isProtected = (snapshot: Snapshot) =>
+    protectedTags.size > 0 && (snapshot.tags ?? []).some((tag) => protectedTags.has(tag.toLowerCase()));
   const keptAsNewest =
-    args.keep_last === undefined ? new Set<Snapshot>() : await newestOfEachSource(await filterPaced(scanned, (snapshot) => !isProtected(snapshot), signal), args.keep_last, signal);
+    args.keep_last === undefined
+      ? new Set<Snapshot>()
+      : await newestOfEachSource(await filterPaced(scanned, (snapshot) => !isProtected(snapshot), signal), args.keep_last, signal);
   const cutoff = args.older_than_days === undefined ? undefined : now - args.older_than_days * DAY_MS;
 
   const candidates: (Candidate & { cents: number })[] = [];
@@ -90,10 +109,17 @@ export async function planCleanup(snapshots: Snapshot[], live: LiveSources, args
     signal,
   );
   // By the cost as the answer states it (to the cent), then id: the order a reader can check.
-  const ordered = await sortPaced(candidates, (a, b) => b.cents - a.cents || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0), signal);
+  const ordered = await sortPaced(
+    candidates,
+    (a, b) => b.cents - a.cents || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0),
+    signal,
+  );
   return {
     candidates: ordered.map(({ snapshot, cost, reasons }) => ({ snapshot, cost, reasons })),
-    savings: round(candidates.reduce((sum, candidate) => sum + candidate.cost, 0), 2),
+    savings: round(
+      candidates.reduce((sum, candidate) => sum + candidate.cost, 0),
+      2,
+    ),
     scanned,
     orphanCheck: orphanChecks(live, args),
     warnings: warningsFor(candidates, scanned, live),
@@ -138,8 +164,14 @@ export async function breakdown(scanned: Snapshot[], now: number, signal?: Abort
   // Rounded once, at the end; types and regions largest first.
   const largestFirst = (map: Map<string, Bucket>) => [...map].sort(([a, x], [b, y]) => y.gb - x.gb || (a < b ? -1 : a > b ? 1 : 0));
   const costed = (entries: [string, Bucket][]) =>
-    Object.fromEntries(entries.map(([key, bucket]) => [key, { count: bucket.count, gb: round(bucket.gb, 2), monthly_cost_usd: round(bucket.monthly_cost_usd, 2) }]));
-  const counted = (entries: [string, Bucket][]) => Object.fromEntries(entries.map(([key, bucket]) => [key, { count: bucket.count, gb: round(bucket.gb, 2) }]));
+    Object.fromEntries(
+      entries.map(([key, bucket]) => [
+        key,
+        { count: bucket.count, gb: round(bucket.gb, 2), monthly_cost_usd: round(bucket.monthly_cost_usd, 2) },
+      ]),
+    );
+  const counted = (entries: [string, Bucket][]) =>
+    Object.fromEntries(entries.map(([key, bucket]) => [key, { count: bucket.count, gb: round(bucket.gb, 2) }]));
   return { by_type: costed(largestFirst(byType)), by_age: costed([...byAge]), by_region: counted(largestFirst(byRegion)) };
 }
 
@@ -160,15 +192,23 @@ async function newestOfEachSource(snapshots: Snapshot[], keep: number, signal: A
   const kept = new Set<Snapshot>();
   const newestFirst = (a: { snapshot: Snapshot; created: number }, b: { snapshot: Snapshot; created: number }) =>
     b.created - a.created || (a.snapshot.id < b.snapshot.id ? 1 : a.snapshot.id > b.snapshot.id ? -1 : 0);
-  await eachPaced([...bySource.values()], (group) => {
-    for (const { snapshot } of group.sort(newestFirst).slice(0, keep)) kept.add(snapshot);
-  }, signal);
+  await eachPaced(
+    [...bySource.values()],
+    (group) => {
+      for (const { snapshot } of group.sort(newestFirst).slice(0, keep)) kept.add(snapshot);
+    },
+    signal,
+  );
   return kept;
 }
 
 function orphanChecks(live: LiveSources, args: CleanupArguments): Record<ResourceType, OrphanCheck> {
   const check = (type: ResourceType): OrphanCheck =>
-    !args.include_orphaned || (args.resource_type !== undefined && args.resource_type !== type) ? 'skipped' : live[type] ? 'checked' : 'not_permitted';
+    !args.include_orphaned || (args.resource_type !== undefined && args.resource_type !== type)
+      ? 'skipped'
+      : live[type]
+        ? 'checked'
+        : 'not_permitted';
   return { droplet: check('droplet'), volume: check('volume') };
 }
 
@@ -182,7 +222,9 @@ function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSou
     const scope = live.refused[type];
     if (scope === undefined) continue;
     const what = type === 'droplet' ? 'Droplet' : 'volume';
-    warnings.push(`The token lacks the ${scope} scope, so DigitalOcean would not list the ${what}s: no ${what} snapshot is called orphaned. Add ${scope} to the token to check them.`);
+    warnings.push(
+      `The token lacks the ${scope} scope, so DigitalOcean would not list the ${what}s: no ${what} snapshot is called orphaned. Add ${scope} to the token to check them.`,
+    );
   }
   if (candidates.some((candidate) => candidate.reasons.includes('orphaned'))) {
     warnings.push(
@@ -192,9 +234,14 @@ function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSou
   const full = fullVolumes(scanned);
   if (full.length === 1) {
     const [volume, count] = full[0]!;
-    warnings.push(`Volume ${volume} holds ${count} of its limit of ${VOLUME_SNAPSHOT_LIMIT} snapshots: new ones will fail at ${VOLUME_SNAPSHOT_LIMIT}.`);
+    warnings.push(
+      `Volume ${volume} holds ${count} of its limit of ${VOLUME_SNAPSHOT_LIMIT} snapshots: new ones will fail at ${VOLUME_SNAPSHOT_LIMIT}.`,
+    );
   } else if (full.length > 1) {
-    const named = full.slice(0, FULLEST_NAMED).map(([volume, count]) => `${volume} (${count})`).join(', ');
+    const named = full
+      .slice(0, FULLEST_NAMED)
+      .map(([volume, count]) => `${volume} (${count})`)
+      .join(', ');
     warnings.push(
       `${full.length} volumes hold ${VOLUME_WARNING_AT} or more of their limit of ${VOLUME_SNAPSHOT_LIMIT} snapshots: new ones will fail at ${VOLUME_SNAPSHOT_LIMIT}. ` +
         `The fullest: ${named}.`,
@@ -206,7 +253,8 @@ function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSou
 /** Volumes with VOLUME_WARNING_AT or more snapshots, fullest first (then by id), ids clipped. */
 function fullVolumes(scanned: Snapshot[]): [string, number][] {
   const perVolume = new Map<string, number>();
-  for (const snapshot of scanned) if (snapshot.resource_type === 'volume') perVolume.set(snapshot.resource_id, (perVolume.get(snapshot.resource_id) ?? 0) + 1);
+  for (const snapshot of scanned)
+    if (snapshot.resource_type === 'volume') perVolume.set(snapshot.resource_id, (perVolume.get(snapshot.resource_id) ?? 0) + 1);
   return [...perVolume]
     .filter(([, count]) => count >= VOLUME_WARNING_AT)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
@@ -218,9 +266,14 @@ function fullVolumes(scanned: Snapshot[]): [string, number][] {
  * concurrently in full. A list refused for a missing scope (403) is left out and named; any other
  * failure fails the plan: never a plan built on a list that was not read.
  */
-export async function readLiveSources(account: Account, needed: Record<ResourceType, boolean>, reading: RequestContext): Promise<LiveSources> {
+export async function readLiveSources(
+  account: Account,
+  needed: Record<ResourceType, boolean>,
+  reading: RequestContext,
+): Promise<LiveSources> {
   const options = { page: 1, perPage: SCAN_PAGE_SIZE, limit: Number.POSITIVE_INFINITY, ...reading };
-  const read = async <T extends { id: string | number }>(collection: Collection<T>) => (await collect(account.client, collection, options)).items;
+  const read = async <T extends { id: string | number }>(collection: Collection<T>) =>
+    (await collect(account.client, collection, options)).items;
   const ids = async (lists: () => Promise<{ id: string | number }[][]>, scope: string): Promise<Set<string> | string> => {
     try {
       return new Set((await lists()).flat().map((item) => String(item.id)));
@@ -233,7 +286,9 @@ export async function readLiveSources(account: Account, needed: Record<ResourceT
   // Kept with the account's views: a conversation's plans read each list once a minute.
   const { views, owner } = account;
   const [droplet, volume] = await Promise.all([
-    needed.droplet ? views.list(owner, 'droplets', () => ids(() => Promise.all([read(DROPLETS), read(GPU_DROPLETS)]), 'droplet:read')) : undefined,
+    needed.droplet
+      ? views.list(owner, 'droplets', () => ids(() => Promise.all([read(DROPLETS), read(GPU_DROPLETS)]), 'droplet:read'))
+      : undefined,
     needed.volume ? views.list(owner, 'volumes', () => ids(() => Promise.all([read(VOLUMES)]), 'block_storage:read')) : undefined,
   ]);
   const refused: LiveSources['refused'] = {};
@@ -265,7 +320,10 @@ export function cleanupQuery(args: CleanupArguments): CleanupQuery {
     keep_last: args.keep_last,
     older_than_days: args.older_than_days,
     include_orphaned: args.include_orphaned,
-    protect_tags: args.protect_tags?.map((tag) => tag.toLowerCase()).sort().join('|'),
+    protect_tags: args.protect_tags
+      ?.map((tag) => tag.toLowerCase())
+      .sort()
+      .join('|'),
     resource_type: args.resource_type,
     plan: true,
   });
@@ -273,7 +331,13 @@ export function cleanupQuery(args: CleanupArguments): CleanupQuery {
 }
 
 /** Reads the snapshots (or their view) and the live lists at once, and plans. */
-export async function readCleanup(account: Account, args: CleanupArguments, { query, cursor }: CleanupQuery, reading: Reading, now = Date.now()): Promise<CleanupReading> {
+export async function readCleanup(
+  account: Account,
+  args: CleanupArguments,
+  { query, cursor }: CleanupQuery,
+  reading: Reading,
+  now = Date.now(),
+): Promise<CleanupReading> {
   const needed = {
     droplet: args.include_orphaned && args.resource_type !== 'volume',
     volume: args.include_orphaned && args.resource_type !== 'droplet',

@@ -90,7 +90,8 @@ export function clipSnapshot(snapshot: Snapshot, report: ClipReport): Snapshot {
 
 /** The warnings for an answer whose values were cleaned or cut: none when nothing was. */
 export function clipWarnings(report: ClipReport): string[] {
-  const of = (prefix: string) => [...report].filter(([field]) => field.startsWith(prefix)).map(([field, count]) => [field.slice(prefix.length), count] as const);
+  const of = (prefix: string) =>
+    [...report].filter(([field]) => field.startsWith(prefix)).map(([field, count]) => [field.slice(prefix.length), count] as const);
   const cleaned = of(CLEANED);
   const renamed = of(RENAMED);
   const cut = [...report].filter(([field]) => !field.startsWith(CLEANED) && !field.startsWith(RENAMED));
@@ -102,7 +103,10 @@ export function clipWarnings(report: ClipReport): string[] {
         `stacked combining marks), removed here; every visible character is kept: ${counts(cleaned)}.`,
     );
   }
-  if (renamed.length > 0) warnings.push(`A key the API named ${PROTOTYPE_KEY} is shown as (${PROTOTYPE_KEY}), which JavaScript objects cannot hold safely: ${counts(renamed)}.`);
+  if (renamed.length > 0)
+    warnings.push(
+      `A key the API named ${PROTOTYPE_KEY} is shown as (${PROTOTYPE_KEY}), which JavaScript objects cannot hold safely: ${counts(renamed)}.`,
+    );
   if (cut.length > 0) {
     warnings.push(
       `Some values from the API were too long to show whole and were cut (strings end in "${ELLIPSIS}"; ` +

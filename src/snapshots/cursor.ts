@@ -25,8 +25,14 @@ const cursorBody = z.strictObject({
   /** Readable description of the query, for error messages. */
   q: z.string(),
   o: z.int().nonnegative(),
-  a: z.string().regex(/^[\w-]{16}$/).optional(),
-  w: z.string().regex(/^[\w-]{12}$/).optional(),
+  a: z
+    .string()
+    .regex(/^[\w-]{16}$/)
+    .optional(),
+  w: z
+    .string()
+    .regex(/^[\w-]{12}$/)
+    .optional(),
   /** Checksum of the fields above. */
   h: z.string(),
 });
@@ -53,7 +59,13 @@ export function anchorOf(id: string): string {
 }
 
 export function encodeCursor(query: string, state: CursorState): string {
-  const fields = { v: 2 as const, q: query, o: state.offset, ...(state.anchor !== undefined && { a: state.anchor }), ...(state.view !== undefined && { w: state.view }) };
+  const fields = {
+    v: 2 as const,
+    q: query,
+    o: state.offset,
+    ...(state.anchor !== undefined && { a: state.anchor }),
+    ...(state.view !== undefined && { w: state.view }),
+  };
   const body: CursorBody = { ...fields, h: checksum(fields) };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }

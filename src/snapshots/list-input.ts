@@ -26,12 +26,7 @@ const isoInstant = (what: string) =>
 export const listSnapshotsInput = z.strictObject({
   // Self-explanatory fields carry no description: tools/list sits in every agent's context.
   resource_type: z.enum(RESOURCE_TYPES).optional(),
-  name: z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .describe('Name contains this, ignoring case; with * or ? a whole-name glob ("web-*").'),
+  name: z.string().min(1).max(255).optional().describe('Name contains this, ignoring case; with * or ? a whole-name glob ("web-*").'),
   region: z
     .string()
     .regex(/^[a-zA-Z0-9-]{2,20}$/, 'expected a region slug such as fra1')
@@ -46,24 +41,14 @@ export const listSnapshotsInput = z.strictObject({
   max_size_gb: z.number().min(0).max(1_000_000).optional(),
   sort: z.enum(SORT_ORDERS).optional(),
   summary: z.boolean().default(false).describe('Summarise all matches (implied by a filter or sort).'),
-  limit: z
-    .int()
-    .min(1)
-    .max(MAX_LIMIT)
-    .default(DEFAULT_LIMIT)
-    .describe('Most rows; fewer if the size budget runs out.'),
-  cursor: z
-    .string()
-    .min(1)
-    .max(4096)
-    .optional()
-    .describe('next_cursor from the last answer; keep the other arguments.'),
+  limit: z.int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe('Most rows; fewer if the size budget runs out.'),
+  cursor: z.string().min(1).max(4096).optional().describe('next_cursor from the last answer; keep the other arguments.'),
   response_format: z
     .enum(['concise', 'detailed'])
     .default('concise')
     .describe('detailed adds min disk, timestamps and source ids to text rows.'),
   per_page: z.int().min(1).max(200).default(200).describe('API page size for plain paging (scans use 200).'),
-  fresh: z.boolean().default(false).describe('Rescan instead of reusing the last minute\'s scan.'),
+  fresh: z.boolean().default(false).describe("Rescan instead of reusing the last minute's scan."),
 });
 
 export type ListArguments = z.output<typeof listSnapshotsInput>;
@@ -96,11 +81,14 @@ const ARGUMENT_ROLES = {
 } as const satisfies Record<keyof ListArguments, 'filter' | 'query' | 'answer'>;
 
 type Role = (typeof ARGUMENT_ROLES)[keyof typeof ARGUMENT_ROLES];
-type KeysOf<R extends Role> = { [K in keyof typeof ARGUMENT_ROLES]: (typeof ARGUMENT_ROLES)[K] extends R ? K : never }[keyof typeof ARGUMENT_ROLES];
+type KeysOf<R extends Role> = {
+  [K in keyof typeof ARGUMENT_ROLES]: (typeof ARGUMENT_ROLES)[K] extends R ? K : never;
+}[keyof typeof ARGUMENT_ROLES];
 export type FilterKey = KeysOf<'filter'>;
 export type FilterArguments = Pick<ListArguments, FilterKey>;
 
-const keysOf = <R extends Role>(role: R) => Object.keys(ARGUMENT_ROLES).filter((key) => ARGUMENT_ROLES[key as keyof typeof ARGUMENT_ROLES] === role) as KeysOf<R>[];
+const keysOf = <R extends Role>(role: R) =>
+  Object.keys(ARGUMENT_ROLES).filter((key) => ARGUMENT_ROLES[key as keyof typeof ARGUMENT_ROLES] === role) as KeysOf<R>[];
 export const FILTER_KEYS = keysOf('filter');
 /** The arguments that define the list besides its filters. */
 export const QUERY_KEYS = keysOf('query');

@@ -98,7 +98,9 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
   const warnings = driftWarnings(result.drift);
   const anchor = plan.cursor?.anchor;
   if (anchor !== undefined && result.snapshots[0] && anchorOf(result.snapshots[0].id) === anchor) {
-    warnings.push('The account changed since the previous answer: its last snapshot came again first here. Call without cursor for a fresh list.');
+    warnings.push(
+      'The account changed since the previous answer: its last snapshot came again first here. Call without cursor for a fresh list.',
+    );
   }
   return {
     window: result.snapshots,
@@ -156,7 +158,14 @@ export async function accountView(
   if (!views.enabled) {
     // No views kept, none shared: every call reads for itself.
     const result = await scanner(want.resourceType, reading);
-    return { id: '', snapshots: result.snapshots, total: result.total, pagesFetched: result.pagesFetched, drift: result.drift, asOf: Date.now() };
+    return {
+      id: '',
+      snapshots: result.snapshots,
+      total: result.total,
+      pagesFetched: result.pagesFetched,
+      drift: result.drift,
+      asOf: Date.now(),
+    };
   }
   const live = want.fresh ? undefined : views.find(owner, want.resourceType, want.view);
   return live ?? views.scan(owner, want.resourceType, scanner, reading);
@@ -176,10 +185,14 @@ export async function resume(
   if (!cursor) return { start: 0 };
   const { anchor, offset } = cursor;
   const before = ordered[offset - 1];
-  if (cursor.view === view || anchor === undefined || (before && anchorOf(before.id) === anchor)) return { start: Math.min(offset, ordered.length) };
+  if (cursor.view === view || anchor === undefined || (before && anchorOf(before.id) === anchor))
+    return { start: Math.min(offset, ordered.length) };
   const found = await findIndexPaced(ordered, (item) => anchorOf(item.id) === anchor, signal);
   if (found >= 0) return { start: found + 1 };
-  return { start: Math.min(offset, ordered.length), warning: 'The snapshot the cursor continued after no longer matches or exists; continued by position.' };
+  return {
+    start: Math.min(offset, ordered.length),
+    warning: 'The snapshot the cursor continued after no longer matches or exists; continued by position.',
+  };
 }
 
 function cursorAt(plan: ListPlan, offset: number, last: Snapshot | undefined, view?: string): string {
@@ -199,9 +212,12 @@ export function requireVisibleTags(snapshots: Snapshot[], what: string): void {
 /** Said when the account changed under a multi-page read, so the agent does not trust a stale view. */
 function driftWarnings(drift: ListDrift | undefined): string[] {
   if (!drift) return [];
-  const total = drift.totalBefore !== drift.totalAfter ? `meta.total went from ${drift.totalBefore} to ${drift.totalAfter}` : 'the pages shifted';
+  const total =
+    drift.totalBefore !== drift.totalAfter ? `meta.total went from ${drift.totalBefore} to ${drift.totalAfter}` : 'the pages shifted';
   const duplicates = drift.duplicatesRemoved > 0 ? `; ${drift.duplicatesRemoved} snapshot(s) seen twice were listed once` : '';
-  return [`Snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`];
+  return [
+    `Snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`,
+  ];
 }
 
 function pick<K extends keyof ListArguments>(args: ListArguments, keys: readonly K[]): Pick<ListArguments, K> {

@@ -51,7 +51,11 @@ export function filterProblems(args: FilterArguments): string[] {
   if (args.older_than_days !== undefined && args.created_before !== undefined) {
     problems.push('use either older_than_days or created_before, not both');
   }
-  if (args.created_after !== undefined && args.created_before !== undefined && Date.parse(args.created_after) >= Date.parse(args.created_before)) {
+  if (
+    args.created_after !== undefined &&
+    args.created_before !== undefined &&
+    Date.parse(args.created_after) >= Date.parse(args.created_before)
+  ) {
     problems.push('created_after must be earlier than created_before (after is inclusive, before is exclusive)');
   }
   if (args.min_size_gb !== undefined && args.max_size_gb !== undefined && args.min_size_gb > args.max_size_gb) {
@@ -94,11 +98,15 @@ function globMatcher(pattern: string): (name: string) => boolean {
   }
   const states = steps.length + 1;
   const words = Math.ceil(states / 32);
-  const bit = (state: number, mask: Uint32Array) => void (mask[state >>> 5]! |= 1 << (state & 31));
+  const bit = (state: number, mask: Uint32Array) => {
+    mask[state >>> 5]! |= 1 << (state & 31);
+  };
   const stay = new Uint32Array(words);
   for (const state of loops) bit(state, stay);
   const anyChar = new Uint32Array(words);
-  steps.forEach((code, i) => code === undefined && bit(i + 1, anyChar));
+  steps.forEach((code, i) => {
+    if (code === undefined) bit(i + 1, anyChar);
+  });
   const byChar = new Map<number, Uint32Array>();
   steps.forEach((code, i) => {
     if (code === undefined) return;

@@ -38,17 +38,21 @@ export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSi
   let oldest: { snapshot: Snapshot; at: number } | undefined;
   let newest: { snapshot: Snapshot; at: number } | undefined;
   let largest: Snapshot | undefined;
-  await eachPaced(snapshots, (snapshot) => {
-    gb += snapshot.size_gigabytes;
-    cost += monthlyCost(snapshot.size_gigabytes);
-    add(byType, snapshot.resource_type, snapshot.size_gigabytes);
-    for (const region of new Set(snapshot.regions)) add(byRegion, region, snapshot.size_gigabytes);
-    const at = Date.parse(snapshot.created_at);
-    // Strict comparisons: on ties the first in API order wins, so the answer is stable.
-    if (!oldest || at < oldest.at) oldest = { snapshot, at };
-    if (!newest || at > newest.at) newest = { snapshot, at };
-    if (!largest || snapshot.size_gigabytes > largest.size_gigabytes) largest = snapshot;
-  }, signal);
+  await eachPaced(
+    snapshots,
+    (snapshot) => {
+      gb += snapshot.size_gigabytes;
+      cost += monthlyCost(snapshot.size_gigabytes);
+      add(byType, snapshot.resource_type, snapshot.size_gigabytes);
+      for (const region of new Set(snapshot.regions)) add(byRegion, region, snapshot.size_gigabytes);
+      const at = Date.parse(snapshot.created_at);
+      // Strict comparisons: on ties the first in API order wins, so the answer is stable.
+      if (!oldest || at < oldest.at) oldest = { snapshot, at };
+      if (!newest || at > newest.at) newest = { snapshot, at };
+      if (!largest || snapshot.size_gigabytes > largest.size_gigabytes) largest = snapshot;
+    },
+    signal,
+  );
   return {
     matched: snapshots.length,
     total_gb: round(gb, 2),
@@ -86,8 +90,12 @@ export function clipSummary(summary: SnapshotSummary, report: ClipReport): Snaps
     ...summary,
     by_resource_type: clipTallies(summary.by_resource_type, MAX_TYPES, report, 'summary resource types'),
     by_region: clipTallies(summary.by_region, MAX_REGIONS, report, 'summary regions'),
-    ...(oldest && { oldest: { id: text(oldest.id, 'id'), name: text(oldest.name, 'name'), created_at: text(oldest.created_at, 'created_at') } }),
-    ...(newest && { newest: { id: text(newest.id, 'id'), name: text(newest.name, 'name'), created_at: text(newest.created_at, 'created_at') } }),
+    ...(oldest && {
+      oldest: { id: text(oldest.id, 'id'), name: text(oldest.name, 'name'), created_at: text(oldest.created_at, 'created_at') },
+    }),
+    ...(newest && {
+      newest: { id: text(newest.id, 'id'), name: text(newest.name, 'name'), created_at: text(newest.created_at, 'created_at') },
+    }),
     ...(largest && { largest: { id: text(largest.id, 'id'), name: text(largest.name, 'name'), size_gigabytes: largest.size_gigabytes } }),
   };
 }
@@ -96,7 +104,12 @@ export function clipSummary(summary: SnapshotSummary, report: ClipReport): Snaps
  * The `max` largest entries (they come largest first), keys cut to MAX_KEY_CHARS; keys that then
  * collide are merged, their figures added.
  */
-export function clipTallies<V extends Record<string, number>>(tallies: Record<string, V>, max: number, report: ClipReport, field: string): Record<string, V> {
+export function clipTallies<V extends Record<string, number>>(
+  tallies: Record<string, V>,
+  max: number,
+  report: ClipReport,
+  field: string,
+): Record<string, V> {
   const entries = Object.entries(tallies);
   if (entries.length > max) report.set(`${field} beyond the largest ${max}`, entries.length - max);
   const kept = new Map<string, V>();

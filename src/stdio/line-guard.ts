@@ -78,17 +78,21 @@ export class LineGuard extends Transform {
     this.head = undefined;
     this.tail = Buffer.alloc(0);
 
-    if (oversized) return this.reject(sniffed, -32600, `Invalid Request: message of ${size} bytes is over the ${this.max}-byte limit`);
+    if (oversized) {
+      this.reject(sniffed, -32600, `Invalid Request: message of ${size} bytes is over the ${this.max}-byte limit`);
+      return;
+    }
     if (line.trim() === '') return;
     let message: unknown;
     try {
       message = JSON.parse(line);
     } catch {
-      return this.reject(null, -32700, 'Parse error: the line is not valid JSON');
+      this.reject(null, -32700, 'Parse error: the line is not valid JSON');
+      return;
     }
     const problem = invalidReason(message);
-    if (problem) return this.reject(idOf(message), -32600, `Invalid Request: ${problem}`);
-    this.push(`${line}\n`);
+    if (problem) this.reject(idOf(message), -32600, `Invalid Request: ${problem}`);
+    else this.push(`${line}\n`);
   }
 
   private reject(id: string | number | null, code: number, message: string): void {

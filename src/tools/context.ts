@@ -85,7 +85,11 @@ export function createToolContext(
             ? `Invalid arguments for tool ${tool}: ${sanitize(error.message)}`
             : error instanceof NoTokenError
               ? error.message
-              : redact(explain?.(error) ?? describeFailure(call.expired() ? asDeadline(error) : error, { ...failureContext, serverMaxBytes: memory?.maxBytes }), secretOf(config));
+              : redact(
+                  explain?.(error) ??
+                    describeFailure(call.expired() ? asDeadline(error) : error, { ...failureContext, serverMaxBytes: memory?.maxBytes }),
+                  secretOf(config),
+                );
         const log = error instanceof NoTokenError ? 'tool called without a usable token' : `${tool} failed`;
         logger.warn(log, {
           tool,

@@ -75,7 +75,10 @@ export function registerTool<I extends z.ZodObject, O extends z.ZodObject>(
   handler: (args: z.output<I>, ctx: ServerContext) => Promise<CallToolResult>,
 ): void {
   let schemas = registrations.get(definition);
-  if (!schemas) registrations.set(definition, (schemas = { inputSchema: forSdk(definition.inputSchema, 'input'), outputSchema: forSdk(definition.outputSchema, 'output') }));
+  if (!schemas) {
+    schemas = { inputSchema: forSdk(definition.inputSchema, 'input'), outputSchema: forSdk(definition.outputSchema, 'output') };
+    registrations.set(definition, schemas);
+  }
   const { name, title, description, annotations, _meta } = definition;
   const inputSchema = schemas.inputSchema as StandardSchemaWithJSON<z.input<I>, z.output<I>>;
   server.registerTool(name, { title, description, inputSchema, outputSchema: schemas.outputSchema, annotations, _meta }, handler);

@@ -17,14 +17,16 @@ export const getSnapshotInput = z.strictObject({
   id: z
     .string()
     .trim()
-    .refine((id) => DIGITS.test(id) || UUID.test(id), 'expected a snapshot id: digits for a Droplet snapshot, or a UUID for a volume snapshot')
+    .refine(
+      (id) => DIGITS.test(id) || UUID.test(id),
+      'expected a snapshot id: digits for a Droplet snapshot, or a UUID for a volume snapshot',
+    )
     // DigitalOcean writes UUIDs in lower case.
     .transform((id) => id.toLowerCase())
     .describe('Digits (Droplet snapshot) or a UUID (volume snapshot), as list_snapshots shows.'),
 });
 
-const DESCRIPTION =
-  'One snapshot by id: size, monthly cost, age, regions, source Droplet or volume, min disk, tags. ' + USER_DATA_NOTE;
+const DESCRIPTION = `One snapshot by id: size, monthly cost, age, regions, source Droplet or volume, min disk, tags. ${USER_DATA_NOTE}`;
 
 export const getSnapshotTool = readOnlyTool({
   name: 'get_snapshot',

@@ -44,7 +44,13 @@ export function registerPlanSnapshotCleanup(server: McpServer, context: ToolCont
   );
 }
 
-function buildAnswer(reading: CleanupReading, listed: number, asked: number, how: CleanupPresentation, notices: string[]): Answer<CleanupAnswer> {
+function buildAnswer(
+  reading: CleanupReading,
+  listed: number,
+  asked: number,
+  how: CleanupPresentation,
+  notices: string[],
+): Answer<CleanupAnswer> {
   const { plan, offset, parts } = reading;
   const report: ClipReport = new Map();
   const text = (value: string, field: string) => shown(value, report, field);

@@ -19,7 +19,9 @@ import { canaryToken } from '../helpers.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The README's picture is rewritten only when asked (UPDATE_SCREENSHOT=1): its dates change every run.
 const SCREENSHOT =
-  process.env.UPDATE_SCREENSHOT === '1' ? fileURLToPath(new URL('../../docs/cost-review.png', import.meta.url)) : path.join(os.tmpdir(), 'cost-review.png');
+  process.env.UPDATE_SCREENSHOT === '1'
+    ? fileURLToPath(new URL('../../docs/cost-review.png', import.meta.url))
+    : path.join(os.tmpdir(), 'cost-review.png');
 const ARGUMENTS = { keep_last: 2, protect_tags: ['keep'], limit: 12 };
 
 let api: FakeApi;
@@ -30,7 +32,11 @@ let result: { content: unknown[]; structuredContent: CleanupAnswer };
 
 beforeAll(async () => {
   const token = canaryToken();
-  api = await startFakeApi({ count: 400, seed: 9, tokens: { [token]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'] } });
+  api = await startFakeApi({
+    count: 400,
+    seed: 9,
+    tokens: { [token]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'] },
+  });
   server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url });
   await server.initialize();
   const read = await server.request(1, 'resources/read', { uri: COST_REVIEW_URI });
@@ -108,7 +114,13 @@ async function host(theme: 'light' | 'dark', width: number, shown: typeof result
   );
   const view = await (await page.waitForSelector('#view'))!.contentFrame();
   await view!.waitForSelector('#review:not([hidden])', { timeout: 10_000 });
-  return { page, view: view!, requests, errors, messages: () => page.evaluate(() => (window as Window & { log?: { method?: string }[] }).log ?? []) };
+  return {
+    page,
+    view: view!,
+    requests,
+    errors,
+    messages: () => page.evaluate(() => (window as Window & { log?: { method?: string }[] }).log ?? []),
+  };
 }
 
 const texts = (view: Frame, selector: string) => view.$$eval(selector, (nodes) => nodes.map((node) => node.textContent ?? ''));
@@ -127,7 +139,9 @@ describe('the cost review view', () => {
     expect(await texts(view, '#savings')).toEqual([money(plan.monthly_savings_usd)]);
     const byType = plan.breakdown.by_type!;
     expect(await texts(view, '#chart-type .label')).toEqual(Object.keys(byType));
-    expect(await texts(view, '#chart-type .figure')).toEqual(Object.values(byType).map((bucket) => `${money(bucket.monthly_cost_usd!)} · ${bucket.count}`));
+    expect(await texts(view, '#chart-type .figure')).toEqual(
+      Object.values(byType).map((bucket) => `${money(bucket.monthly_cost_usd!)} · ${bucket.count}`),
+    );
     expect(await texts(view, '#chart-age .label')).toEqual(['under 30 days', '30–90 days', '90–365 days', 'over 365 days']);
     const byRegion = plan.breakdown.by_region!;
     expect(await texts(view, '#chart-region .label')).toEqual(Object.keys(byRegion));
@@ -141,9 +155,16 @@ describe('the cost review view', () => {
     expect(await texts(view, '#rows tr td:nth-child(2) > bdi')).toEqual(plan.candidates.map((candidate) => candidate.name));
     expect(await texts(view, '#rows tr td:first-child code > bdi')).toEqual(plan.candidates.map((candidate) => candidate.id));
     expect(await texts(view, '#chart-region .label > bdi')).toEqual(Object.keys(byRegion));
-    expect(await view.$$eval('#review bdi', (nodes) => nodes.length > 0 && nodes.every((node) => getComputedStyle(node).unicodeBidi === 'isolate'))).toBe(true);
+    expect(
+      await view.$$eval(
+        '#review bdi',
+        (nodes) => nodes.length > 0 && nodes.every((node) => getComputedStyle(node).unicodeBidi === 'isolate'),
+      ),
+    ).toBe(true);
     // The host heard the handshake and the view's size; the page asked for nothing over the network.
-    expect((await messages()).map((message) => message.method)).toEqual(expect.arrayContaining(['ui/initialize', 'ui/notifications/initialized', 'ui/notifications/size-changed']));
+    expect((await messages()).map((message) => message.method)).toEqual(
+      expect.arrayContaining(['ui/initialize', 'ui/notifications/initialized', 'ui/notifications/size-changed']),
+    );
     expect(requests.filter((url) => !/^(about:|data:)/.test(url))).toEqual([]);
     expect(errors).toEqual([]);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -165,7 +186,10 @@ describe('the cost review view', () => {
     const { view, page, errors } = await host('light', 800, hostile);
     expect(await texts(view, '#chart-type .label')).toEqual(['constructor', 'toString']);
     expect(await texts(view, '#chart-age .label')).toEqual(['under 30 days', 'constructor']);
-    const cell = await view.$eval('#rows tr:first-child td:nth-child(2)', (node) => ({ text: node.textContent, isolated: node.firstElementChild?.tagName }));
+    const cell = await view.$eval('#rows tr:first-child td:nth-child(2)', (node) => ({
+      text: node.textContent,
+      isolated: node.firstElementChild?.tagName,
+    }));
     expect(cell).toEqual({ text: '\u202Egnp.exe', isolated: 'BDI' });
     // The cost beside a right-to-left name is still drawn to the right of it.
     const boxes = await view.$eval('#rows tr:nth-child(2)', (row) => {

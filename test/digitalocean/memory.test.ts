@@ -52,7 +52,10 @@ describe('MemoryBudget', () => {
     const order: string[] = [];
     const second = budget.open(far());
     const third = budget.open(far());
-    const waits = [second.reserve(50, undefined, far()).then(() => order.push('second')), third.reserve(10, undefined, far()).then(() => order.push('third'))];
+    const waits = [
+      second.reserve(50, undefined, far()).then(() => order.push('second')),
+      third.reserve(10, undefined, far()).then(() => order.push('third')),
+    ];
     await settle();
     // The third would fit beside the first, but does not overtake the second.
     expect(order).toEqual([]);

@@ -132,7 +132,14 @@ describe('following links.pages.next', () => {
   it('slows down as the hourly quota runs low', async () => {
     await api.close();
     api = await startFakeApi({ count: 50, rateLimit: { perHour: 60, perMinute: 1000 } });
-    const lowQuota = new DigitalOceanClient({ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, slots: new Slots(16), userAgent: 'test', concurrency: 8 });
+    const lowQuota = new DigitalOceanClient({
+      apiUrl: new URL(api.url),
+      token: FAKE_TOKEN,
+      dispatcher,
+      slots: new Slots(16),
+      userAgent: 'test',
+      concurrency: 8,
+    });
     expect(lowQuota.parallelism()).toBe(8);
     await collectSnapshots(lowQuota, { page: 1, perPage: 50, limit: 10 });
     expect(lowQuota.parallelism()).toBe(2);

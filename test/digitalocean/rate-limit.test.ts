@@ -42,6 +42,10 @@ describe('readRateLimit', () => {
       remaining: 4816,
       reset: 1444931833,
     });
-    expect(readRateLimit({ 'ratelimit-remaining': '', 'ratelimit-limit': 'lots' })).toEqual({ limit: undefined, remaining: undefined, reset: undefined });
+    expect(readRateLimit({ 'ratelimit-remaining': '', 'ratelimit-limit': 'lots' })).toEqual({
+      limit: undefined,
+      remaining: undefined,
+      reset: undefined,
+    });
   });
 });

@@ -6,7 +6,12 @@ const policy = DEFAULT_RETRY_POLICY;
 
 describe('delayMs', () => {
   it('backs off exponentially with equal jitter: between half and all of 1, 2, 4, 8 s', () => {
-    for (const [retry, full] of [[1, 1000], [2, 2000], [3, 4000], [4, 8000]] as const) {
+    for (const [retry, full] of [
+      [1, 1000],
+      [2, 2000],
+      [3, 4000],
+      [4, 8000],
+    ] as const) {
       expect(delayMs(policy, retry, undefined, () => 0, NOW)).toBe(full / 2);
       expect(delayMs(policy, retry, undefined, () => 0.5, NOW)).toBe(full * 0.75);
       expect(delayMs(policy, retry, undefined, () => 0.999_999, NOW)).toBeCloseTo(full, -1);

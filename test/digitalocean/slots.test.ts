@@ -7,8 +7,14 @@ describe('Slots', () => {
     const first = await slots.acquire();
     const second = await slots.acquire();
     const order: string[] = [];
-    const third = slots.acquire().then((release) => (order.push('third'), release));
-    const fourth = slots.acquire().then((release) => (order.push('fourth'), release));
+    const third = slots.acquire().then((release) => {
+      order.push('third');
+      return release;
+    });
+    const fourth = slots.acquire().then((release) => {
+      order.push('fourth');
+      return release;
+    });
     expect(slots.load).toEqual({ held: 2, waiting: 2 });
     second();
     second(); // giving a slot back twice frees it once

@@ -54,7 +54,9 @@ describe('get', () => {
   it('sends nothing for a signal aborted before the call', async () => {
     const origin = await start();
     agent = new Agent({ connections: 1, pipelining: 1 });
-    await expect(get(agent, new URL('/page', origin), { headers: {}, signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow('already');
+    await expect(get(agent, new URL('/page', origin), { headers: {}, signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow(
+      'already',
+    );
     await get(agent, new URL('/after', origin), { headers: {} });
     expect(seen).toEqual(['/after']);
   });

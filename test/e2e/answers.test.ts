@@ -1,6 +1,6 @@
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { Client } from "@modelcontextprotocol/client";
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/digitalocean/schemas.js';
 import { HOSTILE_STRINGS } from '../../src/fake-api/data.js';
@@ -97,13 +97,16 @@ describe('one answer in both halves, within the budget', () => {
     expect(answer.truncated).toBe(true);
   });
 
-  it.each([{ limit: 1000 }, { summary: true, limit: 1000 }])('%j: stops at the budget, says why, and walks on to exactly the account', async (args) => {
-    const first = expectOneAnswer(plain.budget, await plain.call(args));
-    expect(first.count).toBeLessThan(1000);
-    expect(first.warnings?.some((warning) => warning.startsWith(`Only ${first.count} of the 1000 snapshots asked for fit`))).toBe(true);
-    const { rows } = await walk(plain, args);
-    expect(rows).toEqual(plain.api.snapshots);
-  });
+  it.each([{ limit: 1000 }, { summary: true, limit: 1000 }])(
+    '%j: stops at the budget, says why, and walks on to exactly the account',
+    async (args) => {
+      const first = expectOneAnswer(plain.budget, await plain.call(args));
+      expect(first.count).toBeLessThan(1000);
+      expect(first.warnings?.some((warning) => warning.startsWith(`Only ${first.count} of the 1000 snapshots asked for fit`))).toBe(true);
+      const { rows } = await walk(plain, args);
+      expect(rows).toEqual(plain.api.snapshots);
+    },
+  );
 
   it('a filtered and sorted walk returns exactly the expected rows', async () => {
     const args = { resource_type: 'droplet', min_size_gb: 5, sort: 'size_desc', limit: 300 } as const;
@@ -166,17 +169,26 @@ describe('hostile data', () => {
   });
 
   it('get_snapshot: the API values in JSON, sanitised in the text', async () => {
-    const targets = hostile.api.snapshots.filter((snapshot) => /^(\d{1,20}|[0-9a-f-]{36})$/.test(snapshot.id) && snapshot.name !== clean(snapshot.name));
+    const targets = hostile.api.snapshots.filter(
+      (snapshot) => /^(\d{1,20}|[0-9a-f-]{36})$/.test(snapshot.id) && snapshot.name !== clean(snapshot.name),
+    );
     expect(targets.length).toBeGreaterThan(5);
     for (const target of targets.slice(0, 8)) {
       const result = await hostile.call({ id: target.id }, 'get_snapshot');
       const answer = snapshotAnswer.parse(result.structuredContent);
       expect(answer.snapshot.name).toBe(cut(clean(target.name)));
       expect(hiddenInJson(result.structuredContent)).toEqual([]);
-      expect(answer.warnings).toContainEqual(expect.stringMatching(/^Some values from the API held invisible or control characters .*: name ×1/));
+      expect(answer.warnings).toContainEqual(
+        expect.stringMatching(/^Some values from the API held invisible or control characters .*: name ×1/),
+      );
       const text = textOf(result);
       expect(forbiddenIn(text)).toEqual([]);
-      expect(text.split('\n')).toEqual([expect.any(String), expect.any(String), expect.any(String), ...(answer.warnings ?? []).map((warning) => `Warning: ${clean(warning)}`)]);
+      expect(text.split('\n')).toEqual([
+        expect.any(String),
+        expect.any(String),
+        expect.any(String),
+        ...(answer.warnings ?? []).map((warning) => `Warning: ${clean(warning)}`),
+      ]);
       expect(text).toContain(`"${cut(clean(target.name))}"`);
     }
   });

@@ -55,7 +55,17 @@ describe('the command line', () => {
   it('--help prints every option and variable; --version the version; both exit 0', async () => {
     const help = await outcome(['--help']);
     expect(help.code).toBe(0);
-    for (const word of ['--demo', '--transport', '--port', '--host', 'DIGITALOCEAN_API_TOKEN', 'DIGITALOCEAN_API_URL', 'LOG_LEVEL', 'MCP_AUTH_TOKEN', 'SNAPSHOT_CACHE_SECONDS']) {
+    for (const word of [
+      '--demo',
+      '--transport',
+      '--port',
+      '--host',
+      'DIGITALOCEAN_API_TOKEN',
+      'DIGITALOCEAN_API_URL',
+      'LOG_LEVEL',
+      'MCP_AUTH_TOKEN',
+      'SNAPSHOT_CACHE_SECONDS',
+    ]) {
       expect(help.stdout).toContain(word);
     }
     const version = await outcome(['--version']);
@@ -76,7 +86,9 @@ describe('the command line', () => {
     );
     const foreign = await outcome(['--transport', 'http', '--host', '192.0.2.1', '--port', '0']);
     expect(foreign.code).toBe(2);
-    expect(foreign.stderr.trim().split('\n')).toEqual([expect.stringMatching(/cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address of this machine/)]);
+    expect(foreign.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address of this machine/),
+    ]);
   });
 
   it('an API URL written with /v2, as DigitalOcean writes it, works and says so in one line', async () => {
@@ -86,16 +98,21 @@ describe('the command line', () => {
     await server.initialize();
     const listed = (await server.request(1, 'tools/call', { name: 'list_snapshots', arguments: {} })).result;
     expect(listed.structuredContent.count).toBe(5);
-    expect(server.stderr.trim().split('\n')).toEqual([expect.stringMatching(/DIGITALOCEAN_API_URL ends in \/v2, which every request adds itself: using http:\/\/127\.0\.0\.1:\d+"/)]);
+    expect(server.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/DIGITALOCEAN_API_URL ends in \/v2, which every request adds itself: using http:\/\/127\.0\.0\.1:\d+"/),
+    ]);
   });
 
   it('a token that is a placeholder is named at start, and the server still answers', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as users paste it, not a template
     server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: '${DIGITALOCEAN_API_TOKEN}' });
     await server.initialize();
     const listed = (await server.request(1, 'tools/call', { name: 'list_snapshots', arguments: {} })).result;
     expect(listed.isError).toBe(true);
     expect(listed.content[0].text).toMatch(/a placeholder that was never filled in/);
-    expect(server.stderr).toMatch(/"level":"warn","msg":"The DigitalOcean token in DIGITALOCEAN_API_TOKEN is \\"\$\{DIGITALOCEAN_API_TOKEN\}\\", a placeholder/);
+    expect(server.stderr).toMatch(
+      /"level":"warn","msg":"The DigitalOcean token in DIGITALOCEAN_API_TOKEN is \\"\$\{DIGITALOCEAN_API_TOKEN\}\\", a placeholder/,
+    );
   });
 });
 

@@ -21,7 +21,9 @@ async function start(count = 60) {
 }
 
 function rssMegabytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmRSS:'))!;
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
@@ -31,11 +33,20 @@ describe('hostile input over stdio', () => {
     let id = 100;
 
     // Lines that are not JSON-RPC at all get a parse or invalid-request error, and nothing breaks.
-    for (const line of ['garbage', '{"jsonrpc":"2.0","id":', '[{"jsonrpc":"2.0","id":1,"method":"ping"}]', '{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}', '\u0000\u0001\u0002']) {
+    for (const line of [
+      'garbage',
+      '{"jsonrpc":"2.0","id":',
+      '[{"jsonrpc":"2.0","id":1,"method":"ping"}]',
+      '{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}',
+      '\u0000\u0001\u0002',
+    ]) {
       server.send(line);
     }
     expect((await server.request(id++, 'ping')).result).toEqual({});
-    const replies = server.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const replies = server.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     expect(replies.filter((reply) => reply.error?.code === -32700)).toHaveLength(3);
     expect(replies.filter((reply) => reply.error?.code === -32600)).toHaveLength(2);
 
@@ -44,22 +55,39 @@ describe('hostile input over stdio', () => {
     const unknownTool = await server.request(id++, 'tools/call', { name: 'delete_snapshot', arguments: { id: '1' } });
     expect(JSON.stringify(unknownTool)).toMatch(/delete_snapshot/);
 
-    const wrongTypes = [{ limit: 'all' }, { per_page: [200] }, { cursor: { n: 2 } }, { resource_type: 7 }, { limit: 1e309 }, null, 'text', 42];
+    const wrongTypes = [
+      { limit: 'all' },
+      { per_page: [200] },
+      { cursor: { n: 2 } },
+      { resource_type: 7 },
+      { limit: Number.POSITIVE_INFINITY },
+      null,
+      'text',
+      42,
+    ];
     for (const args of wrongTypes) {
       const answer = await server.request(id++, 'tools/call', { name: 'list_snapshots', arguments: args });
       expect(answer.result?.isError ?? answer.error).toBeTruthy();
     }
 
     // 2 MiB in one string: refused by size, answered by id, never held whole.
-    const huge = await server.request(id++, 'tools/call', { name: 'list_snapshots', arguments: { resource_type: 'x'.repeat(2 * 1024 * 1024) } });
+    const huge = await server.request(id++, 'tools/call', {
+      name: 'list_snapshots',
+      arguments: { resource_type: 'x'.repeat(2 * 1024 * 1024) },
+    });
     expect(huge.error).toMatchObject({ code: -32600, message: expect.stringMatching(/over the 1048576-byte limit/) });
     // 100,000 elements under the size limit: refused by count.
-    const wide = await server.request(id++, 'tools/call', { name: 'list_snapshots', arguments: { tags: Array.from({ length: 100_000 }, () => 1) } });
+    const wide = await server.request(id++, 'tools/call', {
+      name: 'list_snapshots',
+      arguments: { tags: Array.from({ length: 100_000 }, () => 1) },
+    });
     expect(JSON.stringify(wide)).toMatch(/more than the maximum of 1000 elements/);
 
     // 100 concurrent calls on the one connection, each answered exactly.
     const concurrent = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => server.request(1000 + i, 'tools/call', { name: 'list_snapshots', arguments: { per_page: 20, limit: 20 * (1 + (i % 3)) } })),
+      Array.from({ length: 100 }, (_, i) =>
+        server.request(1000 + i, 'tools/call', { name: 'list_snapshots', arguments: { per_page: 20, limit: 20 * (1 + (i % 3)) } }),
+      ),
     );
     concurrent.forEach((answer, i) => {
       expect(answer.result.structuredContent.snapshots).toEqual(api.snapshots.slice(0, 20 * (1 + (i % 3))));
@@ -92,10 +120,22 @@ describe('a hostile upstream, through the built server', () => {
 
   it('a plan over 330 crowded volumes answers within its budget, with rows and one warning for them all', async () => {
     token = canaryToken();
-    const base = { name: 'vol-snap', created_at: '2025-01-01T00:00:00Z', regions: ['fra1'], min_disk_size: 10, size_gigabytes: 2, tags: [] };
+    const base = {
+      name: 'vol-snap',
+      created_at: '2025-01-01T00:00:00Z',
+      regions: ['fra1'],
+      min_disk_size: 10,
+      size_gigabytes: 2,
+      tags: [],
+    };
     const volumes = Array.from({ length: 330 }, (_, v) => `vol-${v}`);
     const snapshots = volumes.flatMap((volume, v) =>
-      Array.from({ length: 21 }, (_, i) => ({ ...base, id: `00000000-0000-4000-8${String(v).padStart(3, '0')}-${String(i).padStart(12, '0')}`, resource_type: 'volume', resource_id: volume })),
+      Array.from({ length: 21 }, (_, i) => ({
+        ...base,
+        id: `00000000-0000-4000-8${String(v).padStart(3, '0')}-${String(i).padStart(12, '0')}`,
+        resource_type: 'volume',
+        resource_id: volume,
+      })),
     );
     api = await startFakeApi({
       snapshots,
@@ -112,7 +152,9 @@ describe('a hostile upstream, through the built server', () => {
     expect(answer.result.content[0].text.length).toBeLessThanOrEqual(40_000);
     expect(plan.total_candidates).toBe(330 * 20);
     expect(plan.count).toBeGreaterThan(50);
-    expect(plan.warnings.filter((warning: string) => /limit of 25/.test(warning))).toEqual([expect.stringMatching(/^330 volumes hold 20 or more of their limit of 25 snapshots/)]);
+    expect(plan.warnings.filter((warning: string) => /limit of 25/.test(warning))).toEqual([
+      expect.stringMatching(/^330 volumes hold 20 or more of their limit of 25 snapshots/),
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
@@ -31,7 +31,9 @@ describe('node dist/index.js --transport http', () => {
     const health = await request(new URL('/healthz', url));
     expect(await health.body.json()).toMatchObject({ status: 'ok' });
     const client = new Client({ name: 'e2e', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+    );
     const result = await client.callTool({ name: 'list_snapshots', arguments: { limit: 4 } });
     expect(result.structuredContent).toMatchObject({ count: 4, total: 12 });
     await client.close();

@@ -32,11 +32,16 @@ function inspectorSetup(apiUrl: string): { cwd: string; config: string } {
   return { cwd, config: path.join(cwd, 'mcp.json') };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire; each test checks the shape it reads
 async function inspect(args: string[], setup: { cwd: string; config: string }): Promise<any> {
-  const { stdout } = await promisify(execFile)(inspector, ['--cli', '--config', setup.config, '--server', 'digitalocean-snapshots', ...args], {
-    cwd: setup.cwd,
-    env: { PATH: process.env.PATH },
-  });
+  const { stdout } = await promisify(execFile)(
+    inspector,
+    ['--cli', '--config', setup.config, '--server', 'digitalocean-snapshots', ...args],
+    {
+      cwd: setup.cwd,
+      env: { PATH: process.env.PATH },
+    },
+  );
   return JSON.parse(stdout.slice(stdout.indexOf('{')));
 }
 
@@ -46,7 +51,10 @@ describe('MCP Inspector CLI as the client, configured by mcp.json', () => {
     const setup = inspectorSetup(api.url);
     const listed = await inspect(['--method', 'tools/list'], setup);
     expect(listed.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
-    const called = await inspect(['--method', 'tools/call', '--tool-name', 'list_snapshots', '--tool-arg', 'limit=3', '--tool-arg', 'resource_type=volume'], setup);
+    const called = await inspect(
+      ['--method', 'tools/call', '--tool-name', 'list_snapshots', '--tool-arg', 'limit=3', '--tool-arg', 'resource_type=volume'],
+      setup,
+    );
     const volumes = api.snapshots.filter((snapshot) => snapshot.resource_type === 'volume');
     expect(called.structuredContent.snapshots).toEqual(volumes.slice(0, 3));
     expect(called.content[0].text).toMatch(new RegExp(`^3 of ${volumes.length} volume snapshots`));

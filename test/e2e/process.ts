@@ -9,6 +9,7 @@ export class ServerProcess {
   stdout = '';
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire; each test checks the shape it reads
   private waiters = new Map<number, (message: any) => void>();
   private buffered = '';
 
@@ -20,8 +21,7 @@ export class ServerProcess {
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
       this.buffered += chunk;
-      let newline: number;
-      while ((newline = this.buffered.indexOf('\n')) >= 0) {
+      for (let newline = this.buffered.indexOf('\n'); newline >= 0; newline = this.buffered.indexOf('\n')) {
         const line = this.buffered.slice(0, newline);
         this.buffered = this.buffered.slice(newline + 1);
         try {
@@ -40,12 +40,14 @@ export class ServerProcess {
     this.child.stdin.write(`${typeof message === 'string' ? message : JSON.stringify(message)}\n`);
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire; each test checks the shape it reads
   request(id: number, method: string, params: unknown = {}): Promise<any> {
     const answered = new Promise((resolve) => this.waiters.set(id, resolve));
     this.send({ jsonrpc: '2.0', id, method, params });
     return answered;
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire; each test checks the shape it reads
   async initialize(): Promise<any> {
     const result = await this.request(0, 'initialize', {
       protocolVersion: '2025-06-18',

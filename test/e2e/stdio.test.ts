@@ -1,6 +1,6 @@
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { Client } from "@modelcontextprotocol/client";
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { canaryToken } from '../helpers.js';
@@ -81,15 +81,25 @@ describe('the built server over stdio', () => {
     api = await startFakeApi({ count: 40, tokens: { [token]: ['snapshot:read'] } });
     server = new ServerProcess({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url });
     await server.initialize();
-    const call = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } } });
-    const cancel = (id: number) => JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'changed my mind' } });
+    const call = (id: number) =>
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } },
+      });
+    const cancel = (id: number) =>
+      JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'changed my mind' } });
     // 50 calls, each cancelled in the very write that carries it.
     server.send(Array.from({ length: 50 }, (_, i) => `${call(100 + i)}\n${cancel(100 + i)}`).join('\n'));
     // A call sent after them, answered after them: by then each cancelled call had its turn.
     const answered = await server.request(200, 'tools/call', { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } });
     expect(answered.result.structuredContent.count).toBe(5);
     expect(api.requests).toHaveLength(1);
-    const ids = server.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).id);
+    const ids = server.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line).id);
     expect(ids.filter((id) => id >= 100 && id < 150)).toEqual([]);
   });
 

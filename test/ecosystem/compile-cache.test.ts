@@ -30,7 +30,9 @@ async function session(env: Record<string, string>) {
 }
 
 const files = (dir: string): string[] =>
-  readdirSync(dir).flatMap((entry) => (statSync(path.join(dir, entry)).isDirectory() ? files(path.join(dir, entry)) : [path.join(dir, entry)]));
+  readdirSync(dir).flatMap((entry) =>
+    statSync(path.join(dir, entry)).isDirectory() ? files(path.join(dir, entry)) : [path.join(dir, entry)],
+  );
 
 describe(`Node's compile cache on Node ${process.versions.node}`, () => {
   it('is written by a first start, read by the next (which answers the same), and off with NODE_DISABLE_COMPILE_CACHE=1', async () => {

@@ -12,7 +12,12 @@ let url: string;
 beforeAll(async () => {
   server = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0'], {
     // These scenarios call no tool; a token only lets requests past the 401 of a token-less server.
-    env: { PATH: process.env.PATH, DIGITALOCEAN_API_TOKEN: 'conformance-placeholder', DIGITALOCEAN_API_URL: 'http://127.0.0.1:9', MCP_TRUST_LOOPBACK: '1' },
+    env: {
+      PATH: process.env.PATH,
+      DIGITALOCEAN_API_TOKEN: 'conformance-placeholder',
+      DIGITALOCEAN_API_URL: 'http://127.0.0.1:9',
+      MCP_TRUST_LOOPBACK: '1',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -27,14 +32,18 @@ afterAll(() => {
 });
 
 describe('@modelcontextprotocol/conformance against --transport http', () => {
-  it.each(['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'])('%s passes', async (scenario) => {
-    const { stdout } = await promisify(execFile)('npx', [...CONFORMANCE, '--url', url, '--scenario', scenario], {
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 240_000,
-    });
-    const result = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(stdout);
-    expect(result, stdout).not.toBeNull();
-    expect(result![3]).toBe('0');
-    expect(result![1]).toBe(result![2]);
-  }, 300_000);
+  it.each(['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'])(
+    '%s passes',
+    async (scenario) => {
+      const { stdout } = await promisify(execFile)('npx', [...CONFORMANCE, '--url', url, '--scenario', scenario], {
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 240_000,
+      });
+      const result = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(stdout);
+      expect(result, stdout).not.toBeNull();
+      expect(result![3]).toBe('0');
+      expect(result![1]).toBe(result![2]);
+    },
+    300_000,
+  );
 });

@@ -12,7 +12,25 @@ describe('first steps from the README', () => {
   it('the Inspector route: the demo entry of mcp.json, on Node 22, from this folder', async () => {
     const { stdout } = await run(
       'npx',
-      ['-y', '-p', 'node@22', '-p', INSPECTOR, 'inspector', '--cli', '--config', 'mcp.json', '--server', 'digitalocean-snapshots-demo', '--method', 'tools/call', '--tool-name', 'list_snapshots', '--tool-arg', 'limit=5'],
+      [
+        '-y',
+        '-p',
+        'node@22',
+        '-p',
+        INSPECTOR,
+        'inspector',
+        '--cli',
+        '--config',
+        'mcp.json',
+        '--server',
+        'digitalocean-snapshots-demo',
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'list_snapshots',
+        '--tool-arg',
+        'limit=5',
+      ],
       { cwd: root, timeout: 240_000 },
     );
     const result = JSON.parse(stdout.slice(stdout.indexOf('{')));
@@ -23,10 +41,29 @@ describe('first steps from the README', () => {
   it('the Inspector finds no portability problem in the tool schemas (--strict)', async () => {
     const { stdout } = await run(
       'npx',
-      ['-y', '-p', 'node@22', '-p', INSPECTOR, 'inspector', '--cli', '--config', 'mcp.json', '--server', 'digitalocean-snapshots-demo', '--method', 'tools/list', '--strict'],
+      [
+        '-y',
+        '-p',
+        'node@22',
+        '-p',
+        INSPECTOR,
+        'inspector',
+        '--cli',
+        '--config',
+        'mcp.json',
+        '--server',
+        'digitalocean-snapshots-demo',
+        '--method',
+        'tools/list',
+        '--strict',
+      ],
       { cwd: root, timeout: 240_000 },
     );
-    expect(JSON.parse(stdout.slice(stdout.indexOf('{'))).tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
+    expect(JSON.parse(stdout.slice(stdout.indexOf('{'))).tools.map((tool: { name: string }) => tool.name)).toEqual([
+      'list_snapshots',
+      'get_snapshot',
+      'plan_snapshot_cleanup',
+    ]);
   }, 300_000);
 
   it('on a Node older than engines, one line names the Node it needs, and the exit is not 0', async () => {
@@ -35,8 +72,11 @@ describe('first steps from the README', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(failed?.code).toBe(1);
-    expect(failed?.stderr.trim().split('\n').filter((line) => !line.startsWith('npm warn'))).toEqual([
-      expect.stringMatching(/^digitalocean-snapshots-mcp needs Node\.js 20\.19 or later; this is Node\.js v18\.\d+\.\d+\./),
-    ]);
+    expect(
+      failed?.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('npm warn')),
+    ).toEqual([expect.stringMatching(/^digitalocean-snapshots-mcp needs Node\.js 20\.19 or later; this is Node\.js v18\.\d+\.\d+\./)]);
   }, 300_000);
 });

@@ -42,7 +42,9 @@ let api: FakeApi;
 let token: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'frameworks-'));
-  await run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', AGENTS_CORE], { timeout: 120_000 });
+  await run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', AGENTS_CORE], {
+    timeout: 120_000,
+  });
   await writeFile(join(dir, 'run.mjs'), SCRIPT);
   token = canaryToken();
   api = await startFakeApi({ count: 300, tokens: { [token]: ['snapshot:read', 'tag:read'] } });

@@ -10,6 +10,7 @@ afterEach(async () => {
 
 async function get(path: string, token: string | null = FAKE_TOKEN) {
   const response = await request(`${api.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire; each test checks the shape it reads
   return { status: response.statusCode, headers: response.headers, body: (await response.body.json()) as Record<string, any> };
 }
 

@@ -28,15 +28,24 @@ const how: ListPresentation = {
 
 describe('formatSnapshotList', () => {
   it('names the cursor, and the larger limit when limit was what stopped the list', () => {
-    expect(formatSnapshotList(answer(), how).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT", or raise limit (up to 1,000).');
-    expect(formatSnapshotList(answer(), { ...how, limit: 1000 }).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT".');
+    expect(formatSnapshotList(answer(), how).split('\n')[1]).toBe(
+      'More exist: call again with the same arguments and cursor="NEXT", or raise limit (up to 1,000).',
+    );
+    expect(formatSnapshotList(answer(), { ...how, limit: 1000 }).split('\n')[1]).toBe(
+      'More exist: call again with the same arguments and cursor="NEXT".',
+    );
     // The size budget stopped it at 5 of 40: a larger limit would not help.
-    expect(formatSnapshotList(answer(), { ...how, limit: 40 }).split('\n')[1]).toBe('More exist: call again with the same arguments and cursor="NEXT".');
+    expect(formatSnapshotList(answer(), { ...how, limit: 40 }).split('\n')[1]).toBe(
+      'More exist: call again with the same arguments and cursor="NEXT".',
+    );
   });
 
   it('writes one tab-separated line per snapshot, sizes to two decimals, and says what ? means', () => {
     const snapshot = { ...snapshots[0]!, id: '9', name: 'n', resource_type: 'volume', size_gigabytes: 68.3364, regions: [], tags: null };
-    const lines = formatSnapshotList(answer({ snapshots: [snapshot], count: 1, truncated: false, next_cursor: undefined, total: 1 }), how).split('\n');
+    const lines = formatSnapshotList(
+      answer({ snapshots: [snapshot], count: 1, truncated: false, next_cursor: undefined, total: 1 }),
+      how,
+    ).split('\n');
     expect(lines[0]).toBe('1 of 1 snapshot, 68.34 GB in this one; complete list.');
     expect(lines.slice(2)).toEqual([
       'Rows: type D = Droplet snapshot, V = volume snapshot; tags ? = not visible (the token lacks tag:read).',

@@ -25,7 +25,9 @@ describe('one endpoint, every protocol revision', () => {
   it('a 2026-07-28 client and 2025-11-25, 2025-06-18 and 2025-03-26 clients get the same tools, answers and errors', async () => {
     const heard = [];
     for (const revision of REVISIONS) {
-      const transport = new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+      const transport = new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      });
       const client = await clientFor(revision, transport);
       heard.push(await conversation(client));
       await client.close();

@@ -1,7 +1,7 @@
 import { connect as connectSocket } from 'node:net';
 import { request } from 'undici';
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Snapshot } from '../../src/digitalocean/schemas.js';
@@ -28,11 +28,24 @@ async function start(
   options: { host?: string; timeouts?: { headersMs: number; requestMs: number }; accounts?: Record<string, Snapshot[]> } = {},
 ) {
   api = await startFakeApi({ count: 30, tokens, accounts: options.accounts });
-  const config = loadConfig({ DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...env }, ['--transport', 'http', '--port', '0', '--host', options.host ?? '127.0.0.1']);
+  const config = loadConfig({ DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...env }, [
+    '--transport',
+    'http',
+    '--port',
+    '0',
+    '--host',
+    options.host ?? '127.0.0.1',
+  ]);
   if (config.transport.kind !== 'http') throw new Error('expected http');
   logs = [];
   const capture: LogSink = (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }));
-  http = await startHttpServer(config, config.transport, createLogger({ level: 'debug', secret: config.token, sinks: [capture] }), [capture], options.timeouts);
+  http = await startHttpServer(
+    config,
+    config.transport,
+    createLogger({ level: 'debug', secret: config.token, sinks: [capture] }),
+    [capture],
+    options.timeouts,
+  );
 }
 
 /** The server's own URL, but on 127.0.0.1 (it may listen on every address). */
@@ -118,9 +131,12 @@ describe('Streamable HTTP at /mcp', () => {
     await start({}, { [token]: ['snapshot:read', 'tag:read'] });
     const client = await connect(token);
     const progress: { progress: number; total?: number }[] = [];
-    await client.callTool({ name: 'list_snapshots', arguments: { per_page: 5, limit: 30 } }, {
-      onprogress: (update) => progress.push({ progress: update.progress, total: update.total }),
-    });
+    await client.callTool(
+      { name: 'list_snapshots', arguments: { per_page: 5, limit: 30 } },
+      {
+        onprogress: (update) => progress.push({ progress: update.progress, total: update.total }),
+      },
+    );
     expect(progress.map((update) => update.progress)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(progress.every((update) => update.total === 6)).toBe(true);
   });
@@ -137,7 +153,7 @@ describe('whose DigitalOcean token serves a request', () => {
     });
 
   it.each(['Token x', 'Bearer a b', 'bearer', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer a,b', ''])(
-    'a malformed Authorization header (%j) is 401, never the operator\'s token',
+    "a malformed Authorization header (%j) is 401, never the operator's token",
     async (authorization) => {
       await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN }, { [ENV_TOKEN]: ['snapshot:read'] });
       const response = await call({ authorization });
@@ -147,7 +163,7 @@ describe('whose DigitalOcean token serves a request', () => {
     },
   );
 
-  it("on loopback without MCP_TRUST_LOOPBACK, a request without a header is 401: a proxy on this machine would make every client local", async () => {
+  it('on loopback without MCP_TRUST_LOOPBACK, a request without a header is 401: a proxy on this machine would make every client local', async () => {
     await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN }, { [ENV_TOKEN]: ['snapshot:read'] });
     const response = await call({});
     expect(response.statusCode).toBe(401);
@@ -161,7 +177,7 @@ describe('whose DigitalOcean token serves a request', () => {
     { 'x-forwarded-host': 'mcp.example.com' },
     { 'x-real-ip': '203.0.113.7' },
     { via: '1.1 caddy' },
-  ])('with MCP_TRUST_LOOPBACK=1, a request through a proxy (%j) is 401, never the operator\'s token', async (headers) => {
+  ])("with MCP_TRUST_LOOPBACK=1, a request through a proxy (%j) is 401, never the operator's token", async (headers) => {
     await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN, MCP_TRUST_LOOPBACK: '1' }, { [ENV_TOKEN]: ['snapshot:read'] });
     const response = await call(headers);
     expect(response.statusCode).toBe(401);
@@ -169,7 +185,7 @@ describe('whose DigitalOcean token serves a request', () => {
     expect(api.requests).toHaveLength(0);
   });
 
-  it('with MCP_AUTH_TOKEN, only a request that presents it is served with the operator\'s token, even on loopback with MCP_TRUST_LOOPBACK=1', async () => {
+  it("with MCP_AUTH_TOKEN, only a request that presents it is served with the operator's token, even on loopback with MCP_TRUST_LOOPBACK=1", async () => {
     await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN, MCP_AUTH_TOKEN: SECRET, MCP_TRUST_LOOPBACK: '1' }, { [ENV_TOKEN]: ['snapshot:read'] });
     const without = await call({});
     expect(without.statusCode).toBe(401);
@@ -189,7 +205,11 @@ describe('whose DigitalOcean token serves a request', () => {
 
   it("beyond loopback, MCP_AUTH_TOKEN stands for the operator's token; a client's own token still works", async () => {
     const own = canaryToken();
-    await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN, MCP_AUTH_TOKEN: SECRET }, { [ENV_TOKEN]: ['snapshot:read'], [own]: ['snapshot:read'] }, { host: '0.0.0.0' });
+    await start(
+      { DIGITALOCEAN_API_TOKEN: ENV_TOKEN, MCP_AUTH_TOKEN: SECRET },
+      { [ENV_TOKEN]: ['snapshot:read'], [own]: ['snapshot:read'] },
+      { host: '0.0.0.0' },
+    );
     const withSecret = await call({ authorization: `Bearer ${SECRET}` });
     expect(withSecret.statusCode).toBe(200);
     expect(await withSecret.body.text()).toMatch(/"count":1/);
@@ -211,14 +231,22 @@ describe('a POST that cancels its own request', () => {
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
-  const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } } });
+  const call = (id: number) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } },
+  });
   const cancel = (id: number) => ({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id } });
   let token: string;
 
   it('is answered at once (202: nothing left to answer), and the call never runs', async () => {
     token = canaryToken();
     await start({}, { [token]: ['snapshot:read'] });
-    for (const batch of [[call(1), cancel(1)], [cancel(7), call(7)]]) {
+    for (const batch of [
+      [call(1), cancel(1)],
+      [cancel(7), call(7)],
+    ]) {
       const response = await post(batch);
       expect(response.statusCode).toBe(202);
       expect(await response.body.text()).toBe('');

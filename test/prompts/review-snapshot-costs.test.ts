@@ -24,7 +24,10 @@ describe('review_snapshot_costs', () => {
 
   it('asks for a read-only cleanup plan built from the tools, with the arguments filled in', async () => {
     h = await harness({ count: 1 });
-    const result = await h.client.getPrompt({ name: 'review_snapshot_costs', arguments: { older_than_days: '180', resource_type: 'volume' } });
+    const result = await h.client.getPrompt({
+      name: 'review_snapshot_costs',
+      arguments: { older_than_days: '180', resource_type: 'volume' },
+    });
     const text = (result.messages[0]!.content as { text: string }).text;
     expect(result.messages[0]!.role).toBe('user');
     expect(text).toMatch(/Do not delete anything, and confirm nothing without me/);
@@ -38,7 +41,9 @@ describe('review_snapshot_costs', () => {
     h = await harness({ count: 1 });
     const text = ((await h.client.getPrompt({ name: 'review_snapshot_costs' })).messages[0]!.content as { text: string }).text;
     expect(text).toContain('plan_snapshot_cleanup with older_than_days=90, keep_last=1:');
-    await expect(h.client.getPrompt({ name: 'review_snapshot_costs', arguments: { older_than_days: 'ninety' } })).rejects.toThrow(/whole number of days/);
+    await expect(h.client.getPrompt({ name: 'review_snapshot_costs', arguments: { older_than_days: 'ninety' } })).rejects.toThrow(
+      /whole number of days/,
+    );
   });
 
   it('completes resource_type', async () => {

@@ -10,7 +10,10 @@ import { serve, type Served } from './served.js';
 let served: Served;
 beforeAll(async () => {
   served = await serve({ count: 3000 }, { CALL_DEADLINE_SECONDS: '5' });
-  served.api.inject({ type: 'drip', intervalMs: 500 }, { pathPrefix: '/v2/snapshots?page=1&per_page=200&resource_type=volume', times: 1000 });
+  served.api.inject(
+    { type: 'drip', intervalMs: 500 },
+    { pathPrefix: '/v2/snapshots?page=1&per_page=200&resource_type=volume', times: 1000 },
+  );
 });
 afterAll(async () => {
   await served.close();

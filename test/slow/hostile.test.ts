@@ -24,7 +24,10 @@ const WORST = [
   { name: '*', sort: 'name_asc', summary: true },
 ] as const;
 // Patterns a fuzz of the schema finds (1 to 255 characters of glob syntax and letters).
-const FUZZED = fc.sample(fc.string({ unit: fc.constantFrom('*', '?', 'a', 'b', '-', '!', 'w', 'e'), minLength: 1, maxLength: 255 }), { numRuns: 8, seed: 25 });
+const FUZZED = fc.sample(fc.string({ unit: fc.constantFrom('*', '?', 'a', 'b', '-', '!', 'w', 'e'), minLength: 1, maxLength: 255 }), {
+  numRuns: 8,
+  seed: 25,
+});
 
 let served: Served | undefined;
 let http: ServedHttp | undefined;
@@ -36,7 +39,11 @@ afterEach(async () => {
   served = http = api = undefined;
 });
 
-const mcpHeaders = (token: string) => ({ 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` });
+const mcpHeaders = (token: string) => ({
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  authorization: `Bearer ${token}`,
+});
 
 /** list_snapshots over HTTP with the token: the response's status and body. */
 async function listOver(pool: Pool, token: string, args: object): Promise<{ status: number; text: string }> {
@@ -93,7 +100,12 @@ describe('no input blocks the process', () => {
       return text;
     };
     const ping = async () => {
-      const response = await pool.request({ path: '/mcp', method: 'POST', headers: mcpHeaders(light), body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+      const response = await pool.request({
+        path: '/mcp',
+        method: 'POST',
+        headers: mcpHeaders(light),
+        body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      });
       expect(await response.body.text()).toMatch(/"result":\{\}/);
     };
     try {
@@ -121,10 +133,13 @@ describe("one token's back-offs hold up no other", () => {
     const [a, b] = [canaryToken(), canaryToken()];
     api = await startFakeApi({ count: 400, latencyMs: 50, tokens: { [a]: ALL_SCOPES, [b]: ALL_SCOPES }, rateLimit: OPEN });
     // A asks for volume snapshots only; B never does.
-    api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'slow down' }, headers: { 'retry-after': '5' } }, {
-      pathPrefix: '/v2/snapshots?page=1&per_page=200&resource_type=volume',
-      times: 100_000,
-    });
+    api.inject(
+      { type: 'status', status: 429, body: { id: 'too_many_requests', message: 'slow down' }, headers: { 'retry-after': '5' } },
+      {
+        pathPrefix: '/v2/snapshots?page=1&per_page=200&resource_type=volume',
+        times: 100_000,
+      },
+    );
     // No views: each of A's calls reads for itself, rather than all sharing one scan.
     http = await serveHttp({ DIGITALOCEAN_API_URL: api.url, SNAPSHOT_CACHE_SECONDS: '0' });
     const pool = new Pool(http.url, { connections: 64 });
@@ -132,7 +147,8 @@ describe("one token's back-offs hold up no other", () => {
     // The twenty in turn, timed together: one call held up for seconds counts in full.
     const twentyOfB = async () => {
       const started = performance.now();
-      for (let i = 0; i < 20; i++) expect(await call(b, { per_page: 5, limit: 5, ...(i % 2 && { resource_type: 'droplet' }) })).toMatch(/"count":5/);
+      for (let i = 0; i < 20; i++)
+        expect(await call(b, { per_page: 5, limit: 5, ...(i % 2 && { resource_type: 'droplet' }) })).toMatch(/"count":5/);
       return performance.now() - started;
     };
     try {
@@ -140,7 +156,9 @@ describe("one token's back-offs hold up no other", () => {
       // 40 calls of A, more than the 16 requests the process lets through at once (UPSTREAM_CONCURRENCY), backing off.
       // Ended by the server's close below: their outcome is not what is tested.
       const pending = Array.from({ length: 40 }, () => call(a, { resource_type: 'volume', summary: true }).catch(() => undefined));
-      await vi.waitFor(() => expect(api!.requests.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(16), { timeout: 10_000 });
+      await vi.waitFor(() => expect(api!.requests.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(16), {
+        timeout: 10_000,
+      });
       const beside = await twentyOfB();
       console.log(`token B's 20 calls: ${alone.toFixed(0)} ms alone, ${beside.toFixed(0)} ms beside 40 calls of A backing off`);
       expect(beside).toBeLessThan(alone * 1.5);
@@ -192,7 +210,12 @@ describe('every HTTP response ends', () => {
         const call = await fetch(`${http.url}/mcp`, {
           method: 'POST',
           headers,
-          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } } }),
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'tools/call',
+            params: { name: 'list_snapshots', arguments: { per_page: 5, limit: 5 } },
+          }),
         });
         expect(await call.text()).toMatch(/"count":5/);
         probesAnswered += 1;
@@ -213,15 +236,27 @@ describe('every HTTP response ends', () => {
 describe('one memory bound for the process', () => {
   it('120 concurrent whole-account scans from 120 tokens: all answered, right or busy with a time to retry; memory bounded, and a second burst adds none', async () => {
     const tokens = Array.from({ length: 120 }, () => canaryToken());
-    api = await startFakeApi({ count: 10_000, seed: 28, tokens: Object.fromEntries(tokens.map((token) => [token, ALL_SCOPES])), rateLimit: OPEN });
+    api = await startFakeApi({
+      count: 10_000,
+      seed: 28,
+      tokens: Object.fromEntries(tokens.map((token) => [token, ALL_SCOPES])),
+      rateLimit: OPEN,
+    });
     const serverMaxMb = 96;
     // As Node sizes its heap in a container of 384 MB (about half the limit).
-    http = await serveHttp({ DIGITALOCEAN_API_URL: api.url, SERVER_MAX_MB: String(serverMaxMb), SNAPSHOT_CACHE_SECONDS: '3', NODE_OPTIONS: '--max-old-space-size=192' });
+    http = await serveHttp({
+      DIGITALOCEAN_API_URL: api.url,
+      SERVER_MAX_MB: String(serverMaxMb),
+      SNAPSHOT_CACHE_SECONDS: '3',
+      NODE_OPTIONS: '--max-old-space-size=192',
+    });
     const pool = new Pool(http.url, { connections: 120 });
     const burst = async () => {
       const answers = await Promise.all(tokens.map(async (token) => (await listOver(pool, token, { summary: true, limit: 1 })).text));
       const right = answers.filter((text) => /"matched":10000/.test(text)).length;
-      const busy = answers.filter((text) => /The server is busy: .*Retry after [\d,]+ seconds? \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/.test(text)).length;
+      const busy = answers.filter((text) =>
+        /The server is busy: .*Retry after [\d,]+ seconds? \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/.test(text),
+      ).length;
       expect(answers.filter((text) => !/"matched":10000|The server is busy/.test(text)).slice(0, 3)).toEqual([]);
       expect(right + busy).toBe(120);
       expect(right).toBeGreaterThan(0);
@@ -233,7 +268,9 @@ describe('one memory bound for the process', () => {
       const before = rssMb(http.pid);
       const first = await burst();
       const second = await burst();
-      console.log(`120 scans twice: ${first.right} and ${second.right} answered, ${first.busy} and ${second.busy} busy; RSS ${before.toFixed(0)} MB before, peak ${second.peak.toFixed(0)} MB, after ${first.after.toFixed(0)} and ${second.after.toFixed(0)} MB`);
+      console.log(
+        `120 scans twice: ${first.right} and ${second.right} answered, ${first.busy} and ${second.busy} busy; RSS ${before.toFixed(0)} MB before, peak ${second.peak.toFixed(0)} MB, after ${first.after.toFixed(0)} and ${second.after.toFixed(0)} MB`,
+      );
       // 120 scans hold 120 x 10,000 snapshots: about 3 GB of heap without the bound.
       expect(second.peak).toBeLessThan(before + 3 * serverMaxMb);
       // The second burst reuses what the first left committed: nothing was kept.

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { Client } from "@modelcontextprotocol/client";
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { startFakeApi, type FakeApi, type FakeApiOptions } from '../../src/fake-api/server.js';
 import { SERVER_ENTRY } from '../e2e/process.js';
 import { canaryToken } from '../helpers.js';
@@ -22,7 +22,11 @@ export interface Served {
 
 export async function serve(options: FakeApiOptions, env: Record<string, string> = {}): Promise<Served> {
   const token = canaryToken();
-  const api = await startFakeApi({ tokens: { [token]: ['snapshot:read', 'tag:read'] }, rateLimit: { perHour: 1_000_000, perMinute: 1_000_000 }, ...options });
+  const api = await startFakeApi({
+    tokens: { [token]: ['snapshot:read', 'tag:read'] },
+    rateLimit: { perHour: 1_000_000, perMinute: 1_000_000 },
+    ...options,
+  });
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [SERVER_ENTRY],
@@ -47,7 +51,8 @@ export async function serve(options: FakeApiOptions, env: Record<string, string>
 }
 
 export const openFiles = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
-const status = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const status = (pid: number, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 /** The process's peak resident memory (VmHWM), in MB. */
 export const peakRssMb = (pid: number) => status(pid, 'VmHWM');
 /** The process's resident memory now (VmRSS), in MB. */
@@ -74,7 +79,9 @@ export async function serveHttp(env: Record<string, string>): Promise<ServedHttp
       const found = /"url":"(http:[^"]+)\/mcp"/.exec(stderr);
       if (!found) return;
       // One line a request from here on: kept only while short, for a failure's message.
-      child.stderr.off('data', ready).on('data', (more: string) => stderr.length < 100_000 && (stderr += more));
+      child.stderr.off('data', ready).on('data', (more: string) => {
+        if (stderr.length < 100_000) stderr += more;
+      });
       resolve(found[1]!);
     });
     child.once('exit', () => reject(new Error(`the server exited: ${stderr}`)));

@@ -13,14 +13,33 @@ function controlledScanner(bytes = 1000) {
   const runs: { resourceType: string | undefined; bounds: ScanOptions; release: () => void; fail: (error: Error) => void }[] = [];
   const scanner: Scanner = (resourceType, bounds) =>
     new Promise<CollectResult>((resolve, reject) => {
-      const result = () => ({ snapshots: resourceType ? snapshots.filter((s) => s.resource_type === resourceType) : snapshots, total: 30, truncated: false, pagesFetched: 1, continuation: undefined, drift: undefined });
-      runs.push({ resourceType, bounds, release: () => (bounds.budget?.read(bytes), resolve(result())), fail: reject });
+      const result = () => ({
+        snapshots: resourceType ? snapshots.filter((s) => s.resource_type === resourceType) : snapshots,
+        total: 30,
+        truncated: false,
+        pagesFetched: 1,
+        continuation: undefined,
+        drift: undefined,
+      });
+      runs.push({
+        resourceType,
+        bounds,
+        release: () => {
+          bounds.budget?.read(bytes);
+          resolve(result());
+        },
+        fail: reject,
+      });
       bounds.signal?.addEventListener('abort', () => reject(bounds.signal!.reason));
     });
   return { scanner, runs };
 }
 
-const bounds = (overrides: Partial<ScanOptions> = {}): ScanOptions => ({ deadline: Date.now() + 30_000, budget: new ReadBudget({ maxBytes: 64 * MB, maxSnapshots: 1e6 }), ...overrides });
+const bounds = (overrides: Partial<ScanOptions> = {}): ScanOptions => ({
+  deadline: Date.now() + 30_000,
+  budget: new ReadBudget({ maxBytes: 64 * MB, maxSnapshots: 1e6 }),
+  ...overrides,
+});
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 /** One finished scan for `owner` at a time one `step` later than the last: the clock is the test's. */
@@ -149,7 +168,7 @@ describe('AccountViews', () => {
     expect(views.find('c', undefined)).toBeUndefined();
   });
 
-  it('a kept view holds its scan\'s part of the process memory until it goes; reclaiming drops the oldest first', async () => {
+  it("a kept view holds its scan's part of the process memory until it goes; reclaiming drops the oldest first", async () => {
     const memory = new MemoryBudget(100 * MB);
     const clock = { now: 0 };
     const views = new AccountViews({ ttlMs: 60_000, maxBytes: 64 * MB }, memory, () => clock.now);
@@ -169,7 +188,7 @@ describe('AccountViews', () => {
     expect(memory.bytesHeld).toBe(0);
   });
 
-  it('with thousands of owners\' views kept, one more evicts only what it must: the oldest', async () => {
+  it("with thousands of owners' views kept, one more evicts only what it must: the oldest", async () => {
     const clock = { now: 0 };
     const views = new AccountViews({ ttlMs: 600_000, maxBytes: 4000 * 1000 }, undefined, () => clock.now);
     const scan = scansOn(views, 1000, 1, clock);

@@ -29,12 +29,18 @@ describe('cursors', () => {
 
   it('belong to their query: other arguments are refused with both named', () => {
     const cursor = encodeCursor(QUERY, { offset: 5, anchor: undefined });
-    expect(() => decodeCursor(cursor, 'region=ams3,scan=true')).toThrow(/different arguments \(region=fra1,scan=true,sort=size_desc\) than this call \(region=ams3,scan=true\)/);
+    expect(() => decodeCursor(cursor, 'region=ams3,scan=true')).toThrow(
+      /different arguments \(region=fra1,scan=true,sort=size_desc\) than this call \(region=ams3,scan=true\)/,
+    );
   });
 
   it.each([
     ['an edited offset', (cursor: string) => encode({ ...body(cursor), o: 999 }), /checksum does not match/],
-    ['an edited query', (cursor: string) => encode({ ...body(cursor), q: 'region=ams3,scan=true,sort=size_desc' }), /checksum does not match/],
+    [
+      'an edited query',
+      (cursor: string) => encode({ ...body(cursor), q: 'region=ams3,scan=true,sort=size_desc' }),
+      /checksum does not match/,
+    ],
     ['an edited anchor', (cursor: string) => encode({ ...body(cursor), a: anchorOf('other') }), /checksum does not match/],
     ['a cut one', (cursor: string) => cursor.slice(0, -8), /does not decode|damaged/],
     ['a negative offset', (cursor: string) => encode({ ...body(cursor), o: -1 }), /damaged or from another version/],

@@ -15,10 +15,15 @@ const text = (max: number) => fc.array(fc.constantFrom(...ALPHABET), { maxLength
 describe('nameMatcher', () => {
   it('agrees with the reference glob for any pattern and name', () => {
     fc.assert(
-      fc.property(text(24).filter((pattern) => pattern.length > 0), fc.array(text(40), { minLength: 1, maxLength: 20 }), (pattern, names) => {
-        const matches = nameMatcher(pattern);
-        for (const name of names) expect(matches(name), `${JSON.stringify(pattern)} on ${JSON.stringify(name)}`).toBe(nameOk(name, pattern));
-      }),
+      fc.property(
+        text(24).filter((pattern) => pattern.length > 0),
+        fc.array(text(40), { minLength: 1, maxLength: 20 }),
+        (pattern, names) => {
+          const matches = nameMatcher(pattern);
+          for (const name of names)
+            expect(matches(name), `${JSON.stringify(pattern)} on ${JSON.stringify(name)}`).toBe(nameOk(name, pattern));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -82,7 +87,10 @@ describe('passes in slices', () => {
   it('let the event loop turn during a long pass', async () => {
     let turned = false;
     setImmediate(() => (turned = true));
-    const kept = await filterPaced(Array.from({ length: 50_000 }, (_, i) => i), (item) => spin() && item % 2 === 0);
+    const kept = await filterPaced(
+      Array.from({ length: 50_000 }, (_, i) => i),
+      (item) => spin() && item % 2 === 0,
+    );
     expect(kept).toHaveLength(25_000);
     expect(turned).toBe(true);
   });
@@ -91,7 +99,9 @@ describe('passes in slices', () => {
     const controller = new AbortController();
     let visited = 0;
     setImmediate(() => controller.abort(new Error('cancelled')));
-    await expect(eachPaced(Array.from({ length: 1_000_000 }), () => void (spin() && visited++), controller.signal)).rejects.toThrow('cancelled');
+    await expect(eachPaced(Array.from({ length: 1_000_000 }), () => void (spin() && visited++), controller.signal)).rejects.toThrow(
+      'cancelled',
+    );
     expect(visited).toBeLessThan(1_000_000);
   });
 });

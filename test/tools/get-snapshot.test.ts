@@ -29,7 +29,9 @@ describe('get_snapshot', () => {
     expect(text).toContain(`${type === 'droplet' ? 'Droplet' : 'Volume'} snapshot ${target.id} "${target.name}"`);
     expect(text).toContain(`about $${cost.toFixed(2)} a month.`);
     expect(text).toContain(`Created ${target.created_at.slice(0, 10)} (${days.toLocaleString('en-US')} days ago)`);
-    expect(text).toContain(`From ${type === 'droplet' ? 'Droplet' : 'volume'} ${target.resource_id}; needs a disk of at least ${target.min_disk_size} GB.`);
+    expect(text).toContain(
+      `From ${type === 'droplet' ? 'Droplet' : 'volume'} ${target.resource_id}; needs a disk of at least ${target.min_disk_size} GB.`,
+    );
     expect(h.api.requests.map((request) => request.url)).toEqual([`/v2/snapshots/${target.id}`]);
   });
 
@@ -37,14 +39,18 @@ describe('get_snapshot', () => {
     h = await harness({ count: 5 });
     const result = await h.call({ id: '123456789' }, 'get_snapshot');
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/^No snapshot with id 123456789 \(HTTP 404; request_id [0-9a-f-]{36}\): it was deleted, or the id is wrong\. list_snapshots finds ids: filter with name/);
+    expect(textOf(result)).toMatch(
+      /^No snapshot with id 123456789 \(HTTP 404; request_id [0-9a-f-]{36}\): it was deleted, or the id is wrong\. list_snapshots finds ids: filter with name/,
+    );
   });
 
   it("400 not_a_snapshot: the id is an image's, not a snapshot's", async () => {
     h = await harness({ count: 5, imageIds: ['7555620'] });
     const result = await h.call({ id: '7555620' }, 'get_snapshot');
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/^7555620 is not a snapshot \(HTTP 400 "the resource is not a snapshot"; request_id .*\): it is probably a Droplet, volume or image id/);
+    expect(textOf(result)).toMatch(
+      /^7555620 is not a snapshot \(HTTP 400 "the resource is not a snapshot"; request_id .*\): it is probably a Droplet, volume or image id/,
+    );
   });
 
   it('other failures get the usual explanations (401, 5xx after retries)', async () => {
@@ -56,13 +62,16 @@ describe('get_snapshot', () => {
     expect(textOf(await h.call({ id: h.api.snapshots[0]!.id }, 'get_snapshot'))).toMatch(/HTTP 503 server_error.*after 5 attempts/);
   });
 
-  it.each(['', 'abc', '12a', '1'.repeat(21), 'fbe805e8-866b-11e6-96bf', '../v2/account', '7555620?x=1'])('refuses the id %j before any request', async (id) => {
-    h = await harness({ count: 5 });
-    const result = await h.call({ id }, 'get_snapshot');
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/Invalid arguments for tool get_snapshot/);
-    expect(h.api.requests).toHaveLength(0);
-  });
+  it.each(['', 'abc', '12a', '1'.repeat(21), 'fbe805e8-866b-11e6-96bf', '../v2/account', '7555620?x=1'])(
+    'refuses the id %j before any request',
+    async (id) => {
+      h = await harness({ count: 5 });
+      const result = await h.call({ id }, 'get_snapshot');
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/Invalid arguments for tool get_snapshot/);
+      expect(h.api.requests).toHaveLength(0);
+    },
+  );
 
   it('accepts an upper-case UUID and surrounding spaces', async () => {
     h = await harness({ count: 30 });

@@ -28,7 +28,11 @@ describe('API failures become actionable tool errors', () => {
   });
 
   it('401 names the variable the token actually came from', async () => {
-    h = await harness({ count: 5, tokens: {}, env: { DIGITALOCEAN_API_TOKEN: undefined, DIGITALOCEAN_TOKEN: 'dop_v1_wrong_but_well_formed' } });
+    h = await harness({
+      count: 5,
+      tokens: {},
+      env: { DIGITALOCEAN_API_TOKEN: undefined, DIGITALOCEAN_TOKEN: 'dop_v1_wrong_but_well_formed' },
+    });
     expect(await failure()).toMatch(/set it in DIGITALOCEAN_TOKEN/);
   });
 
@@ -49,7 +53,12 @@ describe('API failures become actionable tool errors', () => {
 
   it('429 with retry-after: when to retry', async () => {
     h = await harness({ count: 5, env: { CALL_DEADLINE_SECONDS: '10' } });
-    h.api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers: { 'retry-after': '29' } });
+    h.api.inject({
+      type: 'status',
+      status: 429,
+      body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' },
+      headers: { 'retry-after': '29' },
+    });
     const text = await failure();
     expect(h.api.requests).toHaveLength(1); // 29 s is past the deadline: no point waiting
     expect(text).toMatch(/rate limiting this token \(HTTP 429 too_many_requests: "API Rate limit exceeded\."/);
@@ -63,7 +72,8 @@ describe('API failures become actionable tool errors', () => {
     ['ratelimit-reset', '1e300'],
   ])('429 with an absurd %s (%s): a wait of at most a day, at a time that exists', async (header, value) => {
     h = await harness({ count: 5, env: { CALL_DEADLINE_SECONDS: '10' } });
-    const headers: Record<string, string> = header === 'retry-after' ? { 'retry-after': value } : { 'ratelimit-remaining': '0', 'ratelimit-reset': value };
+    const headers: Record<string, string> =
+      header === 'retry-after' ? { 'retry-after': value } : { 'ratelimit-remaining': '0', 'ratelimit-reset': value };
     h.api.inject({ type: 'status', status: 429, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers }, ALWAYS);
     const text = await failure();
     expect(text).not.toMatch(/Invalid time value|Unexpected/);
@@ -118,7 +128,9 @@ describe('API failures become actionable tool errors', () => {
     h = await harness({ count: 5, env: { DIGITALOCEAN_API_URL: `http://127.0.0.1:${port}` } });
     const text = await failure();
     // One quick retry, then the answer: more would only delay what the user must fix.
-    expect(text).toMatch(new RegExp(`Could not reach the DigitalOcean API at http://127\\.0\\.0\\.1:${port}.*ECONNREFUSED.*; after 2 attempts`));
+    expect(text).toMatch(
+      new RegExp(`Could not reach the DigitalOcean API at http://127\\.0\\.0\\.1:${port}.*ECONNREFUSED.*; after 2 attempts`),
+    );
     expect(text).toMatch(/Check the network connection and DIGITALOCEAN_API_URL/);
   });
 
@@ -135,10 +147,48 @@ describe('API failures become actionable tool errors', () => {
   });
 
   it.each([
-    ['a snapshot field of the wrong type', { snapshots: [{ id: '1', name: 'a', created_at: '2020-07-28T16:47:44Z', regions: [], resource_id: '2', resource_type: 'droplet', min_disk_size: 1, size_gigabytes: '2.5', tags: [] }], meta: { total: 1 } }, /snapshots\[0\]\.size_gigabytes: .*expected number/],
+    [
+      'a snapshot field of the wrong type',
+      {
+        snapshots: [
+          {
+            id: '1',
+            name: 'a',
+            created_at: '2020-07-28T16:47:44Z',
+            regions: [],
+            resource_id: '2',
+            resource_type: 'droplet',
+            min_disk_size: 1,
+            size_gigabytes: '2.5',
+            tags: [],
+          },
+        ],
+        meta: { total: 1 },
+      },
+      /snapshots\[0\]\.size_gigabytes: .*expected number/,
+    ],
     ['a missing meta', { snapshots: [] }, /meta: .*expected object/],
     ['snapshots that are not an array', { snapshots: {}, meta: { total: 0 } }, /snapshots: .*expected array/],
-    ['a created_at that is not a date', { snapshots: [{ id: '1', name: 'a', created_at: 'yesterday', regions: [], resource_id: '2', resource_type: 'droplet', min_disk_size: 1, size_gigabytes: 1, tags: [] }], meta: { total: 1 } }, /snapshots\[0\]\.created_at: expected an ISO 8601 date-time/],
+    [
+      'a created_at that is not a date',
+      {
+        snapshots: [
+          {
+            id: '1',
+            name: 'a',
+            created_at: 'yesterday',
+            regions: [],
+            resource_id: '2',
+            resource_type: 'droplet',
+            min_disk_size: 1,
+            size_gigabytes: 1,
+            tags: [],
+          },
+        ],
+        meta: { total: 1 },
+      },
+      /snapshots\[0\]\.created_at: expected an ISO 8601 date-time/,
+    ],
   ])('a response of the wrong shape: %s', async (_name, body, pattern) => {
     h = await harness({ count: 5 });
     h.api.inject({ type: 'body', body: JSON.stringify(body) });
@@ -149,7 +199,10 @@ describe('API failures become actionable tool errors', () => {
 
   it('a failure on a later page withholds the partial list and says so', async () => {
     h = await harness({ count: 30 });
-    h.api.inject({ type: 'status', status: 503, body: { id: 'service_unavailable', message: 'try later' } }, { pathPrefix: '/v2/snapshots?page=2&', ...ALWAYS });
+    h.api.inject(
+      { type: 'status', status: 503, body: { id: 'service_unavailable', message: 'try later' } },
+      { pathPrefix: '/v2/snapshots?page=2&', ...ALWAYS },
+    );
     const text = await failure({ per_page: 10, limit: 30 });
     expect(text).toMatch(/HTTP 503 service_unavailable/);
     expect(text).toMatch(/stopped after 1 page\(s\) \(10 snapshots\); nothing is returned/);
@@ -163,16 +216,23 @@ describe('API failures become actionable tool errors', () => {
   });
 
   it('a placeholder token: every call says so, and nothing is sent', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as users paste it, not a template
     h = await harness({ count: 5, env: { DIGITALOCEAN_API_TOKEN: '${DIGITALOCEAN_API_TOKEN}' } });
-    expect(await failure()).toMatch(/^The DigitalOcean token in DIGITALOCEAN_API_TOKEN is "\$\{DIGITALOCEAN_API_TOKEN\}", a placeholder that was never filled in/);
+    expect(await failure()).toMatch(
+      /^The DigitalOcean token in DIGITALOCEAN_API_TOKEN is "\$\{DIGITALOCEAN_API_TOKEN\}", a placeholder that was never filled in/,
+    );
     expect(textOf(await h.call({ id: '6372321' }, 'get_snapshot'))).toMatch(/a placeholder that was never filled in/);
     expect(h.api.requests).toHaveLength(0);
   });
 
   it('no token and bad arguments: the arguments are told first, the token after they are fixed', async () => {
     h = await harness({ count: 5, env: { DIGITALOCEAN_API_TOKEN: undefined } });
-    expect(await failure({ cursor: 'garbage!!' })).toMatch(/^Invalid arguments for tool list_snapshots: cursor: the cursor is not one this server made/);
-    expect(await failure({ min_size_gb: 5, max_size_gb: 1 })).toMatch(/^Invalid arguments for tool list_snapshots: min_size_gb must not be larger/);
+    expect(await failure({ cursor: 'garbage!!' })).toMatch(
+      /^Invalid arguments for tool list_snapshots: cursor: the cursor is not one this server made/,
+    );
+    expect(await failure({ min_size_gb: 5, max_size_gb: 1 })).toMatch(
+      /^Invalid arguments for tool list_snapshots: min_size_gb must not be larger/,
+    );
     expect(await failure({ min_size_gb: 1 })).toMatch(/^No DigitalOcean API token is configured/);
   });
 });

@@ -60,7 +60,18 @@ const filters: [string, Selection][] = [
   ['max_size_gb', { max_size_gb: 2.5 }],
   ['size range', { min_size_gb: 10, max_size_gb: 20 }],
   ['resource_type with region', { resource_type: 'volume', region: 'nyc1' }],
-  ['everything at once', { resource_type: 'droplet', name: '*-1?-*', region: 'sfo3', tag: 'keep', created_after: '2023-06-01', min_size_gb: 1, max_size_gb: 200 }],
+  [
+    'everything at once',
+    {
+      resource_type: 'droplet',
+      name: '*-1?-*',
+      region: 'sfo3',
+      tag: 'keep',
+      created_after: '2023-06-01',
+      min_size_gb: 1,
+      max_size_gb: 200,
+    },
+  ],
   ['a filter nothing matches', { name: 'no-such-snapshot' }],
 ];
 
@@ -141,7 +152,9 @@ describe('summary over every match', () => {
     const { summary } = listed(result);
     expect(summary).toMatchObject({ matched: 0, total_gb: 0, monthly_cost_usd: 0 });
     expect(summary).not.toHaveProperty('oldest');
-    expect(textOf(result)).toMatch(/^No snapshots match \(filters name=zzz-nothing\); scanned all 3,000 snapshots in 15 pages, as of \d\d:\d\d:\d\d UTC, (just now|[\d,]+ s ago)\.$/);
+    expect(textOf(result)).toMatch(
+      /^No snapshots match \(filters name=zzz-nothing\); scanned all 3,000 snapshots in 15 pages, as of \d\d:\d\d:\d\d UTC, (just now|[\d,]+ s ago)\.$/,
+    );
   });
 });
 
@@ -200,7 +213,12 @@ describe('exact continuation with cursors', () => {
   });
 
   it.each([
-    ['different filters', { region: 'fra1' }, { region: 'ams3' }, /belongs to different arguments \(region=fra1,scan=true\) than this call \(region=ams3,scan=true\)/],
+    [
+      'different filters',
+      { region: 'fra1' },
+      { region: 'ams3' },
+      /belongs to different arguments \(region=fra1,scan=true\) than this call \(region=ams3,scan=true\)/,
+    ],
     ['a sort added', { region: 'fra1' }, { region: 'fra1', sort: 'name_asc' }, /belongs to different arguments/],
     ['raw paging reused with a filter', {}, { tag: 'keep' }, /belongs to different arguments/],
   ])('refuses a cursor used with %s', async (_name, firstArgs, secondArgs, message) => {
@@ -213,14 +231,22 @@ describe('exact continuation with cursors', () => {
   it.each([
     ['garbled', 'not-a-cursor!!', /does not decode|damaged/],
     ['damaged', Buffer.from('{"v":1}').toString('base64url'), /damaged or from another version/],
-    ['from the previous version', Buffer.from(JSON.stringify({ v: 1, q: '', h: 'x', o: 5 })).toString('base64url'), /damaged or from another version/],
+    [
+      'from the previous version',
+      Buffer.from(JSON.stringify({ v: 1, q: '', h: 'x', o: 5 })).toString('base64url'),
+      /damaged or from another version/,
+    ],
     ['edited', 'EDIT', /cut or changed \(its checksum does not match\)/],
     ['cut short', 'CUT', /does not decode|damaged/],
   ])('refuses a %s cursor before any request', async (_name, given, message) => {
     const made = (await list({ limit: 3 })).next_cursor!;
     const body = JSON.parse(Buffer.from(made, 'base64url').toString('utf8')) as { o: number };
     const cursor =
-      given === 'EDIT' ? Buffer.from(JSON.stringify({ ...body, o: body.o + 10 })).toString('base64url') : given === 'CUT' ? made.slice(0, -6) : given;
+      given === 'EDIT'
+        ? Buffer.from(JSON.stringify({ ...body, o: body.o + 10 })).toString('base64url')
+        : given === 'CUT'
+          ? made.slice(0, -6)
+          : given;
     const before = h.api.requests.length;
     const result = await h.call({ cursor });
     expect(result.isError).toBe(true);
@@ -249,27 +275,30 @@ describe('response_format and the text budget', () => {
     ]);
   });
 
-  it.each(['concise', 'detailed'] as const)('%s: limit 1000 stops where either half would pass the budget, and the cursor reads on', async (format) => {
-    const result = await h.call({ limit: 1000, response_format: format });
-    const answer = listed(result);
-    const text = textOf(result);
-    expect(text.length).toBeLessThanOrEqual(40_000);
-    expect(JSON.stringify(result.structuredContent).length).toBeLessThanOrEqual(40_000);
-    // One more row would have passed the budget in one half or the other.
-    const nextRow = JSON.stringify(all[answer.count]).length;
-    expect(JSON.stringify(result.structuredContent).length + nextRow + 1).toBeGreaterThan(40_000 - 200);
-    expect(answer.count).toBeGreaterThan(100);
-    expect(answer.count).toBeLessThan(1000);
-    expect(answer.truncated).toBe(true);
-    expect(answer.warnings).toContain(
-      `Only ${answer.count} of the 1000 snapshots asked for fit this answer's size budget (40,000 characters); continue with the cursor for the rest.`,
-    );
-    const rows = text.split('\n').filter((line) => /^(\d+|[0-9a-f-]{36})\t/.test(line));
-    expect(rows.map((row) => row.split('\t')[0])).toEqual(ids(answer.snapshots));
-    expect(text).toContain(`cursor="${answer.next_cursor}"`);
-    const rest = await list({ limit: 5, response_format: format, cursor: answer.next_cursor });
-    expect(ids(rest.snapshots)).toEqual(ids(all.slice(answer.count, answer.count + 5)));
-  });
+  it.each(['concise', 'detailed'] as const)(
+    '%s: limit 1000 stops where either half would pass the budget, and the cursor reads on',
+    async (format) => {
+      const result = await h.call({ limit: 1000, response_format: format });
+      const answer = listed(result);
+      const text = textOf(result);
+      expect(text.length).toBeLessThanOrEqual(40_000);
+      expect(JSON.stringify(result.structuredContent).length).toBeLessThanOrEqual(40_000);
+      // One more row would have passed the budget in one half or the other.
+      const nextRow = JSON.stringify(all[answer.count]).length;
+      expect(JSON.stringify(result.structuredContent).length + nextRow + 1).toBeGreaterThan(40_000 - 200);
+      expect(answer.count).toBeGreaterThan(100);
+      expect(answer.count).toBeLessThan(1000);
+      expect(answer.truncated).toBe(true);
+      expect(answer.warnings).toContain(
+        `Only ${answer.count} of the 1000 snapshots asked for fit this answer's size budget (40,000 characters); continue with the cursor for the rest.`,
+      );
+      const rows = text.split('\n').filter((line) => /^(\d+|[0-9a-f-]{36})\t/.test(line));
+      expect(rows.map((row) => row.split('\t')[0])).toEqual(ids(answer.snapshots));
+      expect(text).toContain(`cursor="${answer.next_cursor}"`);
+      const rest = await list({ limit: 5, response_format: format, cursor: answer.next_cursor });
+      expect(ids(rest.snapshots)).toEqual(ids(all.slice(answer.count, answer.count + 5)));
+    },
+  );
 
   it('declares the budget to Claude Code on the tool', async () => {
     const { tools } = await h.client.listTools();

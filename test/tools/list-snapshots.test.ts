@@ -23,11 +23,30 @@ describe('list_snapshots in tools/list', () => {
 
     const props = tool.inputSchema.properties as Record<string, Record<string, unknown>>;
     expect(Object.keys(props).sort()).toEqual([
-      'created_after', 'created_before', 'cursor', 'fresh', 'limit', 'max_size_gb', 'min_size_gb', 'name', 'older_than_days',
-      'per_page', 'region', 'resource_id', 'resource_type', 'response_format', 'sort', 'summary', 'tag',
+      'created_after',
+      'created_before',
+      'cursor',
+      'fresh',
+      'limit',
+      'max_size_gb',
+      'min_size_gb',
+      'name',
+      'older_than_days',
+      'per_page',
+      'region',
+      'resource_id',
+      'resource_type',
+      'response_format',
+      'sort',
+      'summary',
+      'tag',
     ]);
     // Only the self-explanatory fields go without a description.
-    expect(Object.keys(props).filter((key) => !props[key]!.description).sort()).toEqual(['max_size_gb', 'min_size_gb', 'resource_type', 'sort']);
+    expect(
+      Object.keys(props)
+        .filter((key) => !props[key]!.description)
+        .sort(),
+    ).toEqual(['max_size_gb', 'min_size_gb', 'resource_type', 'sort']);
     expect(props.resource_type).toMatchObject({ enum: ['droplet', 'volume'] });
     expect(props.per_page).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 200 });
     expect(props.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 50 });
@@ -37,11 +56,30 @@ describe('list_snapshots in tools/list', () => {
 
     const output = tool.outputSchema!;
     expect(output.required).toEqual(['snapshots', 'count', 'total', 'truncated', 'pages_fetched']);
-    expect(Object.keys(output.properties!)).toEqual(['snapshots', 'count', 'total', 'truncated', 'next_cursor', 'pages_fetched', 'scanned', 'as_of', 'summary', 'warnings']);
+    expect(Object.keys(output.properties!)).toEqual([
+      'snapshots',
+      'count',
+      'total',
+      'truncated',
+      'next_cursor',
+      'pages_fetched',
+      'scanned',
+      'as_of',
+      'summary',
+      'warnings',
+    ]);
     const item = (output.properties as Record<string, { items: { required: string[] } }>).snapshots!.items;
-    expect(item.required.sort()).toEqual(
-      ['created_at', 'id', 'min_disk_size', 'name', 'regions', 'resource_id', 'resource_type', 'size_gigabytes', 'tags'],
-    );
+    expect(item.required.sort()).toEqual([
+      'created_at',
+      'id',
+      'min_disk_size',
+      'name',
+      'regions',
+      'resource_id',
+      'resource_type',
+      'size_gigabytes',
+      'tags',
+    ]);
   });
 });
 

@@ -20,8 +20,11 @@ function plan(result: Awaited<ReturnType<Harness['call']>>): CleanupAnswer {
   expect(forbiddenIn(text)).toEqual([]);
   const rows = text.split('\n').slice(text.split('\n').indexOf('id\tname\ttype\tGB\t$/month\tcreated\treasons') + 1);
   expect(rows.map((row) => row.split('\t')[0])).toEqual(answer.count > 0 ? answer.candidates.map((row) => row.id) : ['']);
-  expect(rows.map((row) => row.split('\t')[6])).toEqual(answer.count > 0 ? answer.candidates.map((row) => row.reasons.join(',')) : [undefined]);
-  if (answer.total_candidates > 0) expect(text).toContain(`saving about $${answer.monthly_savings_usd.toLocaleString('en-US', { minimumFractionDigits: 2 })} a month`);
+  expect(rows.map((row) => row.split('\t')[6])).toEqual(
+    answer.count > 0 ? answer.candidates.map((row) => row.reasons.join(',')) : [undefined],
+  );
+  if (answer.total_candidates > 0)
+    expect(text).toContain(`saving about $${answer.monthly_savings_usd.toLocaleString('en-US', { minimumFractionDigits: 2 })} a month`);
   if (answer.next_cursor) expect(text).toContain(`cursor="${answer.next_cursor}"`);
   return answer;
 }
@@ -34,7 +37,10 @@ describe('plan_snapshot_cleanup against an independent reference', () => {
     h = await harness({ count: 600, seed: 12, rateLimit: OPEN });
     all = h.api.snapshots;
     const { droplets, gpuDroplets, volumes } = h.api.resources;
-    live = { droplets: new Set([...droplets, ...gpuDroplets].map((droplet) => String(droplet.id))), volumes: new Set(volumes.map((volume) => volume.id)) };
+    live = {
+      droplets: new Set([...droplets, ...gpuDroplets].map((droplet) => String(droplet.id))),
+      volumes: new Set(volumes.map((volume) => volume.id)),
+    };
   });
   afterAll(async () => {
     await h.close();
@@ -57,7 +63,9 @@ describe('plan_snapshot_cleanup against an independent reference', () => {
     const sources = new Map<string, number>();
     for (const snapshot of all) sources.set(snapshot.resource_id, (sources.get(snapshot.resource_id) ?? 0) + 1);
     expect([...sources.values()].filter((count) => count >= 3).length).toBeGreaterThan(20);
-    expect(all.filter((snapshot) => !live.droplets.has(snapshot.resource_id) && !live.volumes.has(snapshot.resource_id)).length).toBeGreaterThan(50);
+    expect(
+      all.filter((snapshot) => !live.droplets.has(snapshot.resource_id) && !live.volumes.has(snapshot.resource_id)).length,
+    ).toBeGreaterThan(50);
     expect(h.api.resources.gpuDroplets.length).toBeGreaterThan(0);
     expect(all.some((snapshot) => snapshot.tags?.includes('keep'))).toBe(true);
     expect(all.some((snapshot) => snapshot.size_gigabytes * 0.06 < 0.01)).toBe(true);
@@ -69,12 +77,19 @@ describe('plan_snapshot_cleanup against an independent reference', () => {
     ['older_than_days 365', { older_than_days: 365 }],
     ['keep_last 1, protecting "keep"', { keep_last: 1, protect_tags: ['keep'] }],
     ['volumes only, keep_last 0', { resource_type: 'volume', keep_last: 0 }],
-    ['no orphans, older than 90 days, protecting two tags', { include_orphaned: false, older_than_days: 90, protect_tags: ['KEEP', 'env:prod'] }],
+    [
+      'no orphans, older than 90 days, protecting two tags',
+      { include_orphaned: false, older_than_days: 90, protect_tags: ['KEEP', 'env:prod'] },
+    ],
   ])('%s: exactly the expected candidates, reasons, totals and savings', async (_name, rules) => {
     const expected = expectedPlan(all, live, rules, Date.now());
     const { rows, first } = await walk({ ...rules, limit: 1000 });
     expect(rows.map(({ id, reasons, monthly_cost_usd }) => ({ id, reasons, monthly_cost_usd }))).toEqual(expected.candidates);
-    expect(first).toMatchObject({ total_candidates: expected.candidates.length, monthly_savings_usd: expected.monthly_savings_usd, scanned: expected.scanned });
+    expect(first).toMatchObject({
+      total_candidates: expected.candidates.length,
+      monthly_savings_usd: expected.monthly_savings_usd,
+      scanned: expected.scanned,
+    });
     expect(expected.candidates.length).toBeGreaterThan(0);
   });
 
@@ -94,7 +109,9 @@ describe('plan_snapshot_cleanup against an independent reference', () => {
     expect(sum(answer.breakdown.by_age!)).toBe(all.length);
     expect(Object.keys(answer.breakdown.by_age!)).toEqual(['under_30d', '30_90d', '90_365d', 'over_365d']);
     const cents = Object.values(answer.breakdown.by_type!).reduce((total, bucket) => total + bucket.monthly_cost_usd! * 100, 0);
-    expect(Math.round(cents)).toBe(Math.round(all.reduce((total, snapshot) => total + Math.max(0.01, snapshot.size_gigabytes * 0.06), 0) * 100));
+    expect(Math.round(cents)).toBe(
+      Math.round(all.reduce((total, snapshot) => total + Math.max(0.01, snapshot.size_gigabytes * 0.06), 0) * 100),
+    );
     for (const bucket of Object.values(answer.breakdown.by_region!)) expect(bucket).not.toHaveProperty('monthly_cost_usd');
     expect(answer.orphan_check).toEqual({ droplet: 'checked', volume: 'checked' });
     expect(answer.warnings.some((warning) => warning.startsWith('Orphans may be deliberate archives'))).toBe(true);
@@ -151,7 +168,11 @@ describe('plan_snapshot_cleanup without some scopes', () => {
 
   it('warns when a volume holds 20 or more of its limit of 25 snapshots', async () => {
     const base = generateSnapshots(30, 8).filter((snapshot) => snapshot.resource_type === 'volume');
-    const crowded = Array.from({ length: 22 }, (_, i) => ({ ...base[0]!, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, resource_id: 'vol-crowded' }));
+    const crowded = Array.from({ length: 22 }, (_, i) => ({
+      ...base[0]!,
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      resource_id: 'vol-crowded',
+    }));
     h = await harness({ snapshots: crowded, resources: { droplets: [], gpuDroplets: [], volumes: [{ id: 'vol-crowded', name: 'v' }] } });
     const answer = plan(await h.call({ keep_last: 3 }, 'plan_snapshot_cleanup'));
     expect(answer.total_candidates).toBe(19);
@@ -170,12 +191,18 @@ describe('plan_snapshot_cleanup without some scopes', () => {
         resource_id: volume,
       })),
     );
-    h = await harness({ snapshots, resources: { droplets: [], gpuDroplets: [], volumes: volumes.map((id) => ({ id, name: id })) }, rateLimit: OPEN });
+    h = await harness({
+      snapshots,
+      resources: { droplets: [], gpuDroplets: [], volumes: volumes.map((id) => ({ id, name: id })) },
+      rateLimit: OPEN,
+    });
     const answer = plan(await h.call({ keep_last: 1 }, 'plan_snapshot_cleanup'));
     expect(answer.total_candidates).toBe(snapshots.length - volumes.length);
     expect(answer.count).toBeGreaterThan(0);
     const full = answer.warnings.filter((warning) => /of (their|its) limit of 25/.test(warning));
-    expect(full).toEqual(['330 volumes hold 20 or more of their limit of 25 snapshots: new ones will fail at 25. The fullest: vol-0005 (25), vol-0011 (25), vol-0017 (25).']);
+    expect(full).toEqual([
+      '330 volumes hold 20 or more of their limit of 25 snapshots: new ones will fail at 25. The fullest: vol-0005 (25), vol-0011 (25), vol-0017 (25).',
+    ]);
   });
 
   it("a conversation's plans read the account and its Droplet and volume lists once a minute", async () => {
@@ -185,7 +212,9 @@ describe('plan_snapshot_cleanup without some scopes', () => {
     await h.call({ keep_last: 1 }, 'plan_snapshot_cleanup');
     await h.call({ older_than_days: 30, resource_type: 'droplet' }, 'plan_snapshot_cleanup');
     expect(h.api.requests.length).toBe(first);
-    expect(new Set(h.api.requests.map((request) => request.url.split('?')[0]))).toEqual(new Set(['/v2/snapshots', '/v2/droplets', '/v2/volumes']));
+    expect(new Set(h.api.requests.map((request) => request.url.split('?')[0]))).toEqual(
+      new Set(['/v2/snapshots', '/v2/droplets', '/v2/volumes']),
+    );
   });
 
   it('a plan over 2,000 snapshots takes at most 3 round trips: the three lists are read at once', async () => {
@@ -194,6 +223,8 @@ describe('plan_snapshot_cleanup without some scopes', () => {
     // The first page of each list at once, then the other nine pages of snapshots, eight at a time
     // (PAGE_CONCURRENCY): never a list after another.
     expect(roundTrips(h.api.requests)).toBeLessThanOrEqual(3);
-    expect(new Set(h.api.requests.map((request) => request.url.split('?')[0]))).toEqual(new Set(['/v2/snapshots', '/v2/droplets', '/v2/volumes']));
+    expect(new Set(h.api.requests.map((request) => request.url.split('?')[0]))).toEqual(
+      new Set(['/v2/snapshots', '/v2/droplets', '/v2/volumes']),
+    );
   });
 });

@@ -19,8 +19,19 @@ function snapshotsOf(result: Awaited<ReturnType<Harness['call']>>): Snapshot[] {
 const PAGE_3 = '/v2/snapshots?page=3&';
 
 const transient: [string, Fault][] = [
-  ['429 with retry-after: 0', { type: 'status', status: 429, headers: { 'retry-after': '0' }, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' } }],
-  ['429 with the quota spent until now', { type: 'status', status: 429, headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': String(Math.floor(Date.now() / 1000)) } }],
+  [
+    '429 with retry-after: 0',
+    {
+      type: 'status',
+      status: 429,
+      headers: { 'retry-after': '0' },
+      body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' },
+    },
+  ],
+  [
+    '429 with the quota spent until now',
+    { type: 'status', status: 429, headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': String(Math.floor(Date.now() / 1000)) } },
+  ],
   ['500', { type: 'status', status: 500 }],
   ['502 with an HTML body', { type: 'body', status: 502, body: '<html>Bad Gateway</html>' }],
   ['503', { type: 'status', status: 503 }],
@@ -101,7 +112,8 @@ describe('a list that changes while it is paged', () => {
     expect(new Set(listed.map((snapshot) => snapshot.id)).size).toBe(listed.length);
     // Two new snapshots at the front push o8 and o9 onto page 2 again: each is listed once.
     expect(listed).toEqual(original);
-    const warning = 'Snapshots were created or deleted while this list was read (meta.total went from 30 to 32; 2 snapshot(s) seen twice were listed once); some may be missing. Call again for a consistent list.';
+    const warning =
+      'Snapshots were created or deleted while this list was read (meta.total went from 30 to 32; 2 snapshot(s) seen twice were listed once); some may be missing. Call again for a consistent list.';
     expect(textOf(result).split('\n')[1]).toBe(`Warning: ${warning}`);
     expect(result.structuredContent).toMatchObject({ warnings: [warning] });
   });
@@ -111,12 +123,21 @@ describe('a list that changes while it is paged', () => {
     h.api.inject({ type: 'mutate', apply: (snapshots) => void snapshots.splice(0, 3) }, { skip: 1 });
     const result = await h.call(everything);
     expect(snapshotsOf(result)).toHaveLength(27);
-    expect((result.structuredContent as { warnings: string[] }).warnings[0]).toMatch(/meta\.total went from 30 to 27\); some may be missing/);
+    expect((result.structuredContent as { warnings: string[] }).warnings[0]).toMatch(
+      /meta\.total went from 30 to 27\); some may be missing/,
+    );
   });
 
   it('with concurrent pages, a change mid-scan still leaves no repeats and a warning', async () => {
     h = await harness({ count: 60 });
-    h.api.inject({ type: 'mutate', apply: (snapshots) => void snapshots.unshift(...generateSnapshots(3, 5).map((snapshot, i) => ({ ...snapshot, id: `88000000${i}` }))) }, { skip: 1 });
+    h.api.inject(
+      {
+        type: 'mutate',
+        apply: (snapshots) =>
+          void snapshots.unshift(...generateSnapshots(3, 5).map((snapshot, i) => ({ ...snapshot, id: `88000000${i}` }))),
+      },
+      { skip: 1 },
+    );
     const result = await h.call(everything);
     const listed = snapshotsOf(result);
     expect(new Set(listed.map((snapshot) => snapshot.id)).size).toBe(listed.length);
@@ -148,7 +169,12 @@ describe('logging', () => {
     await h.call(everything);
     const lines = h.logs.map((line) => JSON.parse(line)).filter((line) => line.message === 'api request');
     expect(lines).toHaveLength(3);
-    expect(lines.find((line) => line.path === '/v2/snapshots?page=2&per_page=10')).toMatchObject({ level: 'debug', method: 'GET', status: 200, retries: 1 });
+    expect(lines.find((line) => line.path === '/v2/snapshots?page=2&per_page=10')).toMatchObject({
+      level: 'debug',
+      method: 'GET',
+      status: 200,
+      retries: 1,
+    });
     for (const line of lines) expect(line.ms).toEqual(expect.any(Number));
   });
 });

@@ -54,7 +54,8 @@ describe('an upstream that echoes the token', () => {
     expect(seen.toLowerCase()).not.toContain(h.token.toLowerCase());
     // Nor inside anything that decodes as base64, at any alignment.
     for (const [run] of seen.matchAll(/[A-Za-z0-9+/_-]{16,}/g)) {
-      for (let skip = 0; skip < 4; skip++) expect(Buffer.from(run.slice(skip), 'base64').toString('latin1')).not.toContain(h.token.slice(10, 30));
+      for (let skip = 0; skip < 4; skip++)
+        expect(Buffer.from(run.slice(skip), 'base64').toString('latin1')).not.toContain(h.token.slice(10, 30));
     }
     expect(textOf(result)).toMatch(/"Bad token: Bearer \[REDACTED\] \/ BEARER \[REDACTED\] \/ [\w+/]*\[REDACTED\]/);
   });
