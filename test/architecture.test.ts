@@ -96,7 +96,11 @@ const ROWS: { layer: string; holds: (module: string) => boolean; may: (target: s
       SDK.test(target) ||
       target === 'zod',
   },
-  { layer: 'app view', holds: under('app'), may: (target) => under('app')(target) || SDK.test(target) || target.endsWith('.html') },
+  {
+    layer: 'app view',
+    holds: under('app'),
+    may: (target) => under('app', 'format/labels')(target) || SDK.test(target) || target.endsWith('.html'),
+  },
   {
     layer: 'text',
     holds: under('format'),

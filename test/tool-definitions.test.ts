@@ -66,7 +66,7 @@ describe('tool definitions under version control', () => {
     const sdkTools = (await sdkClient.listTools()).tools;
     await sdkClient.close();
     expect(sdkTools.map(trimmed)).toEqual(listed);
-    // What the trimming removed: a $schema, and the closed output objects.
+    // What the trimming removed: a $schema, and the closed and required output fields.
     expect(JSON.stringify(sdkTools).length - JSON.stringify(listed).length).toBeGreaterThan(0);
   });
 
@@ -115,7 +115,7 @@ describe('docs generated from the definitions', () => {
   });
 });
 
-/** The reference trimming, written apart from the server's: no $schema; output objects open. */
+/** The reference trimming, written apart from the server's: no $schema; output objects open, and no field required. */
 function trimmed(tool: Tool): Tool {
   const drop = (value: unknown, output: boolean): unknown => {
     if (Array.isArray(value)) return value.map((item) => drop(item, output));
@@ -124,6 +124,7 @@ function trimmed(tool: Tool): Tool {
     for (const [key, inner] of Object.entries(value)) {
       if (key === '$schema') continue;
       if (output && key === 'additionalProperties' && inner === false) continue;
+      if (output && key === 'required' && Array.isArray(inner)) continue;
       if (output && key === 'propertyNames' && (inner as { type?: unknown }).type === 'string' && Object.keys(inner as object).length === 1)
         continue;
       kept[key] = drop(inner, output);

@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/server';
-import html from './cost-review.html';
+import { AGE_LABELS, REASON_LABELS } from '../format/labels.js';
+import template from './cost-review.html';
 
 /**
  * The snapshot cost review as an MCP App: one self-contained HTML file (no request of its own, no
@@ -18,6 +19,9 @@ export const MCP_APP_MIME_TYPE = 'text/html;profile=mcp-app';
 
 /** The tool _meta that links a tool to the view (the current key, and the one older hosts read). */
 export const COST_REVIEW_META = { ui: { resourceUri: COST_REVIEW_URI }, 'ui/resourceUri': COST_REVIEW_URI };
+
+// The view labels the plan's keys with the text's own words (a JSON block, so no data is code).
+const html = template.replace('__LABELS__', () => JSON.stringify({ age: AGE_LABELS, reason: REASON_LABELS }).replaceAll('<', '\\u003c'));
 
 export function registerCostReview(server: McpServer): void {
   server.registerResource(

@@ -39,6 +39,14 @@ function canonicalTime(value: string): string {
 // this server reads stay finite.
 const MAX_GIGABYTES = 10_000_000;
 
+/** The token scopes the server's reads need (DigitalOcean's custom scopes, all read-only). */
+export const scopeSchema = z.enum(['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read']);
+export type Scope = z.output<typeof scopeSchema>;
+export const SCOPES: Scope[] = scopeSchema.options;
+
+/** Snapshot tags show only to a token with this scope (they are null without it). */
+export const TAGS_SCOPE: Scope = 'tag:read';
+
 /** The same fields as read from the API, with what the spec promises checked. */
 export const snapshotSchema = snapshotRecord.extend({
   id: z.string().min(1),
@@ -48,7 +56,7 @@ export const snapshotSchema = snapshotRecord.extend({
     .transform(canonicalTime),
   min_disk_size: z.number().int().nonnegative().max(MAX_GIGABYTES),
   size_gigabytes: z.number().nonnegative().max(MAX_GIGABYTES),
-  // Requires the tag:read scope; the spec marks it nullable, and an absent field means the same.
+  // Requires TAGS_SCOPE; the spec marks it nullable, and an absent field means the same.
   tags: z
     .array(z.string())
     .nullable()
@@ -83,38 +91,46 @@ export interface PageOf<T> {
   pages: PageLinks | undefined;
 }
 
-/** A list endpoint: where it is, what it lists, and how to read one page of it. */
+/** A list endpoint: where it is, what it lists, the scope it needs, and how to read one page of it. */
 export interface Collection<T extends { id: string | number }> {
   path: string;
   /** What its items are called in messages. */
   noun: string;
+  scope: Scope;
   /** Query parameters every page request carries. */
   query: Record<string, string>;
   page: z.ZodType<PageOf<T>, unknown>;
 }
 
 /** A list endpoint whose page holds its items under `key`, beside the shared `links` and `meta`. */
-function collection<T extends { id: string | number }>(path: string, key: string, noun: string, item: z.ZodType<T>): Collection<T> {
+function collection<T extends { id: string | number }>(
+  path: string,
+  key: string,
+  noun: string,
+  scope: Scope,
+  item: z.ZodType<T>,
+): Collection<T> {
   const pageSchema = z.object({ [key]: z.array(item), ...pageFields }) as unknown as z.ZodType<
     { links?: { pages?: PageLinks } | null; meta: { total: number } } & Record<string, T[]>
   >;
   return {
     path,
     noun,
+    scope,
     query: {},
     page: pageSchema.transform((read) => ({ items: read[key]!, total: read.meta.total, pages: read.links?.pages })),
   };
 }
 
-export const SNAPSHOTS: Collection<Snapshot> = collection('/v2/snapshots', 'snapshots', 'snapshots', snapshotSchema);
+export const SNAPSHOTS: Collection<Snapshot> = collection('/v2/snapshots', 'snapshots', 'snapshots', 'snapshot:read', snapshotSchema);
 
 export type Droplet = z.output<typeof dropletSchema>;
 /** Droplets; the API lists GPU Droplets only when asked (droplets_list.yml, `type=gpus`). */
-export const DROPLETS: Collection<Droplet> = collection('/v2/droplets', 'droplets', 'Droplets', dropletSchema);
+export const DROPLETS: Collection<Droplet> = collection('/v2/droplets', 'droplets', 'Droplets', 'droplet:read', dropletSchema);
 export const GPU_DROPLETS: Collection<Droplet> = { ...DROPLETS, noun: 'GPU Droplets', query: { type: 'gpus' } };
 
 export type Volume = z.output<typeof volumeSchema>;
-export const VOLUMES: Collection<Volume> = collection('/v2/volumes', 'volumes', 'volumes', volumeSchema);
+export const VOLUMES: Collection<Volume> = collection('/v2/volumes', 'volumes', 'volumes', 'block_storage:read', volumeSchema);
 
 export const singleSnapshotSchema = z.object({ snapshot: snapshotSchema });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Snapshot } from '../digitalocean/schemas.js';
+import { DROPLETS, SCOPES, SNAPSHOTS, TAGS_SCOPE, VOLUMES, type Scope, type Snapshot } from '../digitalocean/schemas.js';
 import { generateSnapshots, hostileSnapshots, liveResources, type LiveResources } from './data.js';
 import { FakeRateLimiter } from './rate-limiter.js';
 
@@ -11,9 +11,8 @@ import { FakeRateLimiter } from './rate-limiter.js';
  * meta.total, rate-limit headers. Faults and latency can be injected for tests and benchmarks.
  */
 
-export type Scope = 'snapshot:read' | 'tag:read' | 'droplet:read' | 'block_storage:read';
-
-export const ALL_SCOPES: Scope[] = ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'];
+export type { Scope };
+export const ALL_SCOPES: Scope[] = SCOPES;
 
 /** One injected misbehaviour, used by the next matching request(s). */
 export type Fault =
@@ -204,10 +203,10 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
     if ('error' in listed) return send(res, 400, { id: 'bad_request', message: listed.error }, headers);
     return send(res, 200, listed.body, headers);
   }
-  if (!scopes.includes('snapshot:read')) {
-    return send(res, 403, { id: 'Forbidden', message: 'You are missing the required permission snapshot:read.' }, headers);
+  if (!scopes.includes(SNAPSHOTS.scope)) {
+    return send(res, 403, { id: 'Forbidden', message: `You are missing the required permission ${SNAPSHOTS.scope}.` }, headers);
   }
-  const visible = (snapshot: Snapshot): Snapshot => (scopes.includes('tag:read') ? snapshot : { ...snapshot, tags: null });
+  const visible = (snapshot: Snapshot): Snapshot => (scopes.includes(TAGS_SCOPE) ? snapshot : { ...snapshot, tags: null });
   const account = fake.accounts[token] ?? fake.snapshots;
   if (url.pathname === '/v2/snapshots') {
     const factor = fault?.type === 'overfull' ? fault.factor : 1;
@@ -298,12 +297,12 @@ function resourceList(
 ): { key: string; scope: Scope; items: { id: string | number }[] } | undefined {
   if (url.pathname === '/v2/droplets') {
     const gpus = url.searchParams.get('type') === 'gpus';
-    return { key: 'droplets', scope: 'droplet:read', items: gpus ? resources.gpuDroplets : resources.droplets };
+    return { key: 'droplets', scope: DROPLETS.scope, items: gpus ? resources.gpuDroplets : resources.droplets };
   }
-  if (url.pathname === '/v2/volumes') return { key: 'volumes', scope: 'block_storage:read', items: resources.volumes };
+  if (url.pathname === '/v2/volumes') return { key: 'volumes', scope: VOLUMES.scope, items: resources.volumes };
   // A volume's own snapshots (volumes_snapshots_list.yml), for the benchmark's peer, DigitalOcean's Go
   // server: every volume lists the account's snapshots, so both servers page through the same data.
-  if (/^\/v2\/volumes\/[^/]+\/snapshots$/.test(url.pathname)) return { key: 'snapshots', scope: 'block_storage:read', items: snapshots };
+  if (/^\/v2\/volumes\/[^/]+\/snapshots$/.test(url.pathname)) return { key: 'snapshots', scope: VOLUMES.scope, items: snapshots };
   return undefined;
 }
 

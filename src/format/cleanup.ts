@@ -1,5 +1,7 @@
 import type { CleanupAnswer } from '../snapshots/answers.js';
+import type { Tally } from '../snapshots/tally.js';
 import { day, typeLetter } from './fields.js';
+import { AGE_LABELS, ORPHAN_CHECK_LABELS } from './labels.js';
 import { sanitize } from '../snapshots/sanitize.js';
 import { formatNumber, plural, usd } from './words.js';
 
@@ -10,18 +12,6 @@ export interface CleanupPresentation {
   continued: boolean;
   now: number;
 }
-
-const AGE_LABELS: Record<string, string> = {
-  under_30d: 'under 30 days',
-  '30_90d': '30-90 days',
-  '90_365d': '90-365 days',
-  over_365d: 'over 365 days',
-};
-const CHECK_LABELS: Record<string, string> = {
-  checked: 'checked',
-  not_permitted: 'not permitted (scope missing)',
-  skipped: 'not asked for',
-};
 
 /**
  * The text half of a cleanup plan, written from the structured half: the totals and savings first,
@@ -35,7 +25,7 @@ export function formatCleanupPlan(answer: CleanupAnswer, how: CleanupPresentatio
       ? `Nothing to propose: none of the ${plural(answer.scanned, 'snapshot')} scanned fits the rules (${sanitize(how.rules)}). As of ${asOf}.`
       : `${formatNumber(answer.total_candidates)} of ${plural(answer.scanned, 'snapshot')} scanned could go, saving about ${usd(answer.monthly_savings_usd)} a month ` +
         `(rules: ${sanitize(how.rules)}). ${answer.count === answer.total_candidates ? 'All listed' : `Listed here: ${formatNumber(answer.count)}${how.continued ? ', continuing' : ''}`}. As of ${asOf}.`,
-    `Orphan check: Droplets ${CHECK_LABELS[answer.orphan_check.droplet ?? 'skipped']}, volumes ${CHECK_LABELS[answer.orphan_check.volume ?? 'skipped']}.`,
+    `Orphan check: Droplets ${ORPHAN_CHECK_LABELS[answer.orphan_check.droplet]}, volumes ${ORPHAN_CHECK_LABELS[answer.orphan_check.volume]}.`,
     ...breakdownLines(answer.breakdown),
   ];
   for (const warning of answer.warnings) lines.push(`Warning: ${sanitize(warning)}`);
@@ -64,15 +54,15 @@ export function formatCleanupPlan(answer: CleanupAnswer, how: CleanupPresentatio
 }
 
 function breakdownLines(breakdown: CleanupAnswer['breakdown']): string[] {
-  const buckets = (map: CleanupAnswer['breakdown'][string] | undefined, label: (key: string) => string) =>
-    Object.entries(map ?? {})
+  const buckets = <K extends string>(map: Record<K, Tally & { monthly_cost_usd?: number }>, label: (key: K) => string) =>
+    (Object.entries(map) as [K, Tally & { monthly_cost_usd?: number }][])
       .map(([key, bucket]) => {
         const cost = bucket.monthly_cost_usd === undefined ? '' : `, ${usd(bucket.monthly_cost_usd)}`;
         return `${label(key)} ${formatNumber(bucket.count)} (${formatNumber(bucket.gb)} GB${cost})`;
       })
       .join(', ') || 'none';
   return [
-    `By type: ${buckets(breakdown.by_type, sanitize)}. By age: ${buckets(breakdown.by_age, (key) => AGE_LABELS[key] ?? key)}.`,
+    `By type: ${buckets(breakdown.by_type, sanitize)}. By age: ${buckets(breakdown.by_age, (key) => AGE_LABELS[key])}.`,
     `By region (a snapshot in several regions counts in each, at no extra cost): ${buckets(breakdown.by_region, sanitize)}.`,
   ];
 }

@@ -6,6 +6,7 @@ import {
   IncompleteListError,
 } from '../digitalocean/errors.js';
 import { megabytes, ServerBusyError } from '../digitalocean/memory.js';
+import { SNAPSHOTS, TAGS_SCOPE } from '../digitalocean/schemas.js';
 import { MAX_WAIT_SECONDS } from '../digitalocean/rate-limit.js';
 import { ReadBudgetError } from '../digitalocean/read-budget.js';
 import { MissingScopeError } from '../snapshots/listing.js';
@@ -96,13 +97,13 @@ function describeApiError(error: DigitalOceanApiError, context: FailureContext):
     case 'unauthorized':
       return (
         `DigitalOcean rejected the API token (${said}): it is wrong, expired or revoked. ` +
-        `Create a read-only token with the snapshot:read scope (and tag:read to see tags) at ${TOKENS_PAGE}, ` +
+        `Create a read-only token with the ${SNAPSHOTS.scope} scope (and ${TAGS_SCOPE} to see tags) at ${TOKENS_PAGE}, ` +
         `${fixToken(context.tokenSource)}. Retrying will not help.`
       );
     case 'forbidden':
       return (
         `The API token is valid but not allowed to read snapshots (${said}). ` +
-        `Give the token the snapshot:read scope (and tag:read for tags) at ${TOKENS_PAGE}, or create a new read-only token, ` +
+        `Give the token the ${SNAPSHOTS.scope} scope (and ${TAGS_SCOPE} for tags) at ${TOKENS_PAGE}, or create a new read-only token, ` +
         `${fixToken(context.tokenSource)}. Retrying will not help.`
       );
     case 'not_found':

@@ -1,7 +1,8 @@
 import type { Snapshot } from '../digitalocean/schemas.js';
 import type { ListAnswer } from '../snapshots/answers.js';
 import type { ResponseFormat, SortOrder } from '../snapshots/list-input.js';
-import type { SnapshotSummary, Tally } from '../snapshots/summary.js';
+import type { SnapshotSummary } from '../snapshots/summary.js';
+import type { Tally } from '../snapshots/tally.js';
 import { round } from '../snapshots/pricing.js';
 import { day, instant, list, typeLetter } from './fields.js';
 import { sanitize } from '../snapshots/sanitize.js';

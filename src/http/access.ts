@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config, TransportConfig } from '../config.js';
+import { SNAPSHOTS } from '../digitalocean/schemas.js';
 
 type HttpTransportConfig = Extract<TransportConfig, { kind: 'http' }>;
 
@@ -28,7 +29,7 @@ export function accessFor(headers: IncomingHttpHeaders, config: Config, transpor
     const trusted = transport.trustLoopback && transport.loopback && transport.authSecret === undefined;
     const proxied = PROXY_HEADERS.find((name) => headers[name] !== undefined);
     if (trusted && operator && !proxied) return operator;
-    const ask = 'Send a DigitalOcean API token as "Authorization: Bearer <token>" (read-only, scope snapshot:read)';
+    const ask = `Send a DigitalOcean API token as "Authorization: Bearer <token>" (read-only, scope ${SNAPSHOTS.scope})`;
     if (trusted && proxied)
       return { refused: `${ask}: this request came through a proxy (${proxied} header), so the server's own token does not serve it` };
     return { refused: transport.authSecret !== undefined ? `${ask}, or the server's MCP_AUTH_TOKEN` : ask };

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { snapshotRecord } from '../digitalocean/schemas.js';
-import { count, summarySchema } from './summary.js';
+import { ageBucketSchema, orphanCheckSchema, reasonSchema } from './cleanup.js';
+import { summarySchema } from './summary.js';
+import { costedTallySchema, count, tallySchema } from './tally.js';
 
 /**
  * The structured answers of the snapshot tools: what structuredContent carries and what the text
@@ -32,10 +34,6 @@ export const snapshotAnswer = z.object({
 });
 export type SnapshotAnswer = z.output<typeof snapshotAnswer>;
 
-// Lean on purpose (every byte of tools/list sits in each agent's context): the description says
-// what the breakdown's keys are (by_type, by_age, by_region) and that regions carry no cost.
-const bucket = z.object({ count: count(), gb: z.number(), monthly_cost_usd: z.number().optional() });
-
 export const cleanupAnswer = z.object({
   candidates: z.array(
     z.object({
@@ -46,7 +44,7 @@ export const cleanupAnswer = z.object({
       created_at: z.string(),
       size_gigabytes: z.number(),
       monthly_cost_usd: z.number(),
-      reasons: z.array(z.string()),
+      reasons: z.array(reasonSchema),
     }),
   ),
   count: count(),
@@ -55,8 +53,13 @@ export const cleanupAnswer = z.object({
   next_cursor: z.string().optional(),
   scanned: count(),
   as_of: z.string(),
-  orphan_check: z.record(z.string(), z.string()),
-  breakdown: z.record(z.string(), z.record(z.string(), bucket)),
+  orphan_check: z.object({ droplet: orphanCheckSchema, volume: orphanCheckSchema }),
+  // Regions carry no cost: a snapshot in several regions costs no more.
+  breakdown: z.object({
+    by_type: z.record(z.string(), costedTallySchema),
+    by_age: z.record(ageBucketSchema, costedTallySchema),
+    by_region: z.record(z.string(), tallySchema),
+  }),
   warnings: z.array(z.string()),
 });
 export type CleanupAnswer = z.output<typeof cleanupAnswer>;

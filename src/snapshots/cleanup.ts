@@ -9,6 +9,7 @@ import {
   VOLUMES,
   type Collection,
   type ResourceType,
+  type Scope,
   type Snapshot,
 } from '../digitalocean/schemas.js';
 import type { Account } from './account-views.js';
@@ -19,6 +20,7 @@ import { MAX_KEY_CHARS, shown } from './clip.js';
 import { eachPaced, filterPaced, sortPaced } from './pace.js';
 import { DAY_MS } from './query.js';
 import { monthlyCost, round } from './pricing.js';
+import { Tallies } from './tally.js';
 
 /**
  * plan_snapshot_cleanup: which snapshots could go and what that saves, read-only. Candidates are
@@ -38,9 +40,15 @@ export const cleanupInput = z.strictObject({
 });
 export type CleanupArguments = z.output<typeof cleanupInput>;
 
-export const REASONS = ['orphaned', 'older_than', 'beyond_keep_last'] as const;
-export type Reason = (typeof REASONS)[number];
-export type OrphanCheck = 'checked' | 'not_permitted' | 'skipped';
+/** Why a snapshot could go. */
+export const reasonSchema = z.enum(['orphaned', 'older_than', 'beyond_keep_last']);
+export type Reason = z.output<typeof reasonSchema>;
+/** Whether orphans of a type were looked for: the list of its sources read, refused for a scope, or not asked for. */
+export const orphanCheckSchema = z.enum(['checked', 'not_permitted', 'skipped']);
+export type OrphanCheck = z.output<typeof orphanCheckSchema>;
+/** The age groups of the plan's breakdown. */
+export const ageBucketSchema = z.enum(['under_30d', '30_90d', '90_365d', 'over_365d']);
+export type AgeBucket = z.output<typeof ageBucketSchema>;
 
 export interface Candidate {
   snapshot: Snapshot;
@@ -64,7 +72,7 @@ export interface LiveSources {
   droplet: Set<string> | undefined;
   volume: Set<string> | undefined;
   /** The list could not be read for want of a scope. */
-  refused: Partial<Record<ResourceType, string>>;
+  refused: Partial<Record<ResourceType, Scope>>;
 }
 
 /** DigitalOcean keeps at most 25 snapshots of a volume. */
@@ -126,53 +134,31 @@ export async function planCleanup(
   };
 }
 
-export interface Bucket {
-  count: number;
-  gb: number;
-  monthly_cost_usd: number;
-}
-
-export const AGE_BUCKETS = ['under_30d', '30_90d', '90_365d', 'over_365d'] as const;
-
 /**
  * Where the money goes among the snapshots scanned: by type and by age (partitions, with cost),
  * and count and GB by region (a snapshot in several regions counts in each; DigitalOcean charges
  * nothing for more regions, so region costs would not add up and are not given).
  */
 export async function breakdown(scanned: Snapshot[], now: number, signal?: AbortSignal) {
-  const byType = new Map<string, Bucket>();
-  const byAge = new Map<string, Bucket>(AGE_BUCKETS.map((bucket) => [bucket, { count: 0, gb: 0, monthly_cost_usd: 0 }]));
-  const byRegion = new Map<string, Bucket>();
-  const add = (map: Map<string, Bucket>, key: string, snapshot: Snapshot, cost: number) => {
-    const bucket = map.get(key) ?? { count: 0, gb: 0, monthly_cost_usd: 0 };
-    bucket.count += 1;
-    bucket.gb += snapshot.size_gigabytes;
-    bucket.monthly_cost_usd += cost;
-    map.set(key, bucket);
-  };
+  const byType = new Tallies();
+  const byAge = new Tallies(ageBucketSchema.options);
+  const byRegion = new Tallies();
   await eachPaced(
     scanned,
     (snapshot) => {
-      const cost = monthlyCost(snapshot.size_gigabytes);
-      const days = (now - Date.parse(snapshot.created_at)) / DAY_MS;
-      add(byType, snapshot.resource_type, snapshot, cost);
-      add(byAge, days < 30 ? 'under_30d' : days < 90 ? '30_90d' : days < 365 ? '90_365d' : 'over_365d', snapshot, cost);
-      for (const region of new Set(snapshot.regions)) add(byRegion, region, snapshot, cost);
+      const { size_gigabytes: gb } = snapshot;
+      const cost = monthlyCost(gb);
+      byType.add(snapshot.resource_type, gb, cost);
+      byAge.add(ageBucket((now - Date.parse(snapshot.created_at)) / DAY_MS), gb, cost);
+      for (const region of new Set(snapshot.regions)) byRegion.add(region, gb, cost);
     },
     signal,
   );
-  // Rounded once, at the end; types and regions largest first.
-  const largestFirst = (map: Map<string, Bucket>) => [...map].sort(([a, x], [b, y]) => y.gb - x.gb || (a < b ? -1 : a > b ? 1 : 0));
-  const costed = (entries: [string, Bucket][]) =>
-    Object.fromEntries(
-      entries.map(([key, bucket]) => [
-        key,
-        { count: bucket.count, gb: round(bucket.gb, 2), monthly_cost_usd: round(bucket.monthly_cost_usd, 2) },
-      ]),
-    );
-  const counted = (entries: [string, Bucket][]) =>
-    Object.fromEntries(entries.map(([key, bucket]) => [key, { count: bucket.count, gb: round(bucket.gb, 2) }]));
-  return { by_type: costed(largestFirst(byType)), by_age: costed([...byAge]), by_region: counted(largestFirst(byRegion)) };
+  return { by_type: byType.costed(), by_age: byAge.costed(), by_region: byRegion.counted() };
+}
+
+function ageBucket(days: number): AgeBucket {
+  return days < 30 ? 'under_30d' : days < 90 ? '30_90d' : days < 365 ? '90_365d' : 'over_365d';
 }
 
 /** The newest `keep` snapshots of each source (by created_at; on a tie, the larger id is newer). */
@@ -274,22 +260,21 @@ export async function readLiveSources(
   const options = { page: 1, perPage: SCAN_PAGE_SIZE, limit: Number.POSITIVE_INFINITY, ...reading };
   const read = async <T extends { id: string | number }>(collection: Collection<T>) =>
     (await collect(account.client, collection, options)).items;
-  const ids = async (lists: () => Promise<{ id: string | number }[][]>, scope: string): Promise<Set<string> | string> => {
+  // The ids the collections list, or the scope the token lacks to list them.
+  const ids = async (...collections: Collection<{ id: string | number }>[]): Promise<Set<string> | Scope> => {
     try {
-      return new Set((await lists()).flat().map((item) => String(item.id)));
+      return new Set((await Promise.all(collections.map(read))).flat().map((item) => String(item.id)));
     } catch (error) {
       const cause = error instanceof IncompleteListError ? error.cause : error;
-      if (cause instanceof DigitalOceanApiError && cause.status === 403) return scope;
+      if (cause instanceof DigitalOceanApiError && cause.status === 403) return collections[0]!.scope;
       throw error;
     }
   };
   // Kept with the account's views: a conversation's plans read each list once a minute.
   const { views, owner } = account;
   const [droplet, volume] = await Promise.all([
-    needed.droplet
-      ? views.list(owner, 'droplets', () => ids(() => Promise.all([read(DROPLETS), read(GPU_DROPLETS)]), 'droplet:read'))
-      : undefined,
-    needed.volume ? views.list(owner, 'volumes', () => ids(() => Promise.all([read(VOLUMES)]), 'block_storage:read')) : undefined,
+    needed.droplet ? views.list(owner, 'droplets', () => ids(DROPLETS, GPU_DROPLETS)) : undefined,
+    needed.volume ? views.list(owner, 'volumes', () => ids(VOLUMES)) : undefined,
   ]);
   const refused: LiveSources['refused'] = {};
   if (typeof droplet === 'string') refused.droplet = droplet;

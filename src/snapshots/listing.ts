@@ -1,7 +1,7 @@
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
 import { collectSnapshots, type CollectOptions, type ListDrift } from '../digitalocean/paginate.js';
 import type { Account, AccountView, Scanner } from './account-views.js';
-import type { ResourceType, Snapshot } from '../digitalocean/schemas.js';
+import { TAGS_SCOPE, type ResourceType, type Scope, type Snapshot } from '../digitalocean/schemas.js';
 import { anchorOf, CursorError, decodeCursor, describeQuery, encodeCursor, type CursorState } from './cursor.js';
 import { FILTER_KEYS, QUERY_KEYS, SCAN_PAGE_SIZE, type ListArguments, type SortOrder } from './list-input.js';
 import { compileFilter, filterProblems, hasFilters, sortSnapshots } from './query.js';
@@ -22,7 +22,7 @@ export class ArgumentError extends Error {
 export class MissingScopeError extends Error {
   override name = 'MissingScopeError';
   constructor(
-    readonly scope: string,
+    readonly scope: Scope,
     message: string,
   ) {
     super(message);
@@ -204,7 +204,7 @@ export function requireVisibleTags(snapshots: Snapshot[], what: string): void {
   const hidden = snapshots.filter((snapshot) => snapshot.tags === null).length;
   if (hidden === 0) return;
   throw new MissingScopeError(
-    'tag:read',
+    TAGS_SCOPE,
     `DigitalOcean hid the tags of ${hidden} of the ${snapshots.length} snapshots scanned (tags: null), so ${what} cannot be answered truthfully`,
   );
 }

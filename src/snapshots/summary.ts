@@ -3,11 +3,7 @@ import type { Snapshot } from '../digitalocean/schemas.js';
 import { shown, shownKey, type ClipReport } from './clip.js';
 import { eachPaced } from './pace.js';
 import { monthlyCost, PRICE_PER_GB_MONTH_USD, round } from './pricing.js';
-
-// Counts without zod's 64-bit bounds: they would only lengthen the published schema.
-export const count = () => z.int().meta({ minimum: undefined, maximum: undefined });
-const tally = z.object({ count: count(), gb: z.number() });
-export type Tally = z.output<typeof tally>;
+import { count, Tallies, tallySchema } from './tally.js';
 
 /** Totals over every matching snapshot, not only those an answer lists. */
 export const summarySchema = z.object({
@@ -15,9 +11,9 @@ export const summarySchema = z.object({
   total_gb: z.number(),
   monthly_cost_usd: z.number(),
   price_per_gb_month_usd: z.number(),
-  by_resource_type: z.record(z.string(), tally),
+  by_resource_type: z.record(z.string(), tallySchema),
   /** A snapshot available in several regions counts in each of them. */
-  by_region: z.record(z.string(), tally),
+  by_region: z.record(z.string(), tallySchema),
   /** Absent when nothing matched. */
   oldest: z.object({ id: z.string(), name: z.string(), created_at: z.string() }).optional(),
   newest: z.object({ id: z.string(), name: z.string(), created_at: z.string() }).optional(),
@@ -33,18 +29,19 @@ export const MAX_REGIONS = 30;
 export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSignal): Promise<SnapshotSummary> {
   let gb = 0;
   let cost = 0;
-  const byType = new Map<string, Tally>();
-  const byRegion = new Map<string, Tally>();
+  const byType = new Tallies();
+  const byRegion = new Tallies();
   let oldest: { snapshot: Snapshot; at: number } | undefined;
   let newest: { snapshot: Snapshot; at: number } | undefined;
   let largest: Snapshot | undefined;
   await eachPaced(
     snapshots,
     (snapshot) => {
+      const costs = monthlyCost(snapshot.size_gigabytes);
       gb += snapshot.size_gigabytes;
-      cost += monthlyCost(snapshot.size_gigabytes);
-      add(byType, snapshot.resource_type, snapshot.size_gigabytes);
-      for (const region of new Set(snapshot.regions)) add(byRegion, region, snapshot.size_gigabytes);
+      cost += costs;
+      byType.add(snapshot.resource_type, snapshot.size_gigabytes, costs);
+      for (const region of new Set(snapshot.regions)) byRegion.add(region, snapshot.size_gigabytes, costs);
       const at = Date.parse(snapshot.created_at);
       // Strict comparisons: on ties the first in API order wins, so the answer is stable.
       if (!oldest || at < oldest.at) oldest = { snapshot, at };
@@ -58,28 +55,12 @@ export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSi
     total_gb: round(gb, 2),
     monthly_cost_usd: round(cost, 2),
     price_per_gb_month_usd: PRICE_PER_GB_MONTH_USD,
-    by_resource_type: tallies(byType),
-    by_region: tallies(byRegion),
+    by_resource_type: byType.counted(),
+    by_region: byRegion.counted(),
     ...(oldest && { oldest: { id: oldest.snapshot.id, name: oldest.snapshot.name, created_at: oldest.snapshot.created_at } }),
     ...(newest && { newest: { id: newest.snapshot.id, name: newest.snapshot.name, created_at: newest.snapshot.created_at } }),
     ...(largest && { largest: { id: largest.id, name: largest.name, size_gigabytes: largest.size_gigabytes } }),
   };
-}
-
-function add(map: Map<string, Tally>, key: string, gb: number): void {
-  const tally = map.get(key) ?? { count: 0, gb: 0 };
-  tally.count += 1;
-  tally.gb += gb;
-  map.set(key, tally);
-}
-
-/** Largest first, rounded only at the end so rounding never accumulates. */
-function tallies(map: Map<string, Tally>): Record<string, Tally> {
-  return Object.fromEntries(
-    [...map.entries()]
-      .sort(([a, x], [b, y]) => y.gb - x.gb || (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, tally]) => [key, { count: tally.count, gb: round(tally.gb, 2) }]),
-  );
 }
 
 /** The summary as an answer shows it: strings within the clip bounds, tallies within a few keys. */

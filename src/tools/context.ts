@@ -4,6 +4,7 @@ import type { RequestContext } from '../digitalocean/client.js';
 import { deadlineReached, IncompleteListError } from '../digitalocean/errors.js';
 import type { MemoryBudget } from '../digitalocean/memory.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
+import { SNAPSHOTS, TAGS_SCOPE } from '../digitalocean/schemas.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
 import { sanitize } from '../snapshots/sanitize.js';
 import { errorMessage, type LogFields, type Logger } from '../logger.js';
@@ -142,7 +143,7 @@ function asDeadline(error: unknown): Error {
 function noTokenMessage(): string {
   return (
     'No DigitalOcean API token is configured. Set DIGITALOCEAN_API_TOKEN in the env of this MCP server ' +
-    "(the server's entry in the client's MCP configuration) to a read-only token with the snapshot:read scope " +
-    `(and tag:read to see tags), created at ${TOKENS_PAGE}, then restart the server.`
+    `(the server's entry in the client's MCP configuration) to a read-only token with the ${SNAPSHOTS.scope} scope ` +
+    `(and ${TAGS_SCOPE} to see tags), created at ${TOKENS_PAGE}, then restart the server.`
   );
 }

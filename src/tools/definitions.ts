@@ -31,24 +31,30 @@ type Io = 'input' | 'output';
 /**
  * A schema as JSON Schema for tools/list: zod's own conversion (draft 2020-12, what the SDK
  * advertises), without what carries no meaning for a client here yet costs every agent context on
- * every turn: `$schema`, and inside output schemas (they describe what the server sends; input
- * schemas stay strict) `additionalProperties: false` and string-typed `propertyNames`.
+ * every turn: `$schema`, and inside output schemas `additionalProperties: false`, string-typed
+ * `propertyNames` and `required`. Output schemas describe what the server sends, and the SDK holds
+ * every answer to the whole zod schema before sending it; input schemas stay strict.
  */
 export function publishedSchema(schema: z.ZodObject, io: Io): Record<string, unknown> {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' });
-  return io === 'output' ? (withoutClosedObjects(json) as Record<string, unknown>) : json;
+  return io === 'output' ? (asSent(json) as Record<string, unknown>) : json;
 }
 
 // JSON object keys are strings whatever the schema says.
 const isStringType = (value: unknown) => JSON.stringify(value) === '{"type":"string"}';
 
-function withoutClosedObjects(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutClosedObjects);
+function asSent(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asSent);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([key, inner]) => !(key === 'additionalProperties' && inner === false) && !(key === 'propertyNames' && isStringType(inner)))
-      .map(([key, inner]) => [key, withoutClosedObjects(inner)]),
+      .filter(
+        ([key, inner]) =>
+          !(key === 'additionalProperties' && inner === false) &&
+          !(key === 'propertyNames' && isStringType(inner)) &&
+          !(key === 'required' && Array.isArray(inner)),
+      )
+      .map(([key, inner]) => [key, asSent(inner)]),
   );
 }
 

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { COST_REVIEW_META, COST_REVIEW_URI, MCP_APP_MIME_TYPE } from '../../src/app/cost-review.js';
+import { AGE_LABELS, REASON_LABELS } from '../../src/format/labels.js';
+import { ageBucketSchema, reasonSchema } from '../../src/snapshots/cleanup.js';
 import { harness, type Harness } from '../helpers.js';
 
 let h: Harness | undefined;
@@ -21,6 +23,16 @@ describe('the cost review MCP App', () => {
     // Self-contained and read-only: nothing it loads, nothing it asks the server to do.
     expect(html).not.toMatch(/\b(src|href)\s*=|url\(|@import|https?:\/\/|fetch\(|XMLHttpRequest|WebSocket|tools\/call|innerHTML/);
     expect(h.api.requests).toHaveLength(0);
+  });
+
+  it("names every age group and reason in the text's words, as data", async () => {
+    h = await harness({ count: 5 });
+    const html = String(((await h.client.readResource({ uri: COST_REVIEW_URI })).contents[0] as { text: string }).text);
+    const block = /<script type="application\/json" id="labels">([^<]*)<\/script>/.exec(html);
+    const labels = JSON.parse(block![1]!) as { age: Record<string, string>; reason: Record<string, string> };
+    expect(labels).toEqual({ age: AGE_LABELS, reason: REASON_LABELS });
+    expect(Object.keys(labels.age)).toEqual(ageBucketSchema.options);
+    expect(Object.keys(labels.reason).sort()).toEqual([...reasonSchema.options].sort());
   });
 
   it('is linked from plan_snapshot_cleanup only, in both forms hosts read', async () => {

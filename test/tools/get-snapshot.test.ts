@@ -13,7 +13,7 @@ describe('get_snapshot', () => {
     expect(tool.annotations).toEqual({ readOnlyHint: true, openWorldHint: true, idempotentHint: true, destructiveHint: false });
     expect(tool.inputSchema).toMatchObject({ required: ['id'], additionalProperties: false });
     expect((tool.inputSchema.properties as Record<string, { description?: string }>).id!.description).toMatch(/digits .* UUID/i);
-    expect(tool.outputSchema).toMatchObject({ required: ['snapshot', 'monthly_cost_usd', 'age_days'] });
+    expect(Object.keys(tool.outputSchema!.properties!)).toEqual(['snapshot', 'monthly_cost_usd', 'age_days', 'warnings']);
   });
 
   it.each(['droplet', 'volume'])('returns a %s snapshot whole, with a compact text', async (type) => {
