@@ -8,12 +8,31 @@
 // - The development tools: the demo, the fake API and the pieces the benchmark drives, with their
 //   packages left to node_modules (they run from a checkout, never from the package).
 // Tests call build() when dist/ is older than its sources (test/global-setup.ts).
-import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ESM = `${JSON.stringify({ type: 'module' })}\n`;
+
+/**
+ * undici is half the server's code and no start needs it (the first call loads the HTTP client), so
+ * it is bundled apart, from its public entry, into dist/undici.cjs: server.cjs requires that file
+ * where the source imports `undici`, so a start never compiles it. Nothing in undici is changed; a
+ * build in which nothing imported `undici` fails rather than ship a file nobody loads.
+ */
+const UNDICI_FILE = './undici.cjs';
+let undiciImported = false;
+const undiciApart = {
+  name: 'undici-apart',
+  setup(builder) {
+    builder.onResolve({ filter: /^undici$/ }, () => {
+      undiciImported = true;
+      return { path: UNDICI_FILE, external: true };
+    });
+  },
+};
 
 export async function build() {
   const { version, engines } = JSON.parse(await readFile(`${root}/package.json`, 'utf8'));
@@ -25,12 +44,13 @@ export async function build() {
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
-    define: { __SERVER_VERSION__: JSON.stringify(version) },
+    define: { __SERVER_VERSION__: JSON.stringify(version), __PUBLISHED_SCHEMAS__: 'undefined' },
     // The MCP App view (src/app/) is one HTML file, served as text.
     loader: { '.html': 'text' },
   };
   const server = await esbuild({
     ...common,
+    define: { ...common.define, __PUBLISHED_SCHEMAS__: JSON.stringify(await publishedSchemas(common)) },
     entryPoints: { server: 'src/index.ts' },
     // CommonJS: without code splitting, esbuild turns each dynamic import() into a module
     // evaluated on first use, all in one file.
@@ -43,6 +63,18 @@ export async function build() {
     legalComments: 'none',
     // version.ts reads package.json through import.meta.url only when unbundled.
     logOverride: { 'empty-import-meta': 'silent' },
+    plugins: [undiciApart],
+  });
+  if (!undiciImported) throw new Error('undici-apart: nothing imports undici any more; remove dist/undici.cjs from the build');
+  const undici = await esbuild({
+    ...common,
+    stdin: { contents: "module.exports = require('undici');", resolveDir: root, loader: 'js' },
+    outfile: 'dist/undici.cjs',
+    outdir: undefined,
+    format: 'cjs',
+    minify: process.env.MINIFY !== '0',
+    metafile: true,
+    legalComments: 'none',
   });
   await esbuild({
     ...common,
@@ -74,16 +106,47 @@ export async function build() {
     packages: 'external',
   });
   for (const folder of ['demo', 'fake-api', 'digitalocean', 'dev-chunks']) await writeFile(`${root}/dist/${folder}/package.json`, ESM);
-  await writeFile(`${root}/dist/THIRD_PARTY_LICENSES.md`, await thirdPartyLicenses(server.metafile));
+  await writeFile(`${root}/dist/THIRD_PARTY_LICENSES.md`, await thirdPartyLicenses([server.metafile, undici.metafile]));
+}
+
+/**
+ * Each tool's published JSON Schemas (publishedSchema in src/tools/definitions.ts, zod's own
+ * conversion), computed here once rather than at every start: the definitions bundled on their own
+ * and run. The SDK still lists the tools from their registration; it gets these from the schemas.
+ */
+async function publishedSchemas(common) {
+  const { outputFiles } = await esbuild({
+    ...common,
+    stdin: {
+      contents:
+        "import { TOOLS } from './src/server.js'; import { publishedSchema } from './src/tools/definitions.js';" +
+        "export default Object.fromEntries(TOOLS.map((tool) => [tool.name, { input: publishedSchema(tool.inputSchema, 'input'), output: publishedSchema(tool.outputSchema, 'output') }]));",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    format: 'esm',
+    packages: 'external',
+    write: false,
+    outdir: undefined,
+  });
+  // Beside node_modules, so that the packages resolve.
+  const file = path.join(root, 'node_modules/.cache/published-schemas.mjs');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, outputFiles[0].text);
+  try {
+    return (await import(`${pathToFileURL(file).href}?${Date.now()}`)).default;
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 /**
  * The server bundles its dependencies (the package installs nothing), so it ships their licences:
  * every package with code in the bundle, its version and its licence text.
  */
-async function thirdPartyLicenses(metafile) {
+async function thirdPartyLicenses(metafiles) {
   const packages = new Set();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (match) packages.add(match[1]);
   }

@@ -12,8 +12,8 @@ export const COST_REVIEW_URI = 'ui://digitalocean-snapshots/cost-review.html';
 /**
  * What the MCP Apps extension calls an app's HTML. Registered here with the SDK's own calls: the
  * extension's server helpers (@modelcontextprotocol/ext-apps/server) add nothing for a tool whose
- * _meta already carries both keys below, yet their module builds the whole app-side protocol at
- * import, about a fifth of this server's start-up. A test holds these to the extension's values.
+ * _meta already carries both keys below, yet their module would bring the app-side protocol into
+ * the bundle. A test holds these to the extension's values.
  */
 export const MCP_APP_MIME_TYPE = 'text/html;profile=mcp-app';
 

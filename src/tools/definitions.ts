@@ -58,14 +58,22 @@ function asSent(value: unknown): unknown {
   );
 }
 
+/** Each tool's publishedSchema of its input and output, as the build computed them (scripts/build.mjs). */
+declare const __PUBLISHED_SCHEMAS__: Record<string, Record<Io, Record<string, unknown>>> | undefined;
+const built = typeof __PUBLISHED_SCHEMAS__ === 'object' ? __PUBLISHED_SCHEMAS__ : {};
+
 /**
  * What the SDK is given: a Standard Schema (the spec v2 takes) that validates with the zod schema
- * and describes itself with publishedSchema, converted once per process: over HTTP every request
- * builds a server and lists its tools.
+ * and describes itself with publishedSchema: in the built server as the build computed it (a start
+ * then converts nothing), unbundled converted once per process (over HTTP every request builds a
+ * server and lists its tools).
  */
-function forSdk<S extends z.ZodObject>(schema: S, io: Io): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
-  let json: Record<string, unknown> | undefined;
-  const describe = () => (json ??= publishedSchema(schema, io));
+function forSdk<S extends z.ZodObject>(tool: string, schema: S, io: Io): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
+  let json = built[tool]?.[io];
+  const describe = () => {
+    json ??= publishedSchema(schema, io);
+    return json;
+  };
   return { '~standard': { ...schema['~standard'], jsonSchema: { input: describe, output: describe } } };
 }
 
@@ -82,7 +90,10 @@ export function registerTool<I extends z.ZodObject, O extends z.ZodObject>(
 ): void {
   let schemas = registrations.get(definition);
   if (!schemas) {
-    schemas = { inputSchema: forSdk(definition.inputSchema, 'input'), outputSchema: forSdk(definition.outputSchema, 'output') };
+    schemas = {
+      inputSchema: forSdk(definition.name, definition.inputSchema, 'input'),
+      outputSchema: forSdk(definition.name, definition.outputSchema, 'output'),
+    };
     registrations.set(definition, schemas);
   }
   const { name, title, description, annotations, _meta } = definition;

@@ -1,5 +1,7 @@
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOOLS } from '../../src/server.js';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { clientFor, conversation, REVISIONS } from '../eras.js';
 import { canaryToken } from '../helpers.js';
@@ -30,5 +32,10 @@ describe('the built server on stdio, every protocol revision', () => {
     }
     expect(JSON.stringify(heard)).not.toContain(token);
     for (const other of heard.slice(1)) expect(other).toEqual(heard[0]);
+    // The built server lists the schemas its build computed: exactly the tool snapshots.
+    const snapshots = TOOLS.map(
+      ({ name }) => JSON.parse(readFileSync(new URL(`../__toolsnaps__/${name}.json`, import.meta.url), 'utf8')) as unknown,
+    );
+    expect(heard[0]![0]).toEqual(snapshots);
   });
 });
