@@ -19,6 +19,11 @@ export interface ServerOptions {
   logSinks?: LogSink[];
   /** What the process shares (over HTTP, every request); default one owned (and closed) by this server. */
   engine?: Engine;
+  /**
+   * The protocol era the SDK builds this server for (its factory context). A 2026-07-28 client gets
+   * no log notifications it did not ask for; a 2025-era one gets them at the level it set.
+   */
+  era?: 'legacy' | 'modern';
   retry?: RetryPolicy;
 }
 
@@ -60,7 +65,7 @@ export function createServer(options: ServerOptions): McpServer {
   const logger = createLogger({
     level: config.logLevel,
     secret: secretOf(config),
-    sinks: [...(options.logSinks ?? [stderrSink]), mcpLogSink(server)],
+    sinks: [...(options.logSinks ?? [stderrSink]), ...(options.era === 'modern' ? [] : [mcpLogSink(server)])],
   });
 
   const engine = options.engine ?? createEngine(config);

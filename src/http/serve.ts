@@ -47,7 +47,7 @@ export async function startHttpServer(
   const calls = new WeakMap<AuthInfo, Config>();
   // One entry for both protocol eras: a 2026-07-28 request carries its version in _meta, a 2025-era
   // one is served statelessly. Each request gets a fresh server for its own token.
-  const handler = createMcpHandler(({ authInfo }) => createServer({ config: callConfig(calls, authInfo), engine, logSinks }), {
+  const handler = createMcpHandler(({ authInfo, era }) => createServer({ config: callConfig(calls, authInfo), engine, logSinks, era }), {
     legacy: 'stateless',
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (error) => log.debug('mcp request refused', { error: errorMessage(error) }),

@@ -18,7 +18,7 @@ export async function serveStdio(config: Config, log: Logger): Promise<void> {
     reply: (message) => process.stdout.write(`${JSON.stringify(message)}\n`),
     onRejected: (reason) => log.warn('rejected a message from the client', { reason }),
   });
-  const connection = serveConnection(() => createServer({ config, engine }), {
+  const connection = serveConnection(({ era }) => createServer({ config, engine, era }), {
     transport: new StdioServerTransport(process.stdin.pipe(guard), process.stdout),
     onerror: (error) => log.warn('stdio connection error', { error: errorMessage(error) }),
   });

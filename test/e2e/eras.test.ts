@@ -38,4 +38,28 @@ describe('the built server on stdio, every protocol revision', () => {
     );
     expect(heard[0]![0]).toEqual(snapshots);
   });
+
+  it('sends log notifications to a 2025-era client that set a level, and none a 2026-07-28 client did not ask for', async () => {
+    const heard: Record<string, string[]> = {};
+    for (const revision of ['2026-07-28', '2025-11-25'] as const) {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [SERVER_ENTRY],
+        env: { PATH: process.env.PATH ?? '', DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug' },
+        stderr: 'ignore',
+      });
+      const client = await clientFor(revision, transport);
+      const logs: string[] = [];
+      client.setNotificationHandler('notifications/message', (notification) => {
+        logs.push((notification.params.data as { msg: string }).msg);
+      });
+      if (revision !== '2026-07-28') await client.setLoggingLevel('debug');
+      // On stdio, what the server sends before the answer arrives before it.
+      await client.callTool({ name: 'list_snapshots', arguments: { limit: 2 } });
+      heard[revision] = logs;
+      await client.close();
+    }
+    expect(heard['2025-11-25']).toEqual(['api request', 'list_snapshots answered']);
+    expect(heard['2026-07-28']).toEqual([]);
+  });
 });
