@@ -8,62 +8,36 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
 
+/** The README's Inspector command against mcp.json's demo entry, on Node 22: its JSON answer. */
+async function inspectDemo(...args: string[]) {
+  const command = [
+    '-y',
+    '-p',
+    'node@22',
+    '-p',
+    INSPECTOR,
+    'inspector',
+    '--cli',
+    '--config',
+    'mcp.json',
+    '--server',
+    'digitalocean-snapshots-demo',
+  ];
+  const { stdout } = await run('npx', [...command, ...args], { cwd: root, timeout: 240_000 });
+  // biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire; each test checks the shape it reads
+  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as any;
+}
+
 describe('first steps from the README', () => {
   it('the Inspector route: the demo entry of mcp.json, on Node 22, from this folder', async () => {
-    const { stdout } = await run(
-      'npx',
-      [
-        '-y',
-        '-p',
-        'node@22',
-        '-p',
-        INSPECTOR,
-        'inspector',
-        '--cli',
-        '--config',
-        'mcp.json',
-        '--server',
-        'digitalocean-snapshots-demo',
-        '--method',
-        'tools/call',
-        '--tool-name',
-        'list_snapshots',
-        '--tool-arg',
-        'limit=5',
-      ],
-      { cwd: root, timeout: 240_000 },
-    );
-    const result = JSON.parse(stdout.slice(stdout.indexOf('{')));
+    const result = await inspectDemo('--method', 'tools/call', '--tool-name', 'list_snapshots', '--tool-arg', 'limit=5');
     expect(result.structuredContent).toMatchObject({ count: 5, total: 250 });
     expect(result.content[0].text).toMatch(/^5 of 250 snapshots/);
   }, 300_000);
 
   it('the Inspector finds no portability problem in the tool schemas (--strict)', async () => {
-    const { stdout } = await run(
-      'npx',
-      [
-        '-y',
-        '-p',
-        'node@22',
-        '-p',
-        INSPECTOR,
-        'inspector',
-        '--cli',
-        '--config',
-        'mcp.json',
-        '--server',
-        'digitalocean-snapshots-demo',
-        '--method',
-        'tools/list',
-        '--strict',
-      ],
-      { cwd: root, timeout: 240_000 },
-    );
-    expect(JSON.parse(stdout.slice(stdout.indexOf('{'))).tools.map((tool: { name: string }) => tool.name)).toEqual([
-      'list_snapshots',
-      'get_snapshot',
-      'plan_snapshot_cleanup',
-    ]);
+    const result = await inspectDemo('--method', 'tools/list', '--strict');
+    expect(result.tools.map((tool: { name: string }) => tool.name)).toEqual(['list_snapshots', 'get_snapshot', 'plan_snapshot_cleanup']);
   }, 300_000);
 
   it('on a Node older than engines, one line names the Node it needs, and the exit is not 0', async () => {
