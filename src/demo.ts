@@ -38,7 +38,7 @@ try {
   const id = /^(\d+|[0-9a-f-]{36})\t/m.exec(first)?.[1];
   await call('One snapshot by id', { id }, 20, 'get_snapshot');
   await call(
-    'What could go, and what it saves: orphans and all but the newest 2 of each source, keeping "keep"',
+    'What could go, and what it saves: all but the newest 2 of each source (orphans marked), keeping "keep"',
     { keep_last: 2, protect_tags: ['keep'], limit: 5 },
     20,
     'plan_snapshot_cleanup',

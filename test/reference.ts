@@ -95,11 +95,16 @@ export function expectedSummary(matches: Snapshot[]) {
   };
 }
 
-/** The cleanup plan the tests expect, by hand: plain loops over the account and the live lists. */
+/**
+ * The cleanup plan the tests expect, by hand: plain loops over the account and the live lists, as
+ * the rules read: each rule only keeps more; what none keeps is a candidate when it is an orphan or
+ * when keep_last or older_than_days was given; orphans "only" asks for orphans alone, "exclude" for
+ * snapshots whose source is known to exist.
+ */
 export interface PlanRules {
   keep_last?: number;
   older_than_days?: number;
-  include_orphaned?: boolean;
+  orphans?: 'include' | 'only' | 'exclude';
   protect_tags?: string[];
   resource_type?: ResourceType;
 }
@@ -110,7 +115,7 @@ export function expectedPlan(
   rules: PlanRules,
   now: number,
 ) {
-  const includeOrphaned = rules.include_orphaned ?? true;
+  const orphans = rules.orphans ?? 'include';
   const scanned = all.filter((snap) => !rules.resource_type || snap.resource_type === rules.resource_type);
   const protectedTag = (snap: Snapshot) =>
     (snap.tags ?? []).some((tag) => (rules.protect_tags ?? []).some((wanted) => wanted.toLowerCase() === tag.toLowerCase()));
@@ -136,14 +141,18 @@ export function expectedPlan(
   const candidates: { id: string; reasons: string[]; cents: number }[] = [];
   let savings = 0;
   for (const snap of scanned) {
-    if (protectedTag(snap) || newest.has(snap.id)) continue;
-    const reasons: string[] = [];
+    const recent = rules.older_than_days !== undefined && new Date(snap.created_at).getTime() >= now - rules.older_than_days * 86_400_000;
+    if (protectedTag(snap) || newest.has(snap.id) || recent) continue;
     const liveSet = snap.resource_type === 'droplet' ? live.droplets : live.volumes;
-    if (includeOrphaned && liveSet !== null && !liveSet.has(snap.resource_id)) reasons.push('orphaned');
-    if (rules.older_than_days !== undefined && new Date(snap.created_at).getTime() < now - rules.older_than_days * 86_400_000)
-      reasons.push('older_than');
+    const known = liveSet !== null;
+    const orphan = known && !liveSet.has(snap.resource_id);
+    if (orphans === 'only' && !orphan) continue;
+    if (orphans === 'exclude' && (!known || orphan)) continue;
+    if (!orphan && rules.keep_last === undefined && rules.older_than_days === undefined) continue;
+    const reasons: string[] = [];
+    if (orphan && orphans !== 'exclude') reasons.push('orphaned');
+    if (rules.older_than_days !== undefined) reasons.push('older_than');
     if (rules.keep_last !== undefined) reasons.push('beyond_keep_last');
-    if (reasons.length === 0) continue;
     const cost = Math.max(0.01, snap.size_gigabytes * 0.06);
     savings += cost;
     candidates.push({ id: snap.id, reasons, cents: Math.round(cost * 100 + 1e-9) });

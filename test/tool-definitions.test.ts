@@ -115,7 +115,7 @@ describe('docs generated from the definitions', () => {
   });
 });
 
-/** The reference trimming, written apart from the server's: no $schema; output objects open, and no field required. */
+/** The reference trimming, written apart from the server's: no $schema; output objects open, no field required, no value listed. */
 function trimmed(tool: Tool): Tool {
   const drop = (value: unknown, output: boolean): unknown => {
     if (Array.isArray(value)) return value.map((item) => drop(item, output));
@@ -124,9 +124,8 @@ function trimmed(tool: Tool): Tool {
     for (const [key, inner] of Object.entries(value)) {
       if (key === '$schema') continue;
       if (output && key === 'additionalProperties' && inner === false) continue;
-      if (output && key === 'required' && Array.isArray(inner)) continue;
-      if (output && key === 'propertyNames' && (inner as { type?: unknown }).type === 'string' && Object.keys(inner as object).length === 1)
-        continue;
+      if (output && (key === 'required' || key === 'enum') && Array.isArray(inner)) continue;
+      if (output && key === 'propertyNames' && typeof inner === 'object') continue;
       kept[key] = drop(inner, output);
     }
     return kept;

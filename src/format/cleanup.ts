@@ -7,8 +7,6 @@ import { formatNumber, plural, usd } from './words.js';
 
 /** How the text presents a plan: nothing here is a fact the JSON half lacks. */
 export interface CleanupPresentation {
-  /** The rules as given, e.g. "orphaned; older than 365 days; beyond the newest 2 of each source; protecting keep". */
-  rules: string;
   continued: boolean;
   now: number;
 }
@@ -19,12 +17,13 @@ export interface CleanupPresentation {
  */
 export function formatCleanupPlan(answer: CleanupAnswer, how: CleanupPresentation): string {
   const age = Math.max(0, Math.round((how.now - Date.parse(answer.as_of)) / 1000));
+  const rules = rulesText(answer.rules);
   const asOf = `${answer.as_of.slice(11, 19)} UTC, ${age === 0 ? 'just now' : `${formatNumber(age)} s ago`}`;
   const lines = [
     answer.total_candidates === 0
-      ? `Nothing to propose: none of the ${plural(answer.scanned, 'snapshot')} scanned fits the rules (${sanitize(how.rules)}). As of ${asOf}.`
+      ? `Nothing to propose: none of the ${plural(answer.scanned, 'snapshot')} scanned fits the rules (${rules}). As of ${asOf}.`
       : `${formatNumber(answer.total_candidates)} of ${plural(answer.scanned, 'snapshot')} scanned could go, saving about ${usd(answer.monthly_savings_usd)} a month ` +
-        `(rules: ${sanitize(how.rules)}). ${answer.count === answer.total_candidates ? 'All listed' : `Listed here: ${formatNumber(answer.count)}${how.continued ? ', continuing' : ''}`}. As of ${asOf}.`,
+        `(rules: ${rules}). ${answer.count === answer.total_candidates ? 'All listed' : `Listed here: ${formatNumber(answer.count)}${how.continued ? ', continuing' : ''}`}. As of ${asOf}.`,
     `Orphan check: Droplets ${ORPHAN_CHECK_LABELS[answer.orphan_check.droplet]}, volumes ${ORPHAN_CHECK_LABELS[answer.orphan_check.volume]}.`,
     ...breakdownLines(answer.breakdown),
   ];
@@ -65,4 +64,11 @@ function breakdownLines(breakdown: CleanupAnswer['breakdown']): string[] {
     `By type: ${buckets(breakdown.by_type, sanitize)}. By age: ${buckets(breakdown.by_age, (key) => AGE_LABELS[key])}.`,
     `By region (a snapshot in several regions counts in each, at no extra cost): ${buckets(breakdown.by_region, sanitize)}.`,
   ];
+}
+
+/** The rules as the call gave them, in its own words: `orphans=include, keep_last=2, protect_tags=keep|prod`. */
+function rulesText(rules: CleanupAnswer['rules']): string {
+  return Object.entries(rules)
+    .map(([name, value]) => `${name}=${Array.isArray(value) ? value.map(sanitize).join('|') : value}`)
+    .join(', ');
 }

@@ -26,7 +26,7 @@ export function registerReviewSnapshotCosts(server: McpServer): void {
     {
       title: 'Review snapshot costs',
       description:
-        'Find snapshots that could go (orphans, stale, beyond the newest of each source) and the monthly saving. Read-only: it recommends, it deletes nothing.',
+        'Find snapshots that could go (old and not the newest of their source; orphans) and the monthly saving. Read-only: it recommends, it deletes nothing.',
       argsSchema: REVIEW_ARGUMENTS,
     },
     ({ older_than_days, resource_type }) => {
@@ -44,7 +44,7 @@ export function registerReviewSnapshotCosts(server: McpServer): void {
                 `Review the DigitalOcean ${scope} in this account for cost and propose what could be deleted. Do not delete anything, and confirm nothing without me: these tools are read-only, and the plan is a recommendation for me to act on.`,
                 '',
                 'Steps:',
-                `1. Call plan_snapshot_cleanup with older_than_days=${days}, keep_last=1${type}: it proposes orphans (snapshots whose Droplet or volume is gone), snapshots older than ${days} days and all but the newest of each source, with the reasons, the monthly saving and where the money goes. Add protect_tags if I keep some by tag (for example "keep"); follow next_cursor if it is set and the rest matters.`,
+                `1. Call plan_snapshot_cleanup with older_than_days=${days}, keep_last=1${type}: every rule keeps more, so it proposes only snapshots that are older than ${days} days and not the newest of their Droplet or volume, marking those whose source is gone as orphaned, with the monthly saving and where the money goes. Add protect_tags if I keep some by tag (for example "keep"); follow next_cursor if it is set and the rest matters. For the orphans alone, whatever their age, call it again with orphans="only".`,
                 `2. If the plan's warnings name a missing scope, say what that leaves unchecked.`,
                 '3. Use list_snapshots (resource_id, name, tag) or get_snapshot where details decide a recommendation.',
                 '',

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { snapshotRecord } from '../digitalocean/schemas.js';
-import { ageBucketSchema, orphanCheckSchema, reasonSchema } from './cleanup.js';
+import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
+import { ageBucketSchema, orphanCheckSchema, orphansSchema, reasonSchema } from './cleanup.js';
 import { summarySchema } from './summary.js';
 import { costedTallySchema, count, tallySchema } from './tally.js';
 
@@ -35,6 +36,14 @@ export const snapshotAnswer = z.object({
 export type SnapshotAnswer = z.output<typeof snapshotAnswer>;
 
 export const cleanupAnswer = z.object({
+  /** The rules the plan applied, as given (protect_tags as shown). */
+  rules: z.object({
+    orphans: orphansSchema,
+    keep_last: count().optional(),
+    older_than_days: count().optional(),
+    protect_tags: z.array(z.string()).optional(),
+    resource_type: z.enum(RESOURCE_TYPES).optional(),
+  }),
   candidates: z.array(
     z.object({
       id: z.string(),

@@ -23,16 +23,22 @@ import { monthlyCost, round } from './pricing.js';
 import { Tallies } from './tally.js';
 
 /**
- * plan_snapshot_cleanup: which snapshots could go and what that saves, read-only. Candidates are
- * orphans (their Droplet or volume is gone), snapshots older than a number of days, and all but
- * the newest N of each source; keep rules win over every reason. No MCP, no text.
+ * plan_snapshot_cleanup: which snapshots could go and what that saves, read-only. Every rule only
+ * keeps more: keep_last keeps each source's newest N, older_than_days keeps what is newer,
+ * protect_tags keeps what carries a tag. A snapshot no given rule keeps is a candidate when it is
+ * an orphan (its Droplet or volume is gone) or when keep_last or older_than_days was given;
+ * `orphans` narrows that to orphans only, or to snapshots whose source still exists. No MCP, no text.
  */
+
+/** What orphans (snapshots whose source is gone) are to the plan. */
+export const orphansSchema = z.enum(['include', 'only', 'exclude']);
+export type Orphans = z.output<typeof orphansSchema>;
 
 export const cleanupInput = z.strictObject({
   keep_last: z.int().min(0).max(100).optional().describe("Keep each source's newest N."),
-  older_than_days: z.int().min(1).max(3650).optional().describe('Older snapshots are candidates.'),
-  include_orphaned: z.boolean().default(true),
-  protect_tags: z.array(z.string().max(255)).max(50).optional().describe('Never propose snapshots with these tags.'),
+  older_than_days: z.int().min(1).max(3650).optional().describe('Keep what is newer.'),
+  orphans: orphansSchema.default('include').describe('only: orphans alone; exclude: none.'),
+  protect_tags: z.array(z.string().max(255)).max(50).optional(),
   resource_type: z.enum(RESOURCE_TYPES).optional(),
   // Self-explanatory fields carry no description: tools/list sits in every agent's context.
   limit: z.int().min(1).max(1000).default(100),
@@ -98,19 +104,24 @@ export async function planCleanup(
       ? new Set<Snapshot>()
       : await newestOfEachSource(await filterPaced(scanned, (snapshot) => !isProtected(snapshot), signal), args.keep_last, signal);
   const cutoff = args.older_than_days === undefined ? undefined : now - args.older_than_days * DAY_MS;
+  const byRule = args.keep_last !== undefined || cutoff !== undefined;
 
   const candidates: (Candidate & { cents: number })[] = [];
   await eachPaced(
     scanned,
     (snapshot) => {
       if (isProtected(snapshot) || keptAsNewest.has(snapshot)) return;
-      const reasons: Reason[] = [];
+      if (cutoff !== undefined && Date.parse(snapshot.created_at) >= cutoff) return;
       // Never a lookup by the API's string: a type named __proto__ must not reach Object.prototype.
       const sources = snapshot.resource_type === 'droplet' ? live.droplet : snapshot.resource_type === 'volume' ? live.volume : undefined;
-      if (args.include_orphaned && sources && !sources.has(snapshot.resource_id)) reasons.push('orphaned');
-      if (cutoff !== undefined && Date.parse(snapshot.created_at) < cutoff) reasons.push('older_than');
+      // Unknown where the sources could not be listed: neither an orphan nor known to have a source.
+      const orphaned = sources === undefined ? undefined : !sources.has(snapshot.resource_id);
+      if (args.orphans === 'only' ? orphaned !== true : args.orphans === 'exclude' ? orphaned !== false : false) return;
+      if (orphaned !== true && !byRule) return;
+      const reasons: Reason[] = [];
+      if (orphaned === true && args.orphans !== 'exclude') reasons.push('orphaned');
+      if (cutoff !== undefined) reasons.push('older_than');
       if (args.keep_last !== undefined) reasons.push('beyond_keep_last');
-      if (reasons.length === 0) return;
       const cost = monthlyCost(snapshot.size_gigabytes);
       candidates.push({ snapshot, cost, reasons, cents: round(cost, 2) });
     },
@@ -130,7 +141,7 @@ export async function planCleanup(
     ),
     scanned,
     orphanCheck: orphanChecks(live, args),
-    warnings: warningsFor(candidates, scanned, live),
+    warnings: warningsFor(candidates, scanned, live, args),
   };
 }
 
@@ -190,11 +201,7 @@ async function newestOfEachSource(snapshots: Snapshot[], keep: number, signal: A
 
 function orphanChecks(live: LiveSources, args: CleanupArguments): Record<ResourceType, OrphanCheck> {
   const check = (type: ResourceType): OrphanCheck =>
-    !args.include_orphaned || (args.resource_type !== undefined && args.resource_type !== type)
-      ? 'skipped'
-      : live[type]
-        ? 'checked'
-        : 'not_permitted';
+    args.resource_type !== undefined && args.resource_type !== type ? 'skipped' : live[type] ? 'checked' : 'not_permitted';
   return { droplet: check('droplet'), volume: check('volume') };
 }
 
@@ -202,14 +209,21 @@ function orphanChecks(live: LiveSources, args: CleanupArguments): Record<Resourc
 const FULLEST_NAMED = 3;
 
 /** A few sentences whatever the account: what each is about is aggregated, never one per item. */
-function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSources): string[] {
+function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSources, args: CleanupArguments): string[] {
   const warnings: string[] = [];
+  if (args.orphans === 'exclude' && args.keep_last === undefined && args.older_than_days === undefined) {
+    warnings.push('No rule was given: with orphans="exclude", give keep_last or older_than_days to say what could go.');
+  }
   for (const type of RESOURCE_TYPES) {
     const scope = live.refused[type];
     if (scope === undefined) continue;
     const what = type === 'droplet' ? 'Droplet' : 'volume';
+    const consequence =
+      args.orphans === 'exclude'
+        ? `no ${what} snapshot is proposed (orphans="exclude" needs to know which are orphans)`
+        : `no ${what} snapshot is called orphaned`;
     warnings.push(
-      `The token lacks the ${scope} scope, so DigitalOcean would not list the ${what}s: no ${what} snapshot is called orphaned. Add ${scope} to the token to check them.`,
+      `The token lacks the ${scope} scope, so DigitalOcean would not list the ${what}s: ${consequence}. Add ${scope} to the token to check them.`,
     );
   }
   if (candidates.some((candidate) => candidate.reasons.includes('orphaned'))) {
@@ -304,7 +318,7 @@ export function cleanupQuery(args: CleanupArguments): CleanupQuery {
   const query = describeQuery({
     keep_last: args.keep_last,
     older_than_days: args.older_than_days,
-    include_orphaned: args.include_orphaned,
+    orphans: args.orphans,
     protect_tags: args.protect_tags
       ?.map((tag) => tag.toLowerCase())
       .sort()
@@ -323,10 +337,7 @@ export async function readCleanup(
   reading: Reading,
   now = Date.now(),
 ): Promise<CleanupReading> {
-  const needed = {
-    droplet: args.include_orphaned && args.resource_type !== 'volume',
-    volume: args.include_orphaned && args.resource_type !== 'droplet',
-  };
+  const needed = { droplet: args.resource_type !== 'volume', volume: args.resource_type !== 'droplet' };
   const [view, live] = await Promise.all([
     // A plan reuses the account's recent scan like list_snapshots does; list_snapshots' fresh=true renews it.
     accountView(account, { resourceType: args.resource_type, fresh: false, view: cursor?.view }, reading),

@@ -31,17 +31,18 @@ type Io = 'input' | 'output';
 /**
  * A schema as JSON Schema for tools/list: zod's own conversion (draft 2020-12, what the SDK
  * advertises), without what carries no meaning for a client here yet costs every agent context on
- * every turn: `$schema`, and inside output schemas `additionalProperties: false`, string-typed
- * `propertyNames` and `required`. Output schemas describe what the server sends, and the SDK holds
- * every answer to the whole zod schema before sending it; input schemas stay strict.
+ * every turn: `$schema`, and inside output schemas `additionalProperties: false`, `propertyNames`,
+ * `required` and `enum`. Output schemas give the shape and types of what the server sends (the
+ * descriptions name the values that matter), and the SDK holds every answer to the whole zod schema
+ * before sending it; input schemas stay strict.
  */
 export function publishedSchema(schema: z.ZodObject, io: Io): Record<string, unknown> {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' });
   return io === 'output' ? (asSent(json) as Record<string, unknown>) : json;
 }
 
-// JSON object keys are strings whatever the schema says.
-const isStringType = (value: unknown) => JSON.stringify(value) === '{"type":"string"}';
+/** Keywords whose arrays say which fields and values are allowed: the server's zod checks them. */
+const OUTPUT_ONLY_CHECKS = new Set(['required', 'enum']);
 
 function asSent(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(asSent);
@@ -51,8 +52,8 @@ function asSent(value: unknown): unknown {
       .filter(
         ([key, inner]) =>
           !(key === 'additionalProperties' && inner === false) &&
-          !(key === 'propertyNames' && isStringType(inner)) &&
-          !(key === 'required' && Array.isArray(inner)),
+          !(key === 'propertyNames' && typeof inner === 'object') &&
+          !(OUTPUT_ONLY_CHECKS.has(key) && Array.isArray(inner)),
       )
       .map(([key, inner]) => [key, asSent(inner)]),
   );

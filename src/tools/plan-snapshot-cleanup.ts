@@ -3,7 +3,7 @@ import { COST_REVIEW_META } from '../app/cost-review.js';
 import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
 import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
 import { cleanupInput, cleanupQuery, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
-import { clipString, clipWarnings, MAX_KEY_CHARS, shown, type ClipReport } from '../snapshots/clip.js';
+import { clipWarnings, MAX_KEY_CHARS, shown, type ClipReport } from '../snapshots/clip.js';
 import { round } from '../snapshots/pricing.js';
 import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
 import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
@@ -12,9 +12,8 @@ import { readOnlyTool, registerTool } from './definitions.js';
 import { progressReporter } from './progress.js';
 
 const DESCRIPTION =
-  'What could be deleted, why, and the monthly saving; read-only. Reasons: orphaned (source gone), older_than, ' +
-  "beyond_keep_last; protect_tags and each source's newest keep_last always stay. " +
-  'Confirm with the user before deleting. ' +
+  'Proposes deletions, why, and the monthly saving; read-only. Rules only keep more; what none keeps goes ' +
+  'if orphaned (source gone) or if keep_last or older_than_days is set. Confirm with the user first. ' +
   USER_DATA_NOTE;
 
 export const planSnapshotCleanupTool = readOnlyTool(
@@ -36,8 +35,8 @@ export function registerPlanSnapshotCleanup(server: McpServer, context: ToolCont
       const query = cleanupQuery(args);
       const reading = await readCleanup(await account(), args, query, { ...bounds, onProgress: progressReporter(ctx) }, now);
       const rows = Math.min(args.limit, reading.plan.candidates.length - reading.offset);
-      const how: CleanupPresentation = { rules: rulesOf(args), continued: args.cursor !== undefined, now };
-      const answer = fitRows(rows, (listed) => buildAnswer(reading, listed, rows, how, context.notices));
+      const how: CleanupPresentation = { continued: args.cursor !== undefined, now };
+      const answer = fitRows(rows, (listed) => buildAnswer(args, reading, listed, rows, how, context.notices));
       const { total_candidates, monthly_savings_usd } = answer.structuredContent;
       return { ...answer, logFields: { candidates: total_candidates, savings: monthly_savings_usd, scanned: reading.plan.scanned.length } };
     }),
@@ -45,6 +44,7 @@ export function registerPlanSnapshotCleanup(server: McpServer, context: ToolCont
 }
 
 function buildAnswer(
+  args: CleanupArguments,
   reading: CleanupReading,
   listed: number,
   asked: number,
@@ -71,7 +71,15 @@ function buildAnswer(
       `Only ${listed} of the candidates asked for fit this answer's size budget (${ANSWER_BUDGET_CHARS.toLocaleString('en-US')} characters); continue with the cursor for the rest.`,
     );
   }
+  const { orphans, keep_last, older_than_days, protect_tags, resource_type } = args;
   const structuredContent: CleanupAnswer = {
+    rules: {
+      orphans,
+      ...(keep_last !== undefined && { keep_last }),
+      ...(older_than_days !== undefined && { older_than_days }),
+      ...(protect_tags !== undefined && { protect_tags: protect_tags.map((tag) => shown(tag, report, 'protect_tags', MAX_KEY_CHARS)) }),
+      ...(resource_type !== undefined && { resource_type }),
+    },
     candidates,
     count: candidates.length,
     total_candidates: plan.candidates.length,
@@ -89,16 +97,4 @@ function buildAnswer(
   };
   warnings.push(...clipWarnings(report));
   return { structuredContent, text: formatCleanupPlan(structuredContent, how) };
-}
-
-/** The rules of a call in words: what makes a candidate, and what is kept. */
-function rulesOf(args: CleanupArguments): string {
-  const rules = [
-    args.include_orphaned && 'orphaned',
-    args.older_than_days !== undefined && `older than ${args.older_than_days} days`,
-    args.keep_last !== undefined && `beyond the newest ${args.keep_last} of each source`,
-    args.resource_type && `${args.resource_type} snapshots only`,
-    args.protect_tags?.length && `protecting tags ${args.protect_tags.map((tag) => clipString(tag, MAX_KEY_CHARS)).join(', ')}`,
-  ];
-  return rules.filter(Boolean).join('; ') || 'none';
 }

@@ -151,6 +151,7 @@ describe('the cost review view', () => {
     expect(await view.$eval('#chart-region', (node) => node.getAttribute('aria-label'))).toMatch(/^Snapshots by region\. \w+: \d+ · /);
     expect(await texts(view, '#rows tr td:first-child code')).toEqual(plan.candidates.map((candidate) => candidate.id));
     expect(await texts(view, '#warnings li')).toEqual(plan.warnings);
+    expect(await texts(view, '#rules')).toEqual(['Rules: orphans=include, keep_last=2, protect_tags=keep']);
     // Every string from the data sits in its own <bdi>, which isolates its direction.
     expect(await texts(view, '#rows tr td:nth-child(2) > bdi')).toEqual(plan.candidates.map((candidate) => candidate.name));
     expect(await texts(view, '#rows tr td:first-child code > bdi')).toEqual(plan.candidates.map((candidate) => candidate.id));

@@ -14,7 +14,7 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/^(Droplet|Volume) snapshot \S+ "[^"]+": [\d.]+ GB/m);
     expect(stdout).toMatch(/^No snapshot with id 1 \(HTTP 404/m);
     expect(stdout).toMatch(
-      /^\d+ of 250 snapshots scanned could go, saving about \$[\d,.]+ a month \(rules: orphaned; beyond the newest 2 of each source; protecting tags keep\)/m,
+      /^\d+ of 250 snapshots scanned could go, saving about \$[\d,.]+ a month \(rules: orphans=include, keep_last=2, protect_tags=keep\)/m,
     );
     expect(stdout).toMatch(/Retry after 30 seconds/);
     expect(stdout).toMatch(/expected number to be <=200/);

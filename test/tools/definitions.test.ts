@@ -24,12 +24,12 @@ async function connected(): Promise<Client> {
 }
 
 describe('a tool registered from its definition', () => {
-  it('is held by the SDK to its whole zod output schema, which tools/list publishes without the required lists', async () => {
+  it('is held by the SDK to its whole zod output schema, which tools/list publishes without required fields or listed values', async () => {
     const client = await connected();
     const [tool] = (await client.listTools()).tools;
     expect(tool!.outputSchema).toEqual({
       type: 'object',
-      properties: { count: { type: 'string' }, state: { type: 'string', enum: ['ok', 'late'] } },
+      properties: { count: { type: 'string' }, state: { type: 'string' } },
     });
     // The published schema is looser than what is enforced, so the client has nothing more to check.
     const call = (answer: string) => client.request({ method: 'tools/call', params: { name: 'probe', arguments: { answer } } });

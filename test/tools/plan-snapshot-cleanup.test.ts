@@ -18,11 +18,11 @@ function plan(result: Awaited<ReturnType<Harness['call']>>): CleanupAnswer {
   const answer = cleanupAnswer.parse(result.structuredContent);
   // Both halves: the same rows in the same order, the same savings and cursor.
   expect(forbiddenIn(text)).toEqual([]);
-  const rows = text.split('\n').slice(text.split('\n').indexOf('id\tname\ttype\tGB\t$/month\tcreated\treasons') + 1);
-  expect(rows.map((row) => row.split('\t')[0])).toEqual(answer.count > 0 ? answer.candidates.map((row) => row.id) : ['']);
-  expect(rows.map((row) => row.split('\t')[6])).toEqual(
-    answer.count > 0 ? answer.candidates.map((row) => row.reasons.join(',')) : [undefined],
-  );
+  const header = text.split('\n').indexOf('id\tname\ttype\tGB\t$/month\tcreated\treasons');
+  expect(header >= 0).toBe(answer.count > 0);
+  const rows = header >= 0 ? text.split('\n').slice(header + 1) : [];
+  expect(rows.map((row) => row.split('\t')[0])).toEqual(answer.candidates.map((row) => row.id));
+  expect(rows.map((row) => row.split('\t')[6])).toEqual(answer.candidates.map((row) => row.reasons.join(',')));
   if (answer.total_candidates > 0)
     expect(text).toContain(`saving about $${answer.monthly_savings_usd.toLocaleString('en-US', { minimumFractionDigits: 2 })} a month`);
   if (answer.next_cursor) expect(text).toContain(`cursor="${answer.next_cursor}"`);
@@ -74,12 +74,15 @@ describe('plan_snapshot_cleanup against an independent reference', () => {
   it.each<[string, PlanRules & { limit?: number }]>([
     ['the default: orphans only', {}],
     ['keep_last 2', { keep_last: 2 }],
-    ['older_than_days 365', { older_than_days: 365 }],
+    ['older_than_days 365: an orphan younger than that is kept', { older_than_days: 365 }],
+    ['keep_last 1 and older_than_days 90: both must let it go', { keep_last: 1, older_than_days: 90 }],
+    ['orphans only, older than 30 days', { older_than_days: 30, orphans: 'only' }],
+    ['beyond the newest 2 of sources that still exist', { keep_last: 2, orphans: 'exclude' }],
     ['keep_last 1, protecting "keep"', { keep_last: 1, protect_tags: ['keep'] }],
     ['volumes only, keep_last 0', { resource_type: 'volume', keep_last: 0 }],
     [
       'no orphans, older than 90 days, protecting two tags',
-      { include_orphaned: false, older_than_days: 90, protect_tags: ['KEEP', 'env:prod'] },
+      { orphans: 'exclude', older_than_days: 90, protect_tags: ['KEEP', 'env:prod'] },
     ],
   ])('%s: exactly the expected candidates, reasons, totals and savings', async (_name, rules) => {
     const expected = expectedPlan(all, live, rules, Date.now());
@@ -89,8 +92,38 @@ describe('plan_snapshot_cleanup against an independent reference', () => {
       total_candidates: expected.candidates.length,
       monthly_savings_usd: expected.monthly_savings_usd,
       scanned: expected.scanned,
+      rules: { orphans: 'include', ...rules },
     });
     expect(expected.candidates.length).toBeGreaterThan(0);
+  });
+
+  it('the rules compose as the issue states them: each only keeps more', () => {
+    const now = Date.now();
+    const ids = (rules: PlanRules) => new Set(expectedPlan(all, live, rules, now).candidates.map((candidate) => candidate.id));
+    const both = ids({ keep_last: 1, older_than_days: 90 });
+    const old = ids({ older_than_days: 90 });
+    const beyond = ids({ keep_last: 1 });
+    // keep_last alone still proposes orphans among what it does not keep; both together are the intersection.
+    expect([...both].every((id) => old.has(id) && beyond.has(id))).toBe(true);
+    expect(both.size).toBeLessThan(Math.max(old.size, beyond.size));
+    const orphansOld = ids({ older_than_days: 30, orphans: 'only' });
+    expect([...orphansOld].every((id) => ids({}).has(id))).toBe(true);
+    expect(ids({ orphans: 'exclude' }).size).toBe(0);
+    // An orphan younger than a year: proposed by default, kept once older_than_days says 365.
+    const young = all.find(
+      (snapshot) =>
+        !live.droplets.has(snapshot.resource_id) &&
+        !live.volumes.has(snapshot.resource_id) &&
+        Date.parse(snapshot.created_at) > now - 300 * 86_400_000,
+    );
+    expect(young && ids({}).has(young.id)).toBe(true);
+    expect(ids({ older_than_days: 365 }).has(young!.id)).toBe(false);
+  });
+
+  it('{orphans: "exclude"} alone proposes nothing and says that no rule was given', async () => {
+    const answer = plan(await h.call({ orphans: 'exclude' }, 'plan_snapshot_cleanup'));
+    expect(answer).toMatchObject({ total_candidates: 0, rules: { orphans: 'exclude' } });
+    expect(answer.warnings).toContain('No rule was given: with orphans="exclude", give keep_last or older_than_days to say what could go.');
   });
 
   it('limit 5: five rows, totals over all, and the cursor walks the rest in order', async () => {
