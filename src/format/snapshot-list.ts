@@ -62,11 +62,16 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
   const status = answer.truncated ? 'more exist' : how.continued ? 'the last of them' : 'all of them';
   if (summary && answer.scanned !== undefined) {
     const filtered = [how.filters && `filters ${how.filters}`, how.sort && `sorted ${SORT_LABELS[how.sort]}`].filter(Boolean).join('; ');
-    const read =
+    const counted =
       answer.scanned === answer.total
-        ? `scanned all ${plural(answer.scanned, noun)} in ${plural(answer.pages_fetched, 'page')}`
-        : `scanned ${plural(answer.scanned, noun)} in ${plural(answer.pages_fetched, 'page')} (the API counted ${formatNumber(answer.total)})`;
-    const scanned = answer.as_of === undefined ? read : `${read}, as of ${asOf(answer.as_of, how.now)}`;
+        ? `all ${plural(answer.scanned, noun)}`
+        : `${plural(answer.scanned, noun)} (the API counted ${formatNumber(answer.total)})`;
+    const when = answer.as_of === undefined ? '' : asOf(answer.as_of, how.now);
+    // No page fetched: the answer comes from a scan kept from an earlier call.
+    const scanned =
+      answer.pages_fetched === 0 && when
+        ? `from the scan of ${when}: ${counted}, no request made`
+        : `scanned ${counted} in ${plural(answer.pages_fetched, 'page')}${when && `, as of ${when}`}`;
     const which = filtered ? ` (${sanitize(filtered)})` : '';
     if (summary.matched === 0) return `No ${noun}s match${which}; ${scanned}.`;
     return `${formatNumber(count)} of ${plural(summary.matched, `matching ${noun}`)}${which}, ${listedSize(answer)}; ${status}. ${capitalize(scanned)}.`;

@@ -40,7 +40,7 @@ export interface ListPlan {
 }
 
 export interface Listing {
-  /** Up to `limit` snapshots, in answer order, starting at `offset`. An answer may list fewer. */
+  /** Up to `limit` snapshots, in answer order. An answer may list fewer. */
   window: Snapshot[];
   /** `meta.total` for the resource_type. */
   total: number;
@@ -51,8 +51,6 @@ export interface Listing {
   scan: { scanned: number; summary: SnapshotSummary; filters: string; sort: SortOrder | undefined; asOf: number } | undefined;
   /** Sentences for the answer: the account changed while it was read, the cursor lost its place. */
   warnings: string[];
-  /** Position of the window's first snapshot in the whole (filtered, sorted) list. */
-  offset: number;
   /** The cursor that continues right after the window's first `listed` snapshots. */
   cursorAfter(listed: number): string;
 }
@@ -84,33 +82,39 @@ export function listSnapshots(account: Account, args: ListArguments, plan: ListP
   return plan.scan ? scanned(account, args, plan, reading) : paged(account.client, args, plan, reading);
 }
 
-/** Raw paging in API order: stops as soon as `limit` snapshots are in hand. */
+/**
+ * Raw paging in API order: stops as soon as `limit` snapshots are in hand. A continuation reads one
+ * more, so that when the previous answer's last snapshot comes again first (snapshots were created
+ * since), it is left out rather than listed twice.
+ */
 async function paged(client: DigitalOceanClient, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
   const start = plan.cursor?.offset ?? 0;
+  const anchor = plan.cursor?.anchor;
   const result = await collectSnapshots(client, {
     page: Math.floor(start / args.per_page) + 1,
     skip: start % args.per_page,
     perPage: args.per_page,
     resourceType: args.resource_type,
-    limit: args.limit,
+    limit: args.limit + (anchor === undefined ? 0 : 1),
     ...reading,
   });
   const warnings = driftWarnings(result.drift);
-  const anchor = plan.cursor?.anchor;
-  if (anchor !== undefined && result.snapshots[0] && anchorOf(result.snapshots[0].id) === anchor) {
+  const repeated = anchor !== undefined && result.snapshots[0] !== undefined && anchorOf(result.snapshots[0].id) === anchor;
+  if (repeated) {
     warnings.push(
-      'The account changed since the previous answer: its last snapshot came again first here. Call without cursor for a fresh list.',
+      'The account changed since the previous answer: its last snapshot came again first here, and is not listed twice. Call without cursor for a fresh list.',
     );
   }
+  const skipped = repeated ? 1 : 0;
+  const window = result.snapshots.slice(skipped, skipped + args.limit);
   return {
-    window: result.snapshots,
+    window,
     total: result.total,
     pagesFetched: result.pagesFetched,
-    more: result.truncated,
+    more: result.truncated || result.snapshots.length > skipped + window.length,
     scan: undefined,
     warnings,
-    offset: start,
-    cursorAfter: (listed) => cursorAt(plan, start + listed, result.snapshots[listed - 1]),
+    cursorAfter: (listed) => cursorAt(plan, start + skipped + listed, window[listed - 1]),
   };
 }
 
@@ -141,7 +145,6 @@ async function scanned(account: Account, args: ListArguments, plan: ListPlan, re
       asOf: all.asOf,
     },
     warnings,
-    offset: start,
     cursorAfter: (listed) => cursorAt(plan, start + listed, window[listed - 1], all.id),
   };
 }
@@ -168,7 +171,8 @@ export async function accountView(
     };
   }
   const live = want.fresh ? undefined : views.find(owner, want.resourceType, want.view);
-  return live ?? views.scan(owner, want.resourceType, scanner, reading);
+  // A view kept from an earlier call answers without a request: this call fetched no page.
+  return live ? { ...live, pagesFetched: 0 } : views.scan(owner, want.resourceType, scanner, reading);
 }
 
 /**

@@ -27,7 +27,7 @@ const CONVERSATION = [
 
 /** The answer without the one field that may differ between a view and a fresh scan. */
 function withoutAsOf(result: Awaited<ReturnType<Harness['call']>>) {
-  const { as_of: _asOf, next_cursor: _cursor, ...rest } = listed(result);
+  const { as_of: _asOf, next_cursor: _cursor, pages_fetched: _pages, ...rest } = listed(result);
   return rest;
 }
 
@@ -54,7 +54,12 @@ describe('a conversation against 2,000 snapshots', () => {
     const volumes = h.api.snapshots.filter((snapshot) => snapshot.resource_type === 'volume').length;
     expect(h.api.requests.length - conversationRequests).toBe(4 * 10 + Math.ceil(volumes / 200));
     for (const answer of answers) expect(listed(answer).as_of).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
-    expect(textOf(answers[3]!)).toMatch(/, as of \d\d:\d\d:\d\d UTC, (just now|\d+ s ago)\./);
+    // The first call scanned; the others say they come from that scan, and made no request.
+    expect(listed(answers[0]!).pages_fetched).toBe(10);
+    expect(listed(answers[3]!).pages_fetched).toBe(0);
+    expect(textOf(answers[3]!)).toMatch(
+      /From the scan of \d\d:\d\d:\d\d UTC, (just now|\d+ s ago): all 2,000 snapshots, no request made\./,
+    );
   });
 });
 

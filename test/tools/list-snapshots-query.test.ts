@@ -87,9 +87,15 @@ describe('filters across every page', () => {
   });
 
   it('scans every page and says so', async () => {
-    const result = await h.call({ region: 'fra1', limit: 5 });
+    const result = await h.call({ region: 'fra1', limit: 5, fresh: true });
     expect(listed(result)).toMatchObject({ pages_fetched: 15, total: 3000, scanned: 3000 });
     expect(textOf(result)).toMatch(/Scanned all 3,000 snapshots in 15 pages, as of \d\d:\d\d:\d\d UTC, (just now|[\d,]+ s ago)\./);
+    // The next scan-type call is answered from that scan: no page fetched, and it says so.
+    const requests = h.api.requests.length;
+    const again = await h.call({ region: 'ams3', limit: 5 });
+    expect(listed(again)).toMatchObject({ pages_fetched: 0, total: 3000, scanned: 3000, as_of: listed(result).as_of });
+    expect(textOf(again)).toMatch(/From the scan of \d\d:\d\d:\d\d UTC, (just now|[\d,]+ s ago): all 3,000 snapshots, no request made\./);
+    expect(h.api.requests.length).toBe(requests);
   });
 
   it('filters on top of the API resource_type filter', async () => {
@@ -148,7 +154,7 @@ describe('summary over every match', () => {
   });
 
   it('is empty and plain when nothing matches', async () => {
-    const result = await h.call({ name: 'zzz-nothing', summary: true });
+    const result = await h.call({ name: 'zzz-nothing', summary: true, fresh: true });
     const { summary } = listed(result);
     expect(summary).toMatchObject({ matched: 0, total_gb: 0, monthly_cost_usd: 0 });
     expect(summary).not.toHaveProperty('oldest');

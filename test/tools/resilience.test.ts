@@ -144,6 +144,25 @@ describe('a list that changes while it is paged', () => {
     expect((result.structuredContent as { warnings: string[] }).warnings[0]).toMatch(/were created or deleted while this list was read/);
   });
 
+  it('a continuation after a snapshot was created does not list the last row again, and says why', async () => {
+    h = await harness({ count: 30 });
+    const answer = await h.call({ per_page: 10, limit: 10 });
+    const first = snapshotsOf(answer);
+    const cursor = answer.structuredContent as { next_cursor: string };
+    const created = { ...generateSnapshots(1, 7)[0]!, id: '990000001' };
+    h.api.snapshots.unshift(created);
+    const next = await h.call({ per_page: 10, limit: 10, cursor: cursor.next_cursor });
+    // Everything moved one place down: the old row 10 comes first again, and is left out.
+    expect(snapshotsOf(next)).toEqual(h.api.snapshots.slice(11, 21));
+    expect(snapshotsOf(next)[0]!.id).not.toBe(first.at(-1)!.id);
+    expect((next.structuredContent as { warnings: string[] }).warnings).toEqual([
+      'The account changed since the previous answer: its last snapshot came again first here, and is not listed twice. Call without cursor for a fresh list.',
+    ]);
+    // And the walk goes on from there without a gap.
+    const last = await h.call({ per_page: 10, limit: 10, cursor: (next.structuredContent as { next_cursor: string }).next_cursor });
+    expect(snapshotsOf(last)).toEqual(h.api.snapshots.slice(21, 31));
+  });
+
   it('a stable list carries no warnings', async () => {
     h = await harness({ count: 30 });
     const result = await h.call(everything);
