@@ -29,7 +29,11 @@ export function formatCleanupPlan(answer: CleanupAnswer, how: CleanupPresentatio
   ];
   for (const warning of answer.warnings) lines.push(`Warning: ${sanitize(warning)}`);
   if (answer.next_cursor !== undefined)
-    lines.push(`More candidates: call again with the same arguments and cursor="${answer.next_cursor}".`);
+    lines.push(
+      answer.count === 0
+        ? `Candidates: call again with a limit above 0 (the other arguments the same) and cursor="${answer.next_cursor}".`
+        : `More candidates: call again with the same arguments and cursor="${answer.next_cursor}".`,
+    );
   if (answer.candidates.length === 0) return lines.join('\n');
   lines.push(
     '',

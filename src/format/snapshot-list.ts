@@ -44,7 +44,9 @@ export function formatSnapshotList(answer: ListAnswer, how: ListPresentation): s
   const lines = [headline(answer, how)];
   if (answer.summary) lines.push(...summaryLines(answer.summary));
   for (const warning of answer.warnings ?? []) lines.push(`Warning: ${sanitize(warning)}`);
-  if (answer.next_cursor !== undefined) {
+  if (answer.next_cursor !== undefined && how.limit === 0) {
+    lines.push(`Rows: call again with summary=true, a limit above 0 (the other arguments the same) and cursor="${answer.next_cursor}".`);
+  } else if (answer.next_cursor !== undefined) {
     const raise = how.limit < how.maxLimit && answer.count === how.limit ? `, or raise limit (up to ${formatNumber(how.maxLimit)})` : '';
     lines.push(`More exist: call again with the same arguments and cursor="${answer.next_cursor}"${raise}.`);
   }
@@ -74,6 +76,7 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
         : `scanned ${counted} in ${plural(answer.pages_fetched, 'page')}${when && `, as of ${when}`}`;
     const which = filtered ? ` (${sanitize(filtered)})` : '';
     if (summary.matched === 0) return `No ${noun}s match${which}; ${scanned}.`;
+    if (how.limit === 0) return `${plural(summary.matched, `matching ${noun}`)}${which}: totals only (limit 0). ${capitalize(scanned)}.`;
     return `${formatNumber(count)} of ${plural(summary.matched, `matching ${noun}`)}${which}, ${listedSize(answer)}; ${status}. ${capitalize(scanned)}.`;
   }
   if (answer.total === 0) return `No ${noun}s in this account.`;

@@ -41,7 +41,7 @@ export const cleanupInput = z.strictObject({
   protect_tags: z.array(z.string().max(255)).max(50).optional(),
   resource_type: z.enum(RESOURCE_TYPES).optional(),
   // Self-explanatory fields carry no description: tools/list sits in every agent's context.
-  limit: z.int().min(1).max(1000).default(100),
+  limit: z.int().min(0).max(1000).default(100),
   cursor: z.string().max(4096).optional(),
 });
 export type CleanupArguments = z.output<typeof cleanupInput>;

@@ -41,7 +41,7 @@ export const listSnapshotsInput = z.strictObject({
   max_size_gb: z.number().min(0).max(1_000_000).optional(),
   sort: z.enum(SORT_ORDERS).optional(),
   summary: z.boolean().default(false).describe('Summarise all matches (implied by a filter or sort).'),
-  limit: z.int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe('Most rows; fewer if the size budget runs out.'),
+  limit: z.int().min(0).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe('Most rows (0: totals only); fewer if the size budget runs out.'),
   cursor: z.string().min(1).max(4096).optional().describe('next_cursor from the last answer; keep the other arguments.'),
   response_format: z
     .enum(['concise', 'detailed'])

@@ -60,7 +60,8 @@ export type Reading = RequestContext & Pick<CollectOptions, 'onProgress'>;
 /** Checks what the schema cannot (combinations, the cursor), before any request is made. */
 export function planList(args: ListArguments, now = Date.now()): ListPlan {
   const problems = filterProblems(args);
-  const scan = hasFilters(args) || args.sort !== undefined || args.summary;
+  // Totals without rows (limit 0) are a summary.
+  const scan = hasFilters(args) || args.sort !== undefined || args.summary || args.limit === 0;
   if (problems.length > 0) throw new ArgumentError(problems.join('; '));
 
   const query = describeQuery({ ...pick(args, QUERY_KEYS), ...pick(args, FILTER_KEYS), scan: scan || undefined });

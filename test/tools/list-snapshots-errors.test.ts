@@ -246,7 +246,7 @@ describe('bad inputs are refused before any request', () => {
     { page: 0 },
     { page: -1 },
     { resource_type: 'image' },
-    { limit: 0 },
+    { limit: -1 },
     { limit: 1001 },
     { limit: null },
     { regoin: 'fra1' },

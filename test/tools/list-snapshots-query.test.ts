@@ -147,6 +147,28 @@ describe('summary over every match', () => {
     );
   });
 
+  it('limit 0 answers the totals alone in both halves, and its cursor lists from the first match', async () => {
+    const matches = select(all, { resource_type: 'volume' });
+    const expected = expectedSummary(matches);
+    const result = await h.call({ resource_type: 'volume', limit: 0 });
+    const answer = listed(result);
+    expect(answer).toMatchObject({
+      snapshots: [],
+      count: 0,
+      truncated: true,
+      summary: { matched: expected.matched, total_gb: expected.total_gb },
+    });
+    expect(textOf(result)).toMatch(
+      new RegExp(`^${expected.matched.toLocaleString('en-US')} matching volume snapshots: totals only \\(limit 0\\)\\. `),
+    );
+    expect(textOf(result)).not.toMatch(/^id\t/m);
+    expect(textOf(result)).toContain(
+      `Rows: call again with summary=true, a limit above 0 (the other arguments the same) and cursor="${answer.next_cursor}".`,
+    );
+    const rows = listed(await h.call({ resource_type: 'volume', summary: true, limit: 5, cursor: answer.next_cursor }));
+    expect(rows.snapshots.map((snapshot) => snapshot.id)).toEqual(matches.slice(0, 5).map((snapshot) => snapshot.id));
+  });
+
   it('is absent without filters, sort or summary, which stop at limit', async () => {
     const result = await list({ limit: 10 });
     expect(result).not.toHaveProperty('summary');

@@ -49,7 +49,7 @@ describe('list_snapshots in tools/list', () => {
     ).toEqual(['max_size_gb', 'min_size_gb', 'resource_type', 'sort']);
     expect(props.resource_type).toMatchObject({ enum: ['droplet', 'volume'] });
     expect(props.per_page).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 200 });
-    expect(props.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 50 });
+    expect(props.limit).toMatchObject({ type: 'integer', minimum: 0, maximum: 1000, default: 50 });
     expect(props.region).toMatchObject({ pattern: '^[a-zA-Z0-9-]{2,20}$' });
     expect(tool.inputSchema.required ?? []).toEqual([]);
     expect(tool.inputSchema).toMatchObject({ additionalProperties: false });

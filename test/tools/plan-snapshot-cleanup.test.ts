@@ -120,6 +120,20 @@ describe('plan_snapshot_cleanup against an independent reference', () => {
     expect(ids({ older_than_days: 365 }).has(young!.id)).toBe(false);
   });
 
+  it('limit 0: the totals and the breakdown without a row, and a cursor that lists from the first', async () => {
+    const expected = expectedPlan(all, live, { keep_last: 2 }, Date.now());
+    const answer = plan(await h.call({ keep_last: 2, limit: 0 }, 'plan_snapshot_cleanup'));
+    expect(answer).toMatchObject({
+      candidates: [],
+      count: 0,
+      total_candidates: expected.candidates.length,
+      monthly_savings_usd: expected.monthly_savings_usd,
+    });
+    expect(Object.values(answer.breakdown.by_type).reduce((sum, bucket) => sum + bucket.count, 0)).toBe(all.length);
+    const rows = plan(await h.call({ keep_last: 2, limit: 3, cursor: answer.next_cursor }, 'plan_snapshot_cleanup'));
+    expect(rows.candidates.map((row) => row.id)).toEqual(expected.candidates.slice(0, 3).map((candidate) => candidate.id));
+  });
+
   it('{orphans: "exclude"} alone proposes nothing and says that no rule was given', async () => {
     const answer = plan(await h.call({ orphans: 'exclude' }, 'plan_snapshot_cleanup'));
     expect(answer).toMatchObject({ total_candidates: 0, rules: { orphans: 'exclude' } });
