@@ -81,7 +81,9 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
   }
   if (answer.total === 0) return `No ${noun}s in this account.`;
   if (count === 0)
-    return `No more ${noun}s: all ${plural(answer.total, noun)} were listed before this cursor. Call again without cursor to start over.`;
+    return how.continued
+      ? `No more ${noun}s: all ${plural(answer.total, noun)} were listed before this cursor. Call again without cursor to start over.`
+      : `No ${noun}s on this page: all ${plural(answer.total, noun)} come before it.`;
   const plainStatus = answer.truncated ? 'more exist' : how.continued ? 'the last of them' : 'complete list';
   return `${formatNumber(count)} of ${plural(answer.total, noun)}, ${listedSize(answer)}; ${plainStatus}.`;
 }

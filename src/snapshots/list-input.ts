@@ -48,6 +48,7 @@ export const listSnapshotsInput = z.strictObject({
     .default('concise')
     .describe('detailed adds min disk, timestamps and source ids to text rows.'),
   per_page: z.int().min(1).max(200).default(200).describe('API page size for plain paging (scans use 200).'),
+  page: z.int().min(1).max(1_000_000).optional().describe('API page to start plain paging at.'),
   fresh: z.boolean().default(false).describe("Rescan instead of reusing the last minute's scan."),
 });
 
@@ -77,6 +78,7 @@ const ARGUMENT_ROLES = {
   cursor: 'answer',
   response_format: 'answer',
   per_page: 'answer',
+  page: 'answer',
   fresh: 'answer',
 } as const satisfies Record<keyof ListArguments, 'filter' | 'query' | 'answer'>;
 

@@ -62,6 +62,11 @@ export function planList(args: ListArguments, now = Date.now()): ListPlan {
   const problems = filterProblems(args);
   // Totals without rows (limit 0) are a summary.
   const scan = hasFilters(args) || args.sort !== undefined || args.summary || args.limit === 0;
+  if (scan && args.page !== undefined && args.page > 1 && args.cursor === undefined) {
+    problems.push(
+      "page is the API's own paging and does not combine with filters, sort, summary or limit 0; use cursor (next_cursor) to continue",
+    );
+  }
   if (problems.length > 0) throw new ArgumentError(problems.join('; '));
 
   const query = describeQuery({ ...pick(args, QUERY_KEYS), ...pick(args, FILTER_KEYS), scan: scan || undefined });
@@ -89,7 +94,8 @@ export function listSnapshots(account: Account, args: ListArguments, plan: ListP
  * since), it is left out rather than listed twice.
  */
 async function paged(client: DigitalOceanClient, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
-  const start = plan.cursor?.offset ?? 0;
+  // A cursor carries its own place; page starts at the API's page of that size.
+  const start = plan.cursor?.offset ?? ((args.page ?? 1) - 1) * args.per_page;
   const anchor = plan.cursor?.anchor;
   const result = await collectSnapshots(client, {
     page: Math.floor(start / args.per_page) + 1,

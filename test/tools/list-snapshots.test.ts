@@ -32,6 +32,7 @@ describe('list_snapshots in tools/list', () => {
       'min_size_gb',
       'name',
       'older_than_days',
+      'page',
       'per_page',
       'region',
       'resource_id',
@@ -91,6 +92,24 @@ describe('list_snapshots results', () => {
     expect(result.snapshots).toEqual(h.api.snapshots.slice(0, 50));
     expect(result).toMatchObject({ count: 50, total: 250, truncated: true, pages_fetched: 1 });
     expect(listRequests(h.api).map((request) => request.url)).toEqual(['/v2/snapshots?page=1&per_page=200']);
+  });
+
+  it("page and per_page list exactly the API's page at that size, and the cursor continues with the next", async () => {
+    h = await harness({ count: 250 });
+    const second = listed(await h.call({ page: 2, per_page: 50 }));
+    expect(second.snapshots).toEqual(h.api.snapshots.slice(50, 100));
+    expect(listRequests(h.api).map((request) => request.url)).toEqual(['/v2/snapshots?page=2&per_page=50']);
+    const third = listed(await h.call({ page: 2, per_page: 50, cursor: second.next_cursor }));
+    expect(third.snapshots).toEqual(h.api.snapshots.slice(100, 150));
+    const last = listed(await h.call({ page: 5, per_page: 50 }));
+    expect(last).toMatchObject({ count: 50, truncated: false });
+    expect(last.snapshots).toEqual(h.api.snapshots.slice(200, 250));
+    const past = await h.call({ page: 6, per_page: 50 });
+    expect(listed(past)).toMatchObject({ count: 0, total: 250 });
+    expect(textOf(past)).toMatch(/^No snapshots on this page: all 250 snapshots come before it\./);
+    const refused = await h.call({ page: 2, region: 'fra1' });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/page is the API's own paging and does not combine with filters/);
   });
 
   it('returns the whole account when it fits, untruncated', async () => {
