@@ -68,6 +68,28 @@ export function nameOk(name: string, pattern: string): boolean {
   return match(0, 0);
 }
 
+/**
+ * Hundredths that add up to the rounded total, by the largest remainder method, by hand: every
+ * value's hundredths rounded down, then one more to each of the largest remainders (ties: the
+ * earlier) until the total is reached.
+ */
+export function largestRemainder(
+  values: number[],
+  total = Math.round(values.reduce((sum, value) => sum + value, 0) * 100 + 1e-9) / 100,
+): number[] {
+  const hundredths = values.map((value) => Math.floor(value * 100 + 1e-7));
+  const byRemainder = values
+    .map((value, i) => ({ i, remainder: value * 100 - hundredths[i]! }))
+    .sort((a, b) => b.remainder - a.remainder || a.i - b.i);
+  let left = Math.round(total * 100) - hundredths.reduce((sum, value) => sum + value, 0);
+  for (const { i } of byRemainder) {
+    if (left <= 0) break;
+    hundredths[i]! += 1;
+    left -= 1;
+  }
+  return hundredths.map((value) => value / 100);
+}
+
 /** Summary numbers in integer cents and hundredths of a GB, by hand. */
 export function expectedSummary(matches: Snapshot[]) {
   const totalGb = matches.reduce((sum, snap) => sum + snap.size_gigabytes, 0);
@@ -90,7 +112,7 @@ export function expectedSummary(matches: Snapshot[]) {
     matched: matches.length,
     total_gb: cents(totalGb),
     monthly_cost_usd: cents(cost),
-    byType: Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, { count: v.count, gb: cents(v.gb) }])),
+    byType: apportioned(byType, cents(totalGb)),
     byRegion: Object.fromEntries(Object.entries(byRegion).map(([k, v]) => [k, { count: v.count, gb: cents(v.gb) }])),
   };
 }
@@ -138,7 +160,7 @@ export function expectedPlan(
       for (let i = 0; i < rules.keep_last && i < sorted.length; i++) newest.add(sorted[i]!.id);
     }
   }
-  const candidates: { id: string; reasons: string[]; cents: number }[] = [];
+  const candidates: { id: string; reasons: string[]; cost: number }[] = [];
   let savings = 0;
   for (const snap of scanned) {
     const recent = rules.older_than_days !== undefined && new Date(snap.created_at).getTime() >= now - rules.older_than_days * 86_400_000;
@@ -155,12 +177,29 @@ export function expectedPlan(
     if (rules.keep_last !== undefined) reasons.push('beyond_keep_last');
     const cost = Math.max(0.01, snap.size_gigabytes * 0.06);
     savings += cost;
-    candidates.push({ id: snap.id, reasons, cents: Math.round(cost * 100 + 1e-9) });
+    candidates.push({ id: snap.id, reasons, cost });
   }
-  candidates.sort((a, b) => b.cents - a.cents || (a.id < b.id ? -1 : 1));
+  // The costs as shown add up to the savings as shown.
+  const total = Math.round(savings * 100 + 1e-9) / 100;
+  const shown = largestRemainder(
+    candidates.map((c) => c.cost),
+    total,
+  );
+  const rows = candidates.map((c, i) => ({ id: c.id, reasons: c.reasons, monthly_cost_usd: shown[i]! }));
+  rows.sort((a, b) => b.monthly_cost_usd - a.monthly_cost_usd || (a.id < b.id ? -1 : 1));
   return {
-    candidates: candidates.map((c) => ({ id: c.id, reasons: c.reasons, monthly_cost_usd: c.cents / 100 })),
-    monthly_savings_usd: Math.round(savings * 100 + 1e-9) / 100,
+    candidates: rows,
+    monthly_savings_usd: total,
     scanned: scanned.length,
   };
+}
+
+/** Groups of a partition with their GB apportioned to the total as shown. */
+function apportioned(groups: Record<string, { count: number; gb: number }>, total: number) {
+  const entries = Object.entries(groups);
+  const gb = largestRemainder(
+    entries.map(([, group]) => group.gb),
+    total,
+  );
+  return Object.fromEntries(entries.map(([key, group], i) => [key, { count: group.count, gb: gb[i]! }]));
 }

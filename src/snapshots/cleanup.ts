@@ -20,7 +20,7 @@ import { MAX_KEY_CHARS, shown } from './clip.js';
 import { eachPaced, filterPaced, sortPaced } from './pace.js';
 import { DAY_MS } from './query.js';
 import { monthlyCost, round } from './pricing.js';
-import { Tallies } from './tally.js';
+import { apportion, Tallies } from './tally.js';
 
 /**
  * plan_snapshot_cleanup: which snapshots could go and what that saves, read-only. Every rule only
@@ -58,7 +58,7 @@ export type AgeBucket = z.output<typeof ageBucketSchema>;
 
 export interface Candidate {
   snapshot: Snapshot;
-  /** Unrounded; sums are rounded once. */
+  /** Its monthly cost as shown: in cents that add up to the plan's savings (apportion()). */
   cost: number;
   reasons: Reason[];
 }
@@ -106,7 +106,7 @@ export async function planCleanup(
   const cutoff = args.older_than_days === undefined ? undefined : now - args.older_than_days * DAY_MS;
   const byRule = args.keep_last !== undefined || cutoff !== undefined;
 
-  const candidates: (Candidate & { cents: number })[] = [];
+  const candidates: Candidate[] = [];
   await eachPaced(
     scanned,
     (snapshot) => {
@@ -122,23 +122,32 @@ export async function planCleanup(
       if (orphaned === true && args.orphans !== 'exclude') reasons.push('orphaned');
       if (cutoff !== undefined) reasons.push('older_than');
       if (args.keep_last !== undefined) reasons.push('beyond_keep_last');
-      const cost = monthlyCost(snapshot.size_gigabytes);
-      candidates.push({ snapshot, cost, reasons, cents: round(cost, 2) });
+      candidates.push({ snapshot, cost: monthlyCost(snapshot.size_gigabytes), reasons });
     },
     signal,
   );
-  // By the cost as the answer states it (to the cent), then id: the order a reader can check.
+  // The savings rounded once; each candidate's cost in cents that add up to them.
+  const savings = round(
+    candidates.reduce((sum, candidate) => sum + candidate.cost, 0),
+    2,
+  );
+  const shown = await apportion(
+    candidates.map((candidate) => candidate.cost),
+    savings,
+    signal,
+  );
+  candidates.forEach((candidate, i) => {
+    candidate.cost = shown[i]!;
+  });
+  // By the cost as the answer states it, then id: the order a reader can check.
   const ordered = await sortPaced(
     candidates,
-    (a, b) => b.cents - a.cents || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0),
+    (a, b) => b.cost - a.cost || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0),
     signal,
   );
   return {
-    candidates: ordered.map(({ snapshot, cost, reasons }) => ({ snapshot, cost, reasons })),
-    savings: round(
-      candidates.reduce((sum, candidate) => sum + candidate.cost, 0),
-      2,
-    ),
+    candidates: ordered,
+    savings,
     scanned,
     orphanCheck: orphanChecks(live, args),
     warnings: warningsFor(candidates, scanned, live, args),
@@ -151,21 +160,28 @@ export async function planCleanup(
  * nothing for more regions, so region costs would not add up and are not given).
  */
 export async function breakdown(scanned: Snapshot[], now: number, signal?: AbortSignal) {
-  const byType = new Tallies();
-  const byAge = new Tallies(ageBucketSchema.options);
-  const byRegion = new Tallies();
+  const byType = new Tallies(true);
+  const byAge = new Tallies(true, ageBucketSchema.options);
+  // A snapshot in several regions counts in each: regions overlap, each is rounded on its own.
+  const byRegion = new Tallies(false);
+  let totalGb = 0;
+  let totalCost = 0;
   await eachPaced(
     scanned,
     (snapshot) => {
       const { size_gigabytes: gb } = snapshot;
       const cost = monthlyCost(gb);
+      totalGb += gb;
+      totalCost += cost;
       byType.add(snapshot.resource_type, gb, cost);
       byAge.add(ageBucket((now - Date.parse(snapshot.created_at)) / DAY_MS), gb, cost);
       for (const region of new Set(snapshot.regions)) byRegion.add(region, gb, cost);
     },
     signal,
   );
-  return { by_type: byType.costed(), by_age: byAge.costed(), by_region: byRegion.counted() };
+  // Types and ages each partition what was scanned: both add up to the same totals.
+  const totals = { gb: round(totalGb, 2), cost: round(totalCost, 2) };
+  return { by_type: await byType.costed(totals), by_age: await byAge.costed(totals), by_region: await byRegion.counted() };
 }
 
 function ageBucket(days: number): AgeBucket {

@@ -29,8 +29,9 @@ export const MAX_REGIONS = 30;
 export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSignal): Promise<SnapshotSummary> {
   let gb = 0;
   let cost = 0;
-  const byType = new Tallies();
-  const byRegion = new Tallies();
+  const byType = new Tallies(true);
+  // A snapshot in several regions counts in each: regions overlap, each is rounded on its own.
+  const byRegion = new Tallies(false);
   let oldest: { snapshot: Snapshot; at: number } | undefined;
   let newest: { snapshot: Snapshot; at: number } | undefined;
   let largest: Snapshot | undefined;
@@ -50,13 +51,14 @@ export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSi
     },
     signal,
   );
+  const totalGb = round(gb, 2);
   return {
     matched: snapshots.length,
-    total_gb: round(gb, 2),
+    total_gb: totalGb,
     monthly_cost_usd: round(cost, 2),
     price_per_gb_month_usd: PRICE_PER_GB_MONTH_USD,
-    by_resource_type: byType.counted(),
-    by_region: byRegion.counted(),
+    by_resource_type: await byType.counted({ gb: totalGb }),
+    by_region: await byRegion.counted(),
     ...(oldest && { oldest: { id: oldest.snapshot.id, name: oldest.snapshot.name, created_at: oldest.snapshot.created_at } }),
     ...(newest && { newest: { id: newest.snapshot.id, name: newest.snapshot.name, created_at: newest.snapshot.created_at } }),
     ...(largest && { largest: { id: largest.id, name: largest.name, size_gigabytes: largest.size_gigabytes } }),

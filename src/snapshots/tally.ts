@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { sortPaced } from './pace.js';
 import { round } from './pricing.js';
 
 // Counts without zod's 64-bit bounds: they would only lengthen the published schema.
@@ -11,6 +12,40 @@ export type Tally = z.output<typeof tallySchema>;
 export const costedTallySchema = tallySchema.extend({ monthly_cost_usd: z.number() });
 export type CostedTally = z.output<typeof costedTallySchema>;
 
+/**
+ * Non-negative values rounded to hundredths so that they add up exactly to their total rounded
+ * once (the largest remainder method): each value gets its hundredths rounded down, and the
+ * hundredths that leaves out of the total go one each to the largest remainders (on a tie, the
+ * earlier value). `total` is that total as shown, when the caller has it (several partitions of
+ * one sum then agree); else the values' sum, rounded. In slices (pace.ts): the plan apportions
+ * every candidate.
+ */
+export async function apportion(values: readonly number[], total?: number, signal?: AbortSignal): Promise<number[]> {
+  // Hundredths as integers; the nudge keeps 1.15 (114.99999999999999 in binary) at 115.
+  const scaled = values.map((value) => value * 100);
+  const floors = scaled.map((value) => Math.floor(value + 1e-7));
+  const target = Math.round(
+    (total ??
+      round(
+        values.reduce((sum, value) => sum + value, 0),
+        2,
+      )) * 100,
+  );
+  let missing = target - floors.reduce((sum, value) => sum + value, 0);
+  if (missing !== 0) {
+    const remainder = (i: number) => scaled[i]! - floors[i]!;
+    const order = await sortPaced(
+      values.map((_, i) => i),
+      (a, b) => remainder(b) - remainder(a) || a - b,
+      signal,
+    );
+    // Short: the largest remainders gain a hundredth; over (only by the nudge): the smallest give one back.
+    for (let k = 0; missing > 0; k++, missing--) floors[order[k % order.length]!]! += 1;
+    for (let k = order.length - 1; missing < 0; k--, missing++) floors[order[k]!]! -= 1;
+  }
+  return floors.map((hundredths) => hundredths / 100);
+}
+
 interface Sums {
   count: number;
   gb: number;
@@ -20,13 +55,17 @@ interface Sums {
 /**
  * Count, GB and monthly cost of snapshots grouped by a key: the one routine behind the summary's
  * and the plan's breakdowns. Sums stay unrounded until they are read, so rounding never
- * accumulates.
+ * accumulates. The groups of a partition (each snapshot in one group) are apportioned: their
+ * figures add up exactly to the totals as shown. Overlapping groups (regions) are each rounded.
  */
 export class Tallies<K extends string = string> {
   private readonly sums = new Map<K, Sums>();
 
   /** `keys`: groups listed even when empty, in this order (otherwise largest first). */
-  constructor(private readonly keys?: readonly K[]) {
+  constructor(
+    private readonly partition: boolean,
+    private readonly keys?: readonly K[],
+  ) {
     for (const key of keys ?? []) this.sums.set(key, { count: 0, gb: 0, cost: 0 });
   }
 
@@ -39,16 +78,36 @@ export class Tallies<K extends string = string> {
     } else this.sums.set(key, { count: 1, gb, cost });
   }
 
-  /** Count and GB of each group. */
-  counted(): Record<K, Tally> {
-    return Object.fromEntries(this.ordered().map(([key, sums]) => [key, { count: sums.count, gb: round(sums.gb, 2) }])) as Record<K, Tally>;
+  /** Count and GB of each group; `totals`, as shown, are what a partition's groups add up to. */
+  async counted(totals?: { gb: number }): Promise<Record<K, Tally>> {
+    const entries = this.ordered();
+    const gb = await this.shown(
+      entries.map(([, sums]) => sums.gb),
+      totals?.gb,
+    );
+    return Object.fromEntries(entries.map(([key, sums], i) => [key, { count: sums.count, gb: gb[i]! }])) as Record<K, Tally>;
   }
 
-  /** Count, GB and monthly cost of each group. */
-  costed(): Record<K, CostedTally> {
+  /** Count, GB and monthly cost of each group; `totals` as for counted(). */
+  async costed(totals?: { gb: number; cost: number }): Promise<Record<K, CostedTally>> {
+    const entries = this.ordered();
+    const [gb, cost] = await Promise.all([
+      this.shown(
+        entries.map(([, sums]) => sums.gb),
+        totals?.gb,
+      ),
+      this.shown(
+        entries.map(([, sums]) => sums.cost),
+        totals?.cost,
+      ),
+    ]);
     return Object.fromEntries(
-      this.ordered().map(([key, sums]) => [key, { count: sums.count, gb: round(sums.gb, 2), monthly_cost_usd: round(sums.cost, 2) }]),
+      entries.map(([key, sums], i) => [key, { count: sums.count, gb: gb[i]!, monthly_cost_usd: cost[i]! }]),
     ) as Record<K, CostedTally>;
+  }
+
+  private shown(values: number[], total: number | undefined): Promise<number[]> | number[] {
+    return this.partition ? apportion(values, total) : values.map((value) => round(value, 2));
   }
 
   /** The keys' order, or largest first (then by key, so equal groups keep one order). */

@@ -4,7 +4,6 @@ import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.j
 import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
 import { cleanupInput, cleanupQuery, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
 import { clipWarnings, MAX_KEY_CHARS, shown, type ClipReport } from '../snapshots/clip.js';
-import { round } from '../snapshots/pricing.js';
 import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
 import { ANSWER_BUDGET_CHARS, fitRows, type Answer } from './budget.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
@@ -61,7 +60,7 @@ function buildAnswer(
     resource_id: text(snapshot.resource_id, 'resource_id'),
     created_at: text(snapshot.created_at, 'created_at'),
     size_gigabytes: snapshot.size_gigabytes,
-    monthly_cost_usd: round(cost, 2),
+    monthly_cost_usd: cost,
     reasons,
   }));
   const more = offset + listed < plan.candidates.length;
