@@ -261,16 +261,10 @@ function parseCount(name: string, raw: string | undefined, fallback: number, max
 
 function parseTransport(env: Record<string, string | undefined>, commandLine: CommandLine): TransportConfig {
   const kind = (commandLine.transport ?? env.MCP_TRANSPORT ?? 'stdio').trim().toLowerCase();
-  if (kind === 'stdio') return { kind: 'stdio' };
-  if (kind !== 'http') throw new ConfigError(`--transport (or MCP_TRANSPORT) must be stdio or http, got "${kind}"`);
+  if (kind !== 'stdio' && kind !== 'http') throw new ConfigError(`--transport (or MCP_TRANSPORT) must be stdio or http, got "${kind}"`);
+  // Checked whatever the transport: a bad value is a mistake even where it has no effect.
   const host = (commandLine.host ?? env.MCP_HOST ?? '127.0.0.1').trim();
   const port = parsePort(commandLine.port ?? env.MCP_PORT);
-  const configured = (env.MCP_ALLOWED_HOSTS ?? '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter(Boolean);
-  // On loopback, only local names: a web page that rebinds its own name to 127.0.0.1 is refused.
-  const loopback = LOOPBACK_HOSTS.includes(host) || host === '::1' || host.startsWith('127.');
   const authSecret = env.MCP_AUTH_TOKEN?.trim() || undefined;
   if (authSecret !== undefined && authSecret.length < MIN_AUTH_SECRET_LENGTH) {
     throw new ConfigError(
@@ -278,6 +272,17 @@ function parseTransport(env: Record<string, string | undefined>, commandLine: Co
     );
   }
   const trustLoopback = parseSwitch('MCP_TRUST_LOOPBACK', env.MCP_TRUST_LOOPBACK);
+  if (kind === 'stdio') {
+    const given = commandLine.port !== undefined ? '--port' : commandLine.host !== undefined ? '--host' : undefined;
+    if (given) throw new ConfigError(`${given} applies to the HTTP transport: add --transport http, or leave ${given} out for stdio`);
+    return { kind: 'stdio' };
+  }
+  const configured = (env.MCP_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  // On loopback, only local names: a web page that rebinds its own name to 127.0.0.1 is refused.
+  const loopback = LOOPBACK_HOSTS.includes(host) || host === '::1' || host.startsWith('127.');
   return {
     kind: 'http',
     host,

@@ -80,8 +80,18 @@ describe('loadConfig', () => {
     [['--transport', 'sse'], /must be stdio or http/],
     [['--transport', 'http', '--port', '70000'], /port number from 0 to 65535/],
     [['--verbose'], /^Unknown option '--verbose'; see --help$/],
+    [['--port', '18120'], /^--port applies to the HTTP transport: add --transport http, or leave --port out for stdio$/],
+    [['--host', '0.0.0.0'], /^--host applies to the HTTP transport/],
+    [['--port', 'abc'], /port number from 0 to 65535, got "abc"/],
   ])('refuses %j', (argv, message) => {
     expect(() => loadConfig({}, argv)).toThrow(message);
+  });
+
+  it('checks the HTTP settings on stdio too: a bad value is a mistake wherever it has no effect', () => {
+    expect(() => loadConfig({ MCP_PORT: 'abc' })).toThrow(/MCP_PORT\) must be a port number/);
+    expect(() => loadConfig({ MCP_TRUST_LOOPBACK: 'sure' })).toThrow(/MCP_TRUST_LOOPBACK must be 1 or 0/);
+    expect(() => loadConfig({ MCP_AUTH_TOKEN: 'short' })).toThrow(/MCP_AUTH_TOKEN must be at least/);
+    expect(loadConfig({ MCP_PORT: '9000', MCP_HOST: '0.0.0.0' }).transport).toEqual({ kind: 'stdio' });
   });
 
   it('reads PAGE_CONCURRENCY and CALL_DEADLINE_SECONDS within bounds', () => {

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { harness } from './helpers.js';
 import { ServerProcess } from './e2e/process.js';
 
@@ -98,6 +98,38 @@ describe('the npm package', () => {
     expect(listing).toContain('package/dist/THIRD_PARTY_LICENSES.md');
     expect(listing).toContain('package/LICENSE');
   });
+});
+
+describe("the README's deployment recipe", () => {
+  it('installs the tarball, serves, and stops cleanly on SIGTERM to the process the platform started', async () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const recipe = /\*\*Deploying it\.\*\*[\s\S]*?```sh\n(.+)\n```/.exec(readme)?.[1];
+    expect(recipe).toMatch(/^npm install --prefix .* && exec /);
+    const host = mkdtempSync(path.join(os.tmpdir(), 'deploy-'));
+    await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', host], { cwd: root });
+    // Exactly the README's command, as a platform runs a start command.
+    const child = spawn('sh', ['-c', recipe!], {
+      cwd: host,
+      env: {
+        PATH: process.env.PATH,
+        npm_config_cache: path.join(host, '.npm'),
+        npm_config_update_notifier: 'false',
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await vi.waitFor(() => expect(stderr).toMatch(/"msg":"ready over HTTP"/), { timeout: 60_000, interval: 100 });
+    const health = await fetch('http://127.0.0.1:8080/healthz');
+    expect(health.status).toBe(200);
+    child.kill('SIGTERM');
+    const stopped = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5000))]);
+    expect(stopped).toBe(0);
+    expect(stderr).toMatch(/"msg":"shutting down","reason":"SIGTERM"/);
+  }, 90_000);
 });
 
 describe('mcp.json', () => {

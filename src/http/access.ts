@@ -24,8 +24,9 @@ const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-fo
 export function accessFor(headers: IncomingHttpHeaders, config: Config, transport: HttpTransportConfig): Access {
   const header = headers.authorization;
   const operator = config.token && config.tokenSource ? { token: config.token, source: config.tokenSource } : undefined;
+  // The demo serves its made-up account to everyone; a token sent to it is ignored (and it says so).
+  if (operator?.source === '--demo') return operator;
   if (header === undefined) {
-    if (operator?.source === '--demo') return operator;
     const trusted = transport.trustLoopback && transport.loopback && transport.authSecret === undefined;
     const proxied = PROXY_HEADERS.find((name) => headers[name] !== undefined);
     if (trusted && operator && !proxied) return operator;
@@ -41,6 +42,20 @@ export function accessFor(headers: IncomingHttpHeaders, config: Config, transpor
     return { refused: 'MCP_AUTH_TOKEN was accepted, but the server has no DIGITALOCEAN_API_TOKEN to serve it with' };
   }
   return { token: presented, source: 'Authorization header' };
+}
+
+const SCHEMES = /^(basic|bearer|digest|token|negotiate|hoba|mutual|aws4-hmac-sha256)$/i;
+
+/**
+ * What a refused request's Authorization header looked like, for the log: its form only. A scheme
+ * is named only when it is a known one (a token sent without "Bearer " would otherwise be logged).
+ */
+export function authorizationForm(header: string | undefined): string {
+  if (header === undefined) return 'absent';
+  const words = header.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return 'empty';
+  const scheme = SCHEMES.test(words[0]!) ? `scheme ${words[0]}` : 'no known scheme';
+  return `${scheme}, ${words.length} part(s), ${header.length} characters`;
 }
 
 function sameSecret(presented: string, secret: string): boolean {

@@ -8,7 +8,7 @@ import { errorMessage, type Logger, type LogSink } from '../logger.js';
 import { createServer } from '../server.js';
 import { exitOnShutdown } from '../shutdown.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
-import { accessFor, foreignHostRefusal } from './access.js';
+import { accessFor, authorizationForm, foreignHostRefusal } from './access.js';
 
 type HttpTransportConfig = Extract<TransportConfig, { kind: 'http' }>;
 
@@ -115,7 +115,7 @@ async function route(site: Site, req: IncomingMessage, res: ServerResponse): Pro
   // Liveness reveals nothing, so probes may address the server by any name (a load balancer uses its IP).
   if (path === '/healthz') return reply(res, 200, { status: 'ok', name: SERVER_NAME, version: SERVER_VERSION });
   const refusal = foreignHostRefusal(req.headers, site.transport, site.port);
-  if (refusal) return reply(res, 403, jsonRpcError(-32000, refusal));
+  if (refusal) return refuse(site, res, 403, -32000, refusal, { host: req.headers.host, origin: req.headers.origin });
   if (path !== MCP_PATH) return reply(res, 404, jsonRpcError(-32000, `Not found: the MCP endpoint is ${MCP_PATH}`));
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
@@ -124,15 +124,15 @@ async function route(site: Site, req: IncomingMessage, res: ServerResponse): Pro
   const access = accessFor(req.headers, site.config, site.transport);
   if ('refused' in access) {
     res.setHeader('www-authenticate', 'Bearer realm="DigitalOcean API token"');
-    return reply(res, 401, jsonRpcError(-32001, access.refused));
+    return refuse(site, res, 401, -32001, access.refused, { authorization: authorizationForm(req.headers.authorization) });
   }
   const body = await readMessage(req);
   if ('status' in body) {
     if (body.status === 413) res.setHeader('connection', 'close');
-    return reply(res, body.status, jsonRpcError(body.code, body.message));
+    return refuse(site, res, body.status, body.code, body.message);
   }
   const batch = settleCancels(body.message);
-  if ('refused' in batch) return reply(res, 400, jsonRpcError(-32600, batch.refused));
+  if ('refused' in batch) return refuse(site, res, 400, -32600, batch.refused);
   // Nothing left to answer (every request in it was cancelled by the same POST): what the
   // transport answers a POST of notifications.
   if (batch.message === undefined) return void res.writeHead(202).end();
@@ -224,7 +224,7 @@ export async function serveHttp(config: Config, transport: HttpTransportConfig, 
   const envToken = !config.tokenSource
     ? 'each request brings its own'
     : config.tokenSource === '--demo'
-      ? 'the made-up account for requests without a token'
+      ? 'the made-up account for every request (a token sent is ignored)'
       : transport.authSecret
         ? `from ${config.tokenSource} for requests that present MCP_AUTH_TOKEN`
         : transport.trustLoopback && transport.loopback
@@ -232,6 +232,11 @@ export async function serveHttp(config: Config, transport: HttpTransportConfig, 
           : `${config.tokenSource} unused: a request must bring its own token, or set MCP_AUTH_TOKEN (or, on loopback with no proxy, MCP_TRUST_LOOPBACK=1)`;
   if (transport.trustLoopback && !transport.loopback)
     log.warn('MCP_TRUST_LOOPBACK=1 has no effect: the server does not listen on loopback');
+  if (transport.authSecret && !config.tokenSource) {
+    log.warn(
+      'MCP_AUTH_TOKEN is set but no DigitalOcean token is: a request presenting it is refused. Set DIGITALOCEAN_API_TOKEN, or unset MCP_AUTH_TOKEN so that each request brings its own token',
+    );
+  }
   log.info('ready over HTTP', { url: `${server.url}${MCP_PATH}`, api: config.apiUrl.origin, token: envToken });
 }
 
@@ -259,6 +264,12 @@ async function readMessage(req: IncomingMessage): Promise<Message> {
     return { status: 400, code: -32600, message: 'Invalid Request: the body must be a JSON-RPC message (an object) or a batch (an array)' };
   }
   return { message };
+}
+
+/** A request refused before MCP: the answer says why, and so does the log (never a token). */
+function refuse(site: Site, res: ServerResponse, status: number, code: number, reason: string, fields: Record<string, unknown> = {}): void {
+  site.log.warn('refused a request', { status, reason, ...fields });
+  reply(res, status, jsonRpcError(code, reason));
 }
 
 function jsonRpcError(code: number, message: string) {

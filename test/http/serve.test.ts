@@ -219,6 +219,25 @@ describe('whose DigitalOcean token serves a request', () => {
     expect(JSON.stringify(logs)).not.toContain(SECRET);
   });
 
+  it('logs why each request is refused, with the form of its Authorization header and never a token', async () => {
+    const sent = canaryToken();
+    await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN }, { [ENV_TOKEN]: ['snapshot:read'] });
+    // A token without "Bearer " must not reach the log as a scheme name.
+    for (const authorization of [sent, `Basic ${sent}`, `Bearer ${sent} extra`])
+      expect((await call({ authorization })).statusCode).toBe(401);
+    expect((await call({ host: 'evil.example' })).statusCode).toBe(403);
+    const refusals = logs.map((line) => JSON.parse(line)).filter((line) => line.message === 'refused a request');
+    expect(refusals.map((line) => [line.status, line.authorization])).toEqual([
+      [401, `no known scheme, 1 part(s), ${sent.length} characters`],
+      [401, `scheme Basic, 2 part(s), ${sent.length + 6} characters`],
+      [401, `scheme Bearer, 3 part(s), ${sent.length + 13} characters`],
+      [403, undefined],
+    ]);
+    expect(refusals.every((line) => typeof line.reason === 'string' && line.reason.length > 0)).toBe(true);
+    expect(refusals[3]).toMatchObject({ host: 'evil.example' });
+    expect(logs.join('\n')).not.toContain(sent);
+  });
+
   it('refuses a short MCP_AUTH_TOKEN at start', () => {
     expect(() => loadConfig({ MCP_AUTH_TOKEN: 'short' }, ['--transport', 'http'])).toThrow(/MCP_AUTH_TOKEN must be at least 32 characters/);
   });
