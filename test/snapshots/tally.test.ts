@@ -30,7 +30,7 @@ describe('figures that add up', () => {
         );
         expect(shown).toEqual(largestRemainder(values, total));
         expect(cents(shown)).toBe(Math.round(total * 100));
-        shown.forEach((value, i) => expect(Math.abs(value - values[i]!)).toBeLessThan(0.01 + 1e-9));
+        for (const [i, value] of shown.entries()) expect(Math.abs(value - values[i]!)).toBeLessThan(0.01 + 1e-9);
       }),
       { numRuns: 300 },
     );
