@@ -76,7 +76,7 @@ function normalised(value: unknown): unknown {
       .replace(/cursor="([\w-]+)"/g, (_whole, cursor: string) => `cursor="${cursorShape(cursor)}"`)
       .replace(/request_id [0-9a-f-]{36}/g, 'request_id <request id>')
       .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, (instant) => (key === 'as_of' ? '<scan time>' : instant))
-      .replace(/\b([Aa]s of) \d{2}:\d{2}:\d{2} UTC, (just now|[\d,]+ s ago)/g, '$1 <scan time>');
+      .replace(/\b([Aa]s of|[Ff]rom the scan of) \d{2}:\d{2}:\d{2} UTC, (just now|[\d,]+ s ago)/g, '$1 <scan time>');
   });
 }
 
