@@ -69,19 +69,20 @@ export function nameOk(name: string, pattern: string): boolean {
 }
 
 /**
- * Hundredths that add up to the rounded total, by the largest remainder method, by hand: every
- * value's hundredths rounded down, then one more to each of the largest remainders (ties: the
- * earlier) until the total is reached.
+ * Hundredths that add up to the rounded total, by the largest remainder method, by hand and in
+ * exact decimal (the values are sizes and costs with at most four decimals): every value's
+ * hundredths rounded down, then one more to each of the largest remainders (ties: the earlier)
+ * until the total is reached.
  */
-export function largestRemainder(
-  values: number[],
-  total = Math.round(values.reduce((sum, value) => sum + value, 0) * 100 + 1e-9) / 100,
-): number[] {
-  const hundredths = values.map((value) => Math.floor(value * 100 + 1e-7));
-  const byRemainder = values
-    .map((value, i) => ({ i, remainder: value * 100 - hundredths[i]! }))
+export function largestRemainder(values: number[], total?: number): number[] {
+  const tenThousandths = values.map((value) => Math.round(value * 10_000));
+  const sum = tenThousandths.reduce((a, b) => a + b, 0);
+  const target = total === undefined ? Math.floor((sum + 50) / 100) : Math.round(total * 100);
+  const hundredths = tenThousandths.map((value) => Math.floor(value / 100));
+  const byRemainder = tenThousandths
+    .map((value, i) => ({ i, remainder: value % 100 }))
     .sort((a, b) => b.remainder - a.remainder || a.i - b.i);
-  let left = Math.round(total * 100) - hundredths.reduce((sum, value) => sum + value, 0);
+  let left = target - hundredths.reduce((a, b) => a + b, 0);
   for (const { i } of byRemainder) {
     if (left <= 0) break;
     hundredths[i]! += 1;
@@ -90,24 +91,29 @@ export function largestRemainder(
   return hundredths.map((value) => value / 100);
 }
 
-/** Summary numbers in integer cents and hundredths of a GB, by hand. */
+/** Sizes and costs as exact ten-thousandths, summed as integers, as arithmetic on paper does. */
+const gbTt = (snap: Snapshot) => Math.round(snap.size_gigabytes * 10_000);
+// DigitalOcean's price: $0.06 per GB-month, at least $0.01 a snapshot.
+const costTt = (snap: Snapshot) => Math.max(100, Math.round(snap.size_gigabytes * 600));
+/** Ten-thousandths to the cent (hundredth), half up. */
+const cents = (tt: number) => Math.floor((tt + 50) / 100) / 100;
+
+/** Summary numbers to the cent and the hundredth of a GB, by hand. */
 export function expectedSummary(matches: Snapshot[]) {
-  const totalGb = matches.reduce((sum, snap) => sum + snap.size_gigabytes, 0);
+  const totalGb = matches.reduce((sum, snap) => sum + gbTt(snap), 0);
   const byType: Record<string, { count: number; gb: number }> = {};
   const byRegion: Record<string, { count: number; gb: number }> = {};
   for (const snap of matches) {
     byType[snap.resource_type] ??= { count: 0, gb: 0 };
     byType[snap.resource_type]!.count += 1;
-    byType[snap.resource_type]!.gb += snap.size_gigabytes;
+    byType[snap.resource_type]!.gb += gbTt(snap);
     for (const region of new Set(snap.regions)) {
       byRegion[region] ??= { count: 0, gb: 0 };
       byRegion[region]!.count += 1;
-      byRegion[region]!.gb += snap.size_gigabytes;
+      byRegion[region]!.gb += gbTt(snap);
     }
   }
-  // DigitalOcean's price: $0.06 per GB-month, at least $0.01 a snapshot.
-  const cost = matches.reduce((sum, snap) => sum + Math.max(snap.size_gigabytes * 0.06, 0.01), 0);
-  const cents = (x: number) => Math.round(x * 100 + 1e-9) / 100;
+  const cost = matches.reduce((sum, snap) => sum + costTt(snap), 0);
   return {
     matched: matches.length,
     total_gb: cents(totalGb),
@@ -175,14 +181,14 @@ export function expectedPlan(
     if (orphan && orphans !== 'exclude') reasons.push('orphaned');
     if (rules.older_than_days !== undefined) reasons.push('older_than');
     if (rules.keep_last !== undefined) reasons.push('beyond_keep_last');
-    const cost = Math.max(0.01, snap.size_gigabytes * 0.06);
+    const cost = costTt(snap);
     savings += cost;
     candidates.push({ id: snap.id, reasons, cost });
   }
   // The costs as shown add up to the savings as shown.
-  const total = Math.round(savings * 100 + 1e-9) / 100;
+  const total = cents(savings);
   const shown = largestRemainder(
-    candidates.map((c) => c.cost),
+    candidates.map((c) => c.cost / 10_000),
     total,
   );
   const rows = candidates.map((c, i) => ({ id: c.id, reasons: c.reasons, monthly_cost_usd: shown[i]! }));
@@ -194,11 +200,11 @@ export function expectedPlan(
   };
 }
 
-/** Groups of a partition with their GB apportioned to the total as shown. */
+/** Groups of a partition (GB in ten-thousandths) with their GB apportioned to the total as shown. */
 function apportioned(groups: Record<string, { count: number; gb: number }>, total: number) {
   const entries = Object.entries(groups);
   const gb = largestRemainder(
-    entries.map(([, group]) => group.gb),
+    entries.map(([, group]) => group.gb / 10_000),
     total,
   );
   return Object.fromEntries(entries.map(([key, group], i) => [key, { count: group.count, gb: gb[i]! }]));

@@ -3,7 +3,7 @@ import type { ListAnswer } from '../snapshots/answers.js';
 import type { ResponseFormat, SortOrder } from '../snapshots/list-input.js';
 import type { SnapshotSummary } from '../snapshots/summary.js';
 import type { Tally } from '../snapshots/tally.js';
-import { round } from '../snapshots/pricing.js';
+import { hundredths, units } from '../snapshots/pricing.js';
 import { day, instant, list, typeLetter } from './fields.js';
 import { sanitize } from '../snapshots/sanitize.js';
 import { capitalize, formatNumber, plural, usd } from './words.js';
@@ -95,12 +95,7 @@ function asOf(iso: string, now: number): string {
 }
 
 function listedSize(answer: ListAnswer): string {
-  const gb = formatNumber(
-    round(
-      answer.snapshots.reduce((sum, snapshot) => sum + snapshot.size_gigabytes, 0),
-      2,
-    ),
-  );
+  const gb = formatNumber(hundredths(answer.snapshots.reduce((sum, snapshot) => sum + units(snapshot.size_gigabytes), 0)));
   return `${gb} GB in ${answer.count === 1 ? 'this one' : `these ${formatNumber(answer.count)}`}`;
 }
 

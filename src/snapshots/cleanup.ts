@@ -19,7 +19,7 @@ import { SCAN_PAGE_SIZE } from './list-input.js';
 import { MAX_KEY_CHARS, shown } from './clip.js';
 import { eachPaced, filterPaced, sortPaced } from './pace.js';
 import { DAY_MS } from './query.js';
-import { monthlyCost, round } from './pricing.js';
+import { hundredths, monthlyCostUnits, units } from './pricing.js';
 import { apportion, Tallies } from './tally.js';
 
 /**
@@ -58,7 +58,7 @@ export type AgeBucket = z.output<typeof ageBucketSchema>;
 
 export interface Candidate {
   snapshot: Snapshot;
-  /** Its monthly cost as shown: in cents that add up to the plan's savings (apportion()). */
+  /** Its monthly cost: in ten-thousandths while planned, then as shown, in cents that add up to the plan's savings (apportion()). */
   cost: number;
   reasons: Reason[];
 }
@@ -122,15 +122,12 @@ export async function planCleanup(
       if (orphaned === true && args.orphans !== 'exclude') reasons.push('orphaned');
       if (cutoff !== undefined) reasons.push('older_than');
       if (args.keep_last !== undefined) reasons.push('beyond_keep_last');
-      candidates.push({ snapshot, cost: monthlyCost(snapshot.size_gigabytes), reasons });
+      candidates.push({ snapshot, cost: monthlyCostUnits(snapshot.size_gigabytes), reasons });
     },
     signal,
   );
   // The savings rounded once; each candidate's cost in cents that add up to them.
-  const savings = round(
-    candidates.reduce((sum, candidate) => sum + candidate.cost, 0),
-    2,
-  );
+  const savings = hundredths(candidates.reduce((sum, candidate) => sum + candidate.cost, 0));
   const shown = await apportion(
     candidates.map((candidate) => candidate.cost),
     savings,
@@ -169,8 +166,8 @@ export async function breakdown(scanned: Snapshot[], now: number, signal?: Abort
   await eachPaced(
     scanned,
     (snapshot) => {
-      const { size_gigabytes: gb } = snapshot;
-      const cost = monthlyCost(gb);
+      const gb = units(snapshot.size_gigabytes);
+      const cost = monthlyCostUnits(snapshot.size_gigabytes);
       totalGb += gb;
       totalCost += cost;
       byType.add(snapshot.resource_type, gb, cost);
@@ -180,7 +177,7 @@ export async function breakdown(scanned: Snapshot[], now: number, signal?: Abort
     signal,
   );
   // Types and ages each partition what was scanned: both add up to the same totals.
-  const totals = { gb: round(totalGb, 2), cost: round(totalCost, 2) };
+  const totals = { gb: hundredths(totalGb), cost: hundredths(totalCost) };
   return { by_type: await byType.costed(totals), by_age: await byAge.costed(totals), by_region: await byRegion.counted() };
 }
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Snapshot } from '../digitalocean/schemas.js';
 import { shown, shownKey, type ClipReport } from './clip.js';
 import { eachPaced } from './pace.js';
-import { monthlyCost, PRICE_PER_GB_MONTH_USD, round } from './pricing.js';
+import { hundredths, monthlyCostUnits, PRICE_PER_GB_MONTH_USD, units } from './pricing.js';
 import { count, Tallies, tallySchema } from './tally.js';
 
 /** Totals over every matching snapshot, not only those an answer lists. */
@@ -38,11 +38,12 @@ export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSi
   await eachPaced(
     snapshots,
     (snapshot) => {
-      const costs = monthlyCost(snapshot.size_gigabytes);
-      gb += snapshot.size_gigabytes;
+      const size = units(snapshot.size_gigabytes);
+      const costs = monthlyCostUnits(snapshot.size_gigabytes);
+      gb += size;
       cost += costs;
-      byType.add(snapshot.resource_type, snapshot.size_gigabytes, costs);
-      for (const region of new Set(snapshot.regions)) byRegion.add(region, snapshot.size_gigabytes, costs);
+      byType.add(snapshot.resource_type, size, costs);
+      for (const region of new Set(snapshot.regions)) byRegion.add(region, size, costs);
       const at = Date.parse(snapshot.created_at);
       // Strict comparisons: on ties the first in API order wins, so the answer is stable.
       if (!oldest || at < oldest.at) oldest = { snapshot, at };
@@ -51,11 +52,11 @@ export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSi
     },
     signal,
   );
-  const totalGb = round(gb, 2);
+  const totalGb = hundredths(gb);
   return {
     matched: snapshots.length,
     total_gb: totalGb,
-    monthly_cost_usd: round(cost, 2),
+    monthly_cost_usd: hundredths(cost),
     price_per_gb_month_usd: PRICE_PER_GB_MONTH_USD,
     by_resource_type: await byType.counted({ gb: totalGb }),
     by_region: await byRegion.counted(),
@@ -105,5 +106,5 @@ export function clipTallies<V extends Record<string, number>>(
 }
 
 function merged<V extends Record<string, number>>(a: V, b: V): V {
-  return Object.fromEntries(Object.entries(a).map(([name, value]) => [name, round(value + (b[name] ?? 0), 2)])) as V;
+  return Object.fromEntries(Object.entries(a).map(([name, value]) => [name, hundredths(units(value) + units(b[name] ?? 0))])) as V;
 }

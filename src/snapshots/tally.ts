@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { sortPaced } from './pace.js';
-import { round } from './pricing.js';
+import { hundredths } from './pricing.js';
 
 // Counts without zod's 64-bit bounds: they would only lengthen the published schema.
 export const count = () => z.int().meta({ minimum: undefined, maximum: undefined });
@@ -13,39 +13,31 @@ export const costedTallySchema = tallySchema.extend({ monthly_cost_usd: z.number
 export type CostedTally = z.output<typeof costedTallySchema>;
 
 /**
- * Non-negative values rounded to hundredths so that they add up exactly to their total rounded
- * once (the largest remainder method): each value gets its hundredths rounded down, and the
+ * Sums in ten-thousandths (pricing.ts), shown to the hundredth so that they add up exactly to their
+ * total shown (the largest remainder method): each gets its hundredths rounded down, and the
  * hundredths that leaves out of the total go one each to the largest remainders (on a tie, the
- * earlier value). `total` is that total as shown, when the caller has it (several partitions of
- * one sum then agree); else the values' sum, rounded. In slices (pace.ts): the plan apportions
- * every candidate.
+ * earlier). `total` is that total as shown, when the caller has it (several partitions of one sum
+ * then agree); else the sum's. In slices (pace.ts): the plan apportions every candidate.
  */
 export async function apportion(values: readonly number[], total?: number, signal?: AbortSignal): Promise<number[]> {
-  // Hundredths as integers; the nudge keeps 1.15 (114.99999999999999 in binary) at 115.
-  const scaled = values.map((value) => value * 100);
-  const floors = scaled.map((value) => Math.floor(value + 1e-7));
-  const target = Math.round(
-    (total ??
-      round(
-        values.reduce((sum, value) => sum + value, 0),
-        2,
-      )) * 100,
-  );
+  const floors = values.map((value) => Math.floor(value / 100));
+  const target = total === undefined ? Math.round(values.reduce((sum, value) => sum + value, 0) / 100) : Math.round(total * 100);
   let missing = target - floors.reduce((sum, value) => sum + value, 0);
   if (missing !== 0) {
-    const remainder = (i: number) => scaled[i]! - floors[i]!;
+    const remainder = (i: number) => values[i]! - floors[i]! * 100;
     const order = await sortPaced(
       values.map((_, i) => i),
       (a, b) => remainder(b) - remainder(a) || a - b,
       signal,
     );
-    // Short: the largest remainders gain a hundredth; over (only by the nudge): the smallest give one back.
+    // Short: the largest remainders gain a hundredth; over (a total below the sum): the smallest give one back.
     for (let k = 0; missing > 0; k++, missing--) floors[order[k % order.length]!]! += 1;
-    for (let k = order.length - 1; missing < 0; k--, missing++) floors[order[k]!]! -= 1;
+    for (let k = order.length - 1; missing < 0; k--, missing++) floors[order[(k + order.length) % order.length]!]! -= 1;
   }
-  return floors.map((hundredths) => hundredths / 100);
+  return floors.map((value) => value / 100);
 }
 
+/** A group's snapshots, and their GB and monthly cost in ten-thousandths. */
 interface Sums {
   count: number;
   gb: number;
@@ -54,8 +46,7 @@ interface Sums {
 
 /**
  * Count, GB and monthly cost of snapshots grouped by a key: the one routine behind the summary's
- * and the plan's breakdowns. Sums stay unrounded until they are read, so rounding never
- * accumulates. The groups of a partition (each snapshot in one group) are apportioned: their
+ * and the plan's breakdowns. Sums are exact (ten-thousandths, pricing.ts) until they are read. The groups of a partition (each snapshot in one group) are apportioned: their
  * figures add up exactly to the totals as shown. Overlapping groups (regions) are each rounded.
  */
 export class Tallies<K extends string = string> {
@@ -69,6 +60,7 @@ export class Tallies<K extends string = string> {
     for (const key of keys ?? []) this.sums.set(key, { count: 0, gb: 0, cost: 0 });
   }
 
+  /** One snapshot: its size and monthly cost in ten-thousandths (units(), monthlyCostUnits()). */
   add(key: K, gb: number, cost: number): void {
     const sums = this.sums.get(key);
     if (sums) {
@@ -107,7 +99,7 @@ export class Tallies<K extends string = string> {
   }
 
   private shown(values: number[], total: number | undefined): Promise<number[]> | number[] {
-    return this.partition ? apportion(values, total) : values.map((value) => round(value, 2));
+    return this.partition ? apportion(values, total) : values.map(hundredths);
   }
 
   /** The keys' order, or largest first (then by key, so equal groups keep one order). */

@@ -5,7 +5,7 @@ import { apiText } from '../snapshots/clip.js';
 import { formatSnapshot } from '../format/snapshot.js';
 import { snapshotAnswer, type SnapshotAnswer } from '../snapshots/answers.js';
 import { clipSnapshot, clipWarnings, type ClipReport } from '../snapshots/clip.js';
-import { monthlyCost, round } from '../snapshots/pricing.js';
+import { hundredths, monthlyCostUnits } from '../snapshots/pricing.js';
 import { DAY_MS } from '../snapshots/query.js';
 import { readOnlyTool, registerTool } from './definitions.js';
 import { USER_DATA_NOTE, type ToolContext } from './context.js';
@@ -49,7 +49,7 @@ export function registerGetSnapshot(server: McpServer, context: ToolContext): vo
         const warnings = [...context.notices, ...clipWarnings(report)];
         const structuredContent: SnapshotAnswer = {
           snapshot: shown,
-          monthly_cost_usd: round(monthlyCost(snapshot.size_gigabytes), 2),
+          monthly_cost_usd: hundredths(monthlyCostUnits(snapshot.size_gigabytes)),
           age_days: Math.max(0, Math.floor((Date.now() - Date.parse(snapshot.created_at)) / DAY_MS)),
           ...(warnings.length > 0 && { warnings }),
         };

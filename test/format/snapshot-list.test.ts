@@ -3,7 +3,7 @@ import { generateSnapshots } from '../../src/fake-api/data.js';
 import { day } from '../../src/format/fields.js';
 import { formatSnapshotList, type ListPresentation } from '../../src/format/snapshot-list.js';
 import type { ListAnswer } from '../../src/snapshots/answers.js';
-import { round } from '../../src/snapshots/pricing.js';
+import { hundredths, monthlyCostUnits, units } from '../../src/snapshots/pricing.js';
 
 const snapshots = generateSnapshots(400, 2);
 const answer = (overrides: Partial<ListAnswer> = {}): ListAnswer => ({
@@ -69,11 +69,19 @@ describe('day', () => {
   });
 });
 
-describe('round', () => {
-  it('rounds half away from zero without float noise', () => {
-    expect(round(0.1 + 0.2, 2)).toBe(0.3);
-    expect(round(1.005, 2)).toBe(1.01);
-    expect(round(2.675, 2)).toBe(2.68);
-    expect(round(604.7172, 2)).toBe(604.72);
+describe('sums in ten-thousandths', () => {
+  it('add exactly and round half up to the hundredth, as on paper', () => {
+    expect(hundredths(units(0.1) + units(0.2))).toBe(0.3);
+    expect(hundredths(units(1.005))).toBe(1.01);
+    expect(hundredths(units(2.675))).toBe(2.68);
+    expect(hundredths(units(604.7172))).toBe(604.72);
+    // 273.175 as a float sum of these costs is 273.17499999999998; in ten-thousandths it is exact.
+    expect(hundredths([1.25, 2.925, 269].reduce((sum, value) => sum + units(value), 0))).toBe(273.18);
+  });
+
+  it("costs DigitalOcean's price, with its minimum", () => {
+    expect(monthlyCostUnits(14.98)).toBe(8988);
+    expect(monthlyCostUnits(0.05)).toBe(100);
+    expect(monthlyCostUnits(0)).toBe(100);
   });
 });

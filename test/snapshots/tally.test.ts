@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSnapshots } from '../../src/fake-api/data.js';
 import { breakdown, planCleanup } from '../../src/snapshots/cleanup.js';
 import { summarize } from '../../src/snapshots/summary.js';
-import { round } from '../../src/snapshots/pricing.js';
+import { hundredths, units } from '../../src/snapshots/pricing.js';
 import { apportion } from '../../src/snapshots/tally.js';
 import { largestRemainder } from '../reference.js';
 
@@ -21,13 +21,11 @@ describe('figures that add up', () => {
   it('apportion: hundredths that sum to the total shown, each within one of its value, as the reference allocates them', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(size, { maxLength: 60 }), async (values) => {
-        const shown = await apportion(values);
-        // The total as the server shows it (a half-cent tie in binary may round either way: the
-        // parts follow whichever it shows); the allocation is the reference's.
-        const total = round(
-          values.reduce((sum, value) => sum + value, 0),
-          2,
-        );
+        const shown = await apportion(values.map(units));
+        // The total to the cent, half up, as on paper (the values are exact thousandths).
+        const thousandths = values.reduce((sum, value) => sum + Math.round(value * 1000), 0);
+        const total = Math.floor((thousandths + 5) / 10) / 100;
+        expect(hundredths(values.reduce((sum, value) => sum + units(value), 0))).toBe(total);
         expect(shown).toEqual(largestRemainder(values, total));
         expect(cents(shown)).toBe(Math.round(total * 100));
         for (const [i, value] of shown.entries()) expect(Math.abs(value - values[i]!)).toBeLessThan(0.01 + 1e-9);
