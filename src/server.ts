@@ -28,7 +28,7 @@ export interface ServerOptions {
 }
 
 // No tool takes more than a handful of values; a larger argument tree is an attack or a mistake.
-const MAX_TOOL_INPUT_ELEMENTS = 1000;
+export const MAX_TOOL_INPUT_ELEMENTS = 1000;
 
 const INSTRUCTIONS =
   'Read-only view of the snapshots (Droplet and volume snapshots) in one DigitalOcean account: list_snapshots filters, ' +

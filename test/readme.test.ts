@@ -2,7 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_URL, loadConfig } from '../src/config.js';
 import { REVIEW_SNAPSHOT_COSTS } from '../src/prompts/review-snapshot-costs.js';
-import { TOOLS } from '../src/server.js';
+import { MAX_PAGES } from '../src/digitalocean/paginate.js';
+import { HEADERS_TIMEOUT_MS, MAX_REQUEST_BODY_BYTES, REQUEST_TIMEOUT_MS } from '../src/http/serve.js';
+import { MAX_TOOL_INPUT_ELEMENTS, TOOLS } from '../src/server.js';
+import { MAX_LINE_BYTES } from '../src/stdio/line-guard.js';
+import { ANSWER_BUDGET_CHARS } from '../src/tools/budget.js';
 import { publishTool } from '../src/tools/definitions.js';
 import { harness, textOf, type Harness } from './helpers.js';
 
@@ -49,6 +53,21 @@ describe('the README', () => {
       `${code(stdio.transport.kind)}, ${code(http.transport.port)}, ${code(http.transport.host)}`,
     );
     expect(table.get('`MCP_TRUST_LOOPBACK`')).toBe(code(http.transport.trustLoopback ? 1 : 0));
+  });
+
+  it('states the limits the code keeps', () => {
+    const text = readme().replace(/\s+/g, ' ');
+    const mib = (bytes: number) => `${bytes / 2 ** 20} MiB`;
+    const number = (value: number) => value.toLocaleString('en-US');
+    for (const fact of [
+      `Bodies over ${mib(MAX_REQUEST_BODY_BYTES)} get \`413\``,
+      `takes over ${HEADERS_TIMEOUT_MS / 1000} s to send its headers or ${REQUEST_TIMEOUT_MS / 1000} s to send its request`,
+      `at most ${number(MAX_PAGES)} pages are read`,
+      `a line over ${mib(MAX_LINE_BYTES)} is answered by its id`,
+      `tool arguments are capped at ${number(MAX_TOOL_INPUT_ELEMENTS)} elements`,
+      `an answer budget of ${number(ANSWER_BUDGET_CHARS)} characters`,
+    ])
+      expect(text).toContain(fact);
   });
 
   it('names every tool and the prompt in its introduction', () => {

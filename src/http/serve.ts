@@ -15,8 +15,8 @@ type HttpTransportConfig = Extract<TransportConfig, { kind: 'http' }>;
 export const MCP_PATH = '/mcp';
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 // A client that trickles its headers or body is cut off; answers are not bounded by these.
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 15_000;
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 15_000;
 /** How long past the call deadline a response may stay open (answers already written are flushing). */
 const RESPONSE_MARGIN_MS = 5_000;
 
