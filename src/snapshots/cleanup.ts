@@ -19,8 +19,8 @@ import { SCAN_PAGE_SIZE } from './list-input.js';
 import { MAX_KEY_CHARS, shown } from './clip.js';
 import { eachPaced, filterPaced, sortPaced } from './pace.js';
 import { DAY_MS } from './query.js';
-import { hundredths, monthlyCostUnits, units } from './pricing.js';
-import { apportion, Tallies } from './tally.js';
+import { hundredths, monthlyCostUnits } from './pricing.js';
+import { AccountTallies, apportion, Tallies } from './tally.js';
 
 /**
  * plan_snapshot_cleanup: which snapshots could go and what that saves, read-only. Every rule only
@@ -157,28 +157,19 @@ export async function planCleanup(
  * nothing for more regions, so region costs would not add up and are not given).
  */
 export async function breakdown(scanned: Snapshot[], now: number, signal?: AbortSignal) {
-  const byType = new Tallies(true);
+  const tallies = new AccountTallies();
   const byAge = new Tallies(true, ageBucketSchema.options);
-  // A snapshot in several regions counts in each: regions overlap, each is rounded on its own.
-  const byRegion = new Tallies(false);
-  let totalGb = 0;
-  let totalCost = 0;
   await eachPaced(
     scanned,
     (snapshot) => {
-      const gb = units(snapshot.size_gigabytes);
-      const cost = monthlyCostUnits(snapshot.size_gigabytes);
-      totalGb += gb;
-      totalCost += cost;
-      byType.add(snapshot.resource_type, gb, cost);
+      const { gb, cost } = tallies.add(snapshot);
       byAge.add(ageBucket((now - Date.parse(snapshot.created_at)) / DAY_MS), gb, cost);
-      for (const region of new Set(snapshot.regions)) byRegion.add(region, gb, cost);
     },
     signal,
   );
   // Types and ages each partition what was scanned: both add up to the same totals.
-  const totals = { gb: hundredths(totalGb), cost: hundredths(totalCost) };
-  return { by_type: await byType.costed(totals), by_age: await byAge.costed(totals), by_region: await byRegion.counted() };
+  const { totals } = tallies;
+  return { by_type: await tallies.byType.costed(totals), by_age: await byAge.costed(totals), by_region: await tallies.byRegion.counted() };
 }
 
 function ageBucket(days: number): AgeBucket {

@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { Snapshot } from '../digitalocean/schemas.js';
 import { shown, shownKey, type ClipReport } from './clip.js';
 import { eachPaced } from './pace.js';
-import { hundredths, monthlyCostUnits, PRICE_PER_GB_MONTH_USD, units } from './pricing.js';
-import { count, Tallies, tallySchema } from './tally.js';
+import { hundredths, PRICE_PER_GB_MONTH_USD, units } from './pricing.js';
+import { AccountTallies, count, tallySchema } from './tally.js';
 
 /** Totals over every matching snapshot, not only those an answer lists. */
 export const summarySchema = z.object({
@@ -27,23 +27,14 @@ export const MAX_REGIONS = 30;
 
 /** Totals over every snapshot given (all that matched, not just those returned), in slices (pace.ts). */
 export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSignal): Promise<SnapshotSummary> {
-  let gb = 0;
-  let cost = 0;
-  const byType = new Tallies(true);
-  // A snapshot in several regions counts in each: regions overlap, each is rounded on its own.
-  const byRegion = new Tallies(false);
+  const tallies = new AccountTallies();
   let oldest: { snapshot: Snapshot; at: number } | undefined;
   let newest: { snapshot: Snapshot; at: number } | undefined;
   let largest: Snapshot | undefined;
   await eachPaced(
     snapshots,
     (snapshot) => {
-      const size = units(snapshot.size_gigabytes);
-      const costs = monthlyCostUnits(snapshot.size_gigabytes);
-      gb += size;
-      cost += costs;
-      byType.add(snapshot.resource_type, size, costs);
-      for (const region of new Set(snapshot.regions)) byRegion.add(region, size, costs);
+      tallies.add(snapshot);
       const at = Date.parse(snapshot.created_at);
       // Strict comparisons: on ties the first in API order wins, so the answer is stable.
       if (!oldest || at < oldest.at) oldest = { snapshot, at };
@@ -52,14 +43,14 @@ export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSi
     },
     signal,
   );
-  const totalGb = hundredths(gb);
+  const { totals } = tallies;
   return {
     matched: snapshots.length,
-    total_gb: totalGb,
-    monthly_cost_usd: hundredths(cost),
+    total_gb: totals.gb,
+    monthly_cost_usd: totals.cost,
     price_per_gb_month_usd: PRICE_PER_GB_MONTH_USD,
-    by_resource_type: await byType.counted({ gb: totalGb }),
-    by_region: await byRegion.counted(),
+    by_resource_type: await tallies.byType.counted(totals),
+    by_region: await tallies.byRegion.counted(),
     ...(oldest && { oldest: { id: oldest.snapshot.id, name: oldest.snapshot.name, created_at: oldest.snapshot.created_at } }),
     ...(newest && { newest: { id: newest.snapshot.id, name: newest.snapshot.name, created_at: newest.snapshot.created_at } }),
     ...(largest && { largest: { id: largest.id, name: largest.name, size_gigabytes: largest.size_gigabytes } }),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import type { Snapshot } from '../digitalocean/schemas.js';
 import { sortPaced } from './pace.js';
-import { hundredths } from './pricing.js';
+import { hundredths, monthlyCostUnits, units } from './pricing.js';
 
 // Counts without zod's 64-bit bounds: they would only lengthen the published schema.
 export const count = () => z.int().meta({ minimum: undefined, maximum: undefined });
@@ -106,5 +107,32 @@ export class Tallies<K extends string = string> {
   private ordered(): [K, Sums][] {
     const entries = [...this.sums];
     return this.keys ? entries : entries.sort(([a, x], [b, y]) => y.gb - x.gb || (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
+/**
+ * What every pass over snapshots adds up: the totals, by type (a partition) and by region (a
+ * snapshot in several regions counts in each, so regions overlap and are each rounded on their own).
+ */
+export class AccountTallies {
+  private gb = 0;
+  private cost = 0;
+  readonly byType = new Tallies(true);
+  readonly byRegion = new Tallies(false);
+
+  /** Counts the snapshot; its size and cost in ten-thousandths, for the caller's own groups. */
+  add(snapshot: Snapshot): { gb: number; cost: number } {
+    const gb = units(snapshot.size_gigabytes);
+    const cost = monthlyCostUnits(snapshot.size_gigabytes);
+    this.gb += gb;
+    this.cost += cost;
+    this.byType.add(snapshot.resource_type, gb, cost);
+    for (const region of new Set(snapshot.regions)) this.byRegion.add(region, gb, cost);
+    return { gb, cost };
+  }
+
+  /** The totals as shown, which a partition's groups add up to. */
+  get totals(): { gb: number; cost: number } {
+    return { gb: hundredths(this.gb), cost: hundredths(this.cost) };
   }
 }
