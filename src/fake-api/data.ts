@@ -106,6 +106,26 @@ export function liveResources(snapshots: Snapshot[], seed = 1): LiveResources {
 }
 
 /**
+ * An account of volumes that all still exist, volume v holding `perVolume(v)` snapshots made from
+ * `base`, with ids that sort by volume then by snapshot: the crowded volumes the plan warns about.
+ */
+export function crowdedVolumes(
+  volumes: string[],
+  perVolume: (v: number) => number,
+  base: Omit<Snapshot, 'id' | 'resource_type' | 'resource_id'>,
+): { snapshots: Snapshot[]; resources: LiveResources } {
+  const snapshots = volumes.flatMap((volume, v) =>
+    Array.from({ length: perVolume(v) }, (_, i) => ({
+      ...base,
+      id: `00000000-0000-4000-8${String(v).padStart(3, '0')}-${String(i).padStart(12, '0')}`,
+      resource_type: 'volume',
+      resource_id: volume,
+    })),
+  );
+  return { snapshots, resources: { droplets: [], gpuDroplets: [], volumes: volumes.map((id) => ({ id, name: id })) } };
+}
+
+/**
  * Strings an attacker who controls a snapshot's fields (or an upstream) would send to forge lines
  * in an agent's text: newlines that start fake answer lines, tabs that make fake columns,
  * instructions, bidi and zero-width marks, tag characters, C1 controls, private use, noncharacters,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { crowdedVolumes } from '../../src/fake-api/data.js';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { canaryToken } from '../helpers.js';
 import { ServerProcess } from './process.js';
@@ -129,17 +130,8 @@ describe('a hostile upstream, through the built server', () => {
       tags: [],
     };
     const volumes = Array.from({ length: 330 }, (_, v) => `vol-${v}`);
-    const snapshots = volumes.flatMap((volume, v) =>
-      Array.from({ length: 21 }, (_, i) => ({
-        ...base,
-        id: `00000000-0000-4000-8${String(v).padStart(3, '0')}-${String(i).padStart(12, '0')}`,
-        resource_type: 'volume',
-        resource_id: volume,
-      })),
-    );
     api = await startFakeApi({
-      snapshots,
-      resources: { droplets: [], gpuDroplets: [], volumes: volumes.map((id) => ({ id, name: id })) },
+      ...crowdedVolumes(volumes, () => 21, base),
       tokens: { [token]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'] },
       rateLimit: { perHour: 5000, perMinute: 5000 },
     });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/digitalocean/schemas.js';
-import { generateSnapshots } from '../../src/fake-api/data.js';
+import { crowdedVolumes, generateSnapshots } from '../../src/fake-api/data.js';
 import { roundTrips } from '../../src/fake-api/server.js';
 import { cleanupAnswer, type CleanupAnswer } from '../../src/snapshots/answers.js';
 import { ANSWER_BUDGET_CHARS } from '../../src/tools/budget.js';
@@ -230,17 +230,10 @@ describe('plan_snapshot_cleanup without some scopes', () => {
     const [base] = generateSnapshots(1, 8);
     const volumes = Array.from({ length: 330 }, (_, v) => `vol-${String(v).padStart(4, '0')}`);
     // Volume v holds 20 + v % 6 snapshots; the fullest (25) are named first, by id.
-    const snapshots = volumes.flatMap((volume, v) =>
-      Array.from({ length: 20 + (v % 6) }, (_, i) => ({
-        ...base!,
-        id: `00000000-0000-4000-8${String(v).padStart(3, '0')}-${String(i).padStart(12, '0')}`,
-        resource_type: 'volume',
-        resource_id: volume,
-      })),
-    );
+    const { snapshots, resources } = crowdedVolumes(volumes, (v) => 20 + (v % 6), base!);
     h = await harness({
       snapshots,
-      resources: { droplets: [], gpuDroplets: [], volumes: volumes.map((id) => ({ id, name: id })) },
+      resources,
       rateLimit: OPEN,
     });
     const answer = plan(await h.call({ keep_last: 1 }, 'plan_snapshot_cleanup'));
