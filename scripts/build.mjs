@@ -1,7 +1,9 @@
 // npm run build: every runnable file in dist/, built by esbuild from src/ (tsc only type-checks).
-// - The server: dist/server.cjs, one CommonJS file holding the server and everything it uses;
-//   what a process may never need (the HTTP transport, the demo account, the HTTP client until the
-//   first call) is only evaluated when first used. dist/index.js is the launcher every client runs:
+// - The server: dist/server.cjs, one CommonJS file holding the server and everything it uses, with
+//   no module evaluated lazily (a lazy module's code is compiled at every start, never taken from
+//   Node's compile cache); what a process may never need loads no Node module until first used
+//   (node:http, node:crypto: process.getBuiltinModule), and the HTTP client (undici) is a file of
+//   its own, imported on the first call. dist/index.js is the launcher every client runs:
 //   it checks the Node version, turns on Node's compile cache where there is one, and runs
 //   server.cjs (src/launch/launcher.ts). This is what the package and the .mcpb ship. Figures:
 //   BENCHMARKS.md.
@@ -18,11 +20,12 @@ const ESM = `${JSON.stringify({ type: 'module' })}\n`;
 
 /**
  * undici is half the server's code and no start needs it (the first call loads the HTTP client), so
- * it is bundled apart, from its public entry, into dist/undici.cjs: server.cjs requires that file
- * where the source imports `undici`, so a start never compiles it. Nothing in undici is changed; a
- * build in which nothing imported `undici` fails rather than ship a file nobody loads.
+ * it is bundled apart, from its public entry, into dist/undici.mjs (an ES module, so that its named
+ * exports are plain): server.cjs imports that file where the source imports `undici`. Nothing in
+ * undici is changed; a build in which nothing imported `undici` fails rather than ship a file
+ * nobody loads.
  */
-const UNDICI_FILE = './undici.cjs';
+const UNDICI_FILE = './undici.mjs';
 let undiciImported = false;
 const undiciApart = {
   name: 'undici-apart',
@@ -30,6 +33,29 @@ const undiciApart = {
     builder.onResolve({ filter: /^undici$/ }, () => {
       undiciImported = true;
       return { path: UNDICI_FILE, external: true };
+    });
+  },
+};
+
+/**
+ * @modelcontextprotocol/node imports @hono/node-server for its NodeStreamableHTTPServerTransport,
+ * which this server does not use (toNodeHandler needs none of it); importing it loads node:http2,
+ * about a tenth of a start. Its module code only defines its own functions and classes (it changes
+ * globals when getRequestListener is called, not before), so the bundler is told that importing it
+ * has no side effects: unused, it is left out; used, it is bundled as it is. The build fails when
+ * nothing imports it any more, or when it is bundled after all, rather than keep a step that does
+ * nothing.
+ */
+const HONO = /^@hono\/node-server$/;
+let honoImported = false;
+const honoUnusedLeftOut = {
+  name: 'hono-unused-left-out',
+  setup(builder) {
+    builder.onResolve({ filter: HONO }, async ({ path: specifier, kind, importer, resolveDir, pluginData }) => {
+      if (pluginData === 'hono-unused-left-out') return undefined;
+      honoImported = true;
+      const resolved = await builder.resolve(specifier, { kind, importer, resolveDir, pluginData: 'hono-unused-left-out' });
+      return resolved.errors.length > 0 ? resolved : { path: resolved.path, sideEffects: false };
     });
   },
 };
@@ -63,15 +89,21 @@ export async function build() {
     legalComments: 'none',
     // version.ts reads package.json through import.meta.url only when unbundled.
     logOverride: { 'empty-import-meta': 'silent' },
-    plugins: [undiciApart],
+    plugins: [undiciApart, honoUnusedLeftOut],
   });
-  if (!undiciImported) throw new Error('undici-apart: nothing imports undici any more; remove dist/undici.cjs from the build');
+  if (!undiciImported) throw new Error('undici-apart: nothing imports undici any more; remove dist/undici.mjs from the build');
+  if (!honoImported) throw new Error('hono-unused-left-out: nothing imports @hono/node-server any more; remove the step');
+  const bundled = Object.values(server.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
+  if (bundled.some((input) => input.includes('node_modules/@hono/node-server/')))
+    throw new Error('hono-unused-left-out: @hono/node-server is used now, and bundled; remove the step');
   const undici = await esbuild({
     ...common,
-    stdin: { contents: "module.exports = require('undici');", resolveDir: root, loader: 'js' },
-    outfile: 'dist/undici.cjs',
+    stdin: { contents: "export { Agent } from 'undici';", resolveDir: root, loader: 'js' },
+    outfile: 'dist/undici.mjs',
     outdir: undefined,
-    format: 'cjs',
+    format: 'esm',
+    // undici is CommonJS: its require() calls of Node's modules need a require in an ES module.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     minify: process.env.MINIFY !== '0',
     metafile: true,
     legalComments: 'none',

@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import { MemoryBudget } from './digitalocean/memory.js';
-import type { ApiPool } from './digitalocean/pool.js';
+import { createApiPool, type ApiPool } from './digitalocean/pool.js';
 import { shortDigest } from './digest.js';
 import { AccountViews } from './snapshots/account-views.js';
 
@@ -25,13 +25,13 @@ export function createEngine(config: Pick<Config, 'deadlineSeconds' | 'upstreamC
   memory.reclaim = (bytes) => views.reclaim(bytes);
   return {
     pool() {
-      pool ??= import('./digitalocean/pool.js')
-        .then(({ createApiPool }) => createApiPool({ deadlineSeconds: config.deadlineSeconds, maxInFlight: config.upstreamConcurrency }))
-        .catch((error: unknown) => {
+      pool ??= createApiPool({ deadlineSeconds: config.deadlineSeconds, maxInFlight: config.upstreamConcurrency }).catch(
+        (error: unknown) => {
           // A failed load is tried again by the next call, not remembered.
           pool = undefined;
           throw error;
-        });
+        },
+      );
       return pool;
     },
     views,

@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig, parseCommandLine, secretOf, USAGE, type Config } from './config.js';
 import { createLogger, errorMessage } from './logger.js';
+import { withDemoAccount } from './demo-account.js';
+import { serveHttp } from './http/serve.js';
+import { serveStdio } from './stdio/serve.js';
 import { SERVER_NAME, SERVER_VERSION } from './version.js';
 
 /** One line on stderr and exit status 2: what the operator must fix, never a stack trace. */
@@ -33,19 +36,17 @@ async function serve(): Promise<void> {
     stop(error instanceof ConfigError ? error.message : errorMessage(error));
   }
 
-  if (config.demo) config = await (await import('./demo-account.js')).withDemoAccount(config);
+  if (config.demo) config = await withDemoAccount(config);
   const log = createLogger({ level: config.logLevel, secret: secretOf(config) });
   for (const notice of config.notices) log.warn(notice);
   if (config.tokenProblem) log.warn(config.tokenProblem);
   log.debug('starting', { version: SERVER_VERSION, transport: config.transport.kind });
-  // Each transport is its own module, so stdio never loads the HTTP server and the reverse.
+  // Neither transport loads what only the other uses (stdio never loads node:http).
   if (config.transport.kind === 'http') {
     const transport = config.transport;
-    await (await import('./http/serve.js'))
-      .serveHttp(config, transport, log)
-      .catch((error: unknown) => stop(listenFailure(error, transport)));
+    await serveHttp(config, transport, log).catch((error: unknown) => stop(listenFailure(error, transport)));
   } else {
-    await (await import('./stdio/serve.js')).serveStdio(config, log);
+    await serveStdio(config, log);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { DigitalOceanClient, MAX_RESPONSE_BYTES, type DigitalOceanClientOptions } from './client.js';
 import { Slots } from './slots.js';
-import { Agent } from './undici.js';
+import { loadAgent } from './undici.js';
 
 /**
  * What every call in the process shares: one keep-alive dispatcher, with a connection cap per origin
@@ -18,8 +18,8 @@ export interface ApiPool {
   close(): Promise<void>;
 }
 
-export function createApiPool(options: { deadlineSeconds: number; maxInFlight: number }): ApiPool {
-  const dispatcher = createDispatcher(options.deadlineSeconds, options.maxInFlight);
+export async function createApiPool(options: { deadlineSeconds: number; maxInFlight: number }): Promise<ApiPool> {
+  const dispatcher = createDispatcher(await loadAgent(), options.deadlineSeconds, options.maxInFlight);
   const slots = new Slots(options.maxInFlight);
   return {
     dispatcher,
@@ -34,7 +34,7 @@ export function createApiPool(options: { deadlineSeconds: number; maxInFlight: n
  * with at most `connections` sockets per origin, and whose answers are capped (undici destroys a
  * response past the cap).
  */
-function createDispatcher(deadlineSeconds: number, connections: number): Agent {
+function createDispatcher(Agent: Awaited<ReturnType<typeof loadAgent>>, deadlineSeconds: number, connections: number): Dispatcher {
   const timeout = Math.min(15_000, (deadlineSeconds * 1000) / 2);
   return new Agent({
     connectTimeout: Math.min(10_000, timeout),

@@ -1,8 +1,12 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ResponseHeaders } from './rate-limit.js';
 
-/** The door to undici: its public Agent, and one GET read whole. Loaded on a process's first call. */
-export { Agent };
+/** The door to undici: its public Agent, and one GET read whole. */
+
+/** undici's Agent, loaded on a process's first call: no start loads the HTTP client. */
+export async function loadAgent(): Promise<typeof import('undici').Agent> {
+  return (await import('undici')).Agent;
+}
 
 export interface Answer {
   statusCode: number;

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DROPLETS, SCOPES, SNAPSHOTS, TAGS_SCOPE, VOLUMES, type Scope, type Snapshot } from '../digitalocean/schemas.js';
 import { generateSnapshots, hostileSnapshots, liveResources, type LiveResources } from './data.js';
@@ -146,7 +145,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     baseUrl: '',
     singlePageLinks: options.singlePageLinks ?? 'empty',
   };
-  const server = createServer((req, res) => {
+  // Node's modules load on first use: the server evaluates this module at every start (--demo).
+  const server = process.getBuiltinModule('node:http').createServer((req, res) => {
     handle(fake, req, res).catch((error: unknown) => send(res, 500, { id: 'server_error', message: String(error) }));
   });
   await new Promise<void>((resolve, reject) => {
@@ -344,7 +344,7 @@ function listPage<T extends { id: string | number }>(
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   const isError = status >= 400 && body !== null && typeof body === 'object' && !Array.isArray(body);
-  const payload = isError && !('request_id' in body) ? { ...body, request_id: randomUUID() } : body;
+  const payload = isError && !('request_id' in body) ? { ...body, request_id: process.getBuiltinModule('node:crypto').randomUUID() } : body;
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(payload));
 }

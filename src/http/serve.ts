@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
@@ -62,7 +62,8 @@ export async function startHttpServer(
     requestTimeout: timeouts.requestMs,
     connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2),
   };
-  const http = createHttpServer(limits, (req, res) => {
+  // Loaded here, not imported: every start evaluates this module, and stdio needs no node:http.
+  const http = process.getBuiltinModule('node:http').createServer(limits, (req, res) => {
     const started = performance.now();
     res.on('finish', () =>
       log.info('http request', {

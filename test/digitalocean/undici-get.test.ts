@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Agent, get } from '../../src/digitalocean/undici.js';
+import { Agent } from 'undici';
+import { get } from '../../src/digitalocean/undici.js';
 
 // A server whose /hang never answers, and whose other paths answer with a body in three writes.
 let server: Server;
