@@ -20,12 +20,12 @@ const ESM = `${JSON.stringify({ type: 'module' })}\n`;
 
 /**
  * undici is half the server's code and no start needs it (the first call loads the HTTP client), so
- * it is bundled apart, from its public entry, into dist/undici.mjs (an ES module, so that its named
- * exports are plain): server.cjs imports that file where the source imports `undici`. Nothing in
+ * it is bundled apart, from its public entry, into dist/undici.cjs: server.cjs imports that file
+ * where the source imports `undici`. Nothing in
  * undici is changed; a build in which nothing imported `undici` fails rather than ship a file
  * nobody loads.
  */
-const UNDICI_FILE = './undici.mjs';
+const UNDICI_FILE = './undici.cjs';
 let undiciImported = false;
 const undiciApart = {
   name: 'undici-apart',
@@ -91,19 +91,17 @@ export async function build() {
     logOverride: { 'empty-import-meta': 'silent' },
     plugins: [undiciApart, honoUnusedLeftOut],
   });
-  if (!undiciImported) throw new Error('undici-apart: nothing imports undici any more; remove dist/undici.mjs from the build');
+  if (!undiciImported) throw new Error('undici-apart: nothing imports undici any more; remove dist/undici.cjs from the build');
   if (!honoImported) throw new Error('hono-unused-left-out: nothing imports @hono/node-server any more; remove the step');
   const bundled = Object.values(server.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
   if (bundled.some((input) => input.includes('node_modules/@hono/node-server/')))
     throw new Error('hono-unused-left-out: @hono/node-server is used now, and bundled; remove the step');
   const undici = await esbuild({
     ...common,
-    stdin: { contents: "export { Agent } from 'undici';", resolveDir: root, loader: 'js' },
-    outfile: 'dist/undici.mjs',
+    stdin: { contents: "module.exports = require('undici');", resolveDir: root, loader: 'js' },
+    outfile: 'dist/undici.cjs',
     outdir: undefined,
-    format: 'esm',
-    // undici is CommonJS: its require() calls of Node's modules need a require in an ES module.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    format: 'cjs',
     minify: process.env.MINIFY !== '0',
     metafile: true,
     legalComments: 'none',

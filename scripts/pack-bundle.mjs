@@ -18,7 +18,7 @@ await mkdir(path.join(stage, 'dist'), { recursive: true });
 for (const file of [
   'dist/index.js',
   'dist/server.cjs',
-  'dist/undici.mjs',
+  'dist/undici.cjs',
   'dist/package.json',
   'dist/THIRD_PARTY_LICENSES.md',
   'manifest.json',

@@ -3,9 +3,13 @@ import type { ResponseHeaders } from './rate-limit.js';
 
 /** The door to undici: its public Agent, and one GET read whole. */
 
-/** undici's Agent, loaded on a process's first call: no start loads the HTTP client. */
+/**
+ * undici's Agent, loaded on a process's first call: no start loads the HTTP client. undici is a
+ * CommonJS package, so its module.exports is the import's default, in the build (dist/undici.cjs)
+ * as from node_modules.
+ */
 export async function loadAgent(): Promise<typeof import('undici').Agent> {
-  return (await import('undici')).Agent;
+  return (await import('undici')).default.Agent;
 }
 
 export interface Answer {
