@@ -179,6 +179,8 @@ async function connect(api, env = {}) {
       DIGITALOCEAN_API_URL: api.url,
       LOG_LEVEL: 'error',
       PATH: process.env.PATH,
+      // The fake API here has no minute limit: the server caps nothing (DigitalOcean's is 250).
+      DIGITALOCEAN_REQUESTS_PER_MINUTE: '0',
       ...WITH_CACHE,
       ...env,
     },
@@ -398,6 +400,7 @@ for (const count of [2000, 20000]) {
       DIGITALOCEAN_API_URL: api.url,
       LOG_LEVEL: 'info',
       MCP_TRUST_LOOPBACK: '1',
+      DIGITALOCEAN_REQUESTS_PER_MINUTE: '0',
       ...WITH_CACHE,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

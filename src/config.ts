@@ -19,6 +19,8 @@ export const DEFAULT_UPSTREAM_CONCURRENCY = 16;
  * half the limit, and this leaves the collector room beside it.
  */
 export const DEFAULT_SERVER_MAX_MB = 128;
+/** DigitalOcean's documented limit per token (description.yml, "Rate Limit"); the headers carry only the hourly one. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 250;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -46,6 +48,8 @@ export interface Config {
   concurrency: number;
   /** API requests in flight at once across the whole process. */
   upstreamConcurrency: number;
+  /** DIGITALOCEAN_REQUESTS_PER_MINUTE: the most requests one token sends in any 60 s (0: no cap). */
+  requestsPerMinute: number;
   /** What one call may read: bytes of answers and snapshots held (SCAN_MAX_MB, SCAN_MAX_SNAPSHOTS). */
   readBudget: { maxBytes: number; maxSnapshots: number };
   /** How long a whole-account scan answers later calls, and how much the process keeps (0 s: none). */
@@ -130,6 +134,8 @@ Environment:
   CALL_DEADLINE_SECONDS    every call ends within this (default ${DEFAULT_DEADLINE_SECONDS})
   PAGE_CONCURRENCY         API requests at once for one call (default ${DEFAULT_CONCURRENCY})
   UPSTREAM_CONCURRENCY     API requests in flight for the whole process (default ${DEFAULT_UPSTREAM_CONCURRENCY})
+  DIGITALOCEAN_REQUESTS_PER_MINUTE   most requests one token sends in any 60 s
+                           (default ${DEFAULT_REQUESTS_PER_MINUTE}, DigitalOcean's limit; 0 = no cap)
   SNAPSHOT_CACHE_SECONDS   how long a scan answers later calls (default 60; 0 = never)
   SNAPSHOT_CACHE_MAX_MB    memory for those scans (default 64)
   SCAN_MAX_MB, SCAN_MAX_SNAPSHOTS   what one call may read (default 48 and 100000)
@@ -198,6 +204,13 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     deadlineSeconds: parseSeconds('CALL_DEADLINE_SECONDS', env.CALL_DEADLINE_SECONDS, DEFAULT_DEADLINE_SECONDS),
     concurrency: parseCount('PAGE_CONCURRENCY', env.PAGE_CONCURRENCY, DEFAULT_CONCURRENCY, 32),
     upstreamConcurrency: parseCount('UPSTREAM_CONCURRENCY', env.UPSTREAM_CONCURRENCY, DEFAULT_UPSTREAM_CONCURRENCY, 64),
+    requestsPerMinute: parseCount(
+      'DIGITALOCEAN_REQUESTS_PER_MINUTE',
+      env.DIGITALOCEAN_REQUESTS_PER_MINUTE,
+      DEFAULT_REQUESTS_PER_MINUTE,
+      1_000_000,
+      0,
+    ),
     cache: {
       ttlMs: parseCount('SNAPSHOT_CACHE_SECONDS', env.SNAPSHOT_CACHE_SECONDS, 60, 3600, 0) * 1000,
       maxBytes: parseCount('SNAPSHOT_CACHE_MAX_MB', env.SNAPSHOT_CACHE_MAX_MB, 64, 4096) * 1024 * 1024,

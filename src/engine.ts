@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { MemoryBudget } from './digitalocean/memory.js';
 import { createApiPool, type ApiPool } from './digitalocean/pool.js';
+import { QuotaBook } from './digitalocean/quota.js';
 import { shortDigest } from './digest.js';
 import { AccountViews } from './snapshots/account-views.js';
 
@@ -14,10 +15,14 @@ export interface Engine {
   pool(): Promise<ApiPool>;
   views: AccountViews;
   memory: MemoryBudget;
+  /** Each token's request quota at DigitalOcean, shared by all its calls. */
+  quotas: QuotaBook;
   close(): Promise<void>;
 }
 
-export function createEngine(config: Pick<Config, 'deadlineSeconds' | 'upstreamConcurrency' | 'cache' | 'serverMaxBytes'>): Engine {
+export function createEngine(
+  config: Pick<Config, 'deadlineSeconds' | 'upstreamConcurrency' | 'cache' | 'serverMaxBytes' | 'requestsPerMinute'>,
+): Engine {
   let pool: Promise<ApiPool> | undefined;
   const memory = new MemoryBudget(config.serverMaxBytes);
   const views = new AccountViews(config.cache, memory);
@@ -36,6 +41,7 @@ export function createEngine(config: Pick<Config, 'deadlineSeconds' | 'upstreamC
     },
     views,
     memory,
+    quotas: new QuotaBook(config.requestsPerMinute),
     async close() {
       const open = pool;
       pool = undefined;

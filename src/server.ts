@@ -70,25 +70,23 @@ export function createServer(options: ServerOptions): McpServer {
 
   const engine = options.engine ?? createEngine(config);
   let account: Account | undefined;
-  let owner: string | undefined;
   const getAccount = config.token
     ? async (): Promise<Account> => {
-        account ??= {
+        if (account) return account;
+        const owner = ownerOf(config.apiUrl, config.token!);
+        account = {
           client: (await engine.pool()).client({
             apiUrl: config.apiUrl,
             token: config.token!,
             concurrency: config.concurrency,
             userAgent: `${SERVER_NAME}/${SERVER_VERSION}`,
             retry: options.retry,
+            quota: engine.quotas.for(owner),
             onRequest: ({ method, path, status, ms, retries, error }) =>
               logger.debug('api request', { method, path, status, ms, retries, error }),
           }),
           views: engine.views,
-          // Only scans need it, and hashing loads node:crypto (about 2 ms of a first call).
-          get owner() {
-            owner ??= ownerOf(config.apiUrl, config.token!);
-            return owner;
-          },
+          owner,
         };
         return account;
       }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { expect } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { DEFAULT_REQUESTS_PER_MINUTE, loadConfig } from '../src/config.js';
 import { ALL_SCOPES, startFakeApi, type FakeApi, type FakeApiOptions, type Scope } from '../src/fake-api/server.js';
 import type { LogSink } from '../src/logger.js';
 import { createServer, TOOLS } from '../src/server.js';
@@ -37,7 +37,14 @@ export async function harness(
   // `share`: a second server on another harness's fake API and token (closing it leaves the API up).
   const token = options.share?.token ?? canaryToken();
   const api = options.share?.api ?? (await startFakeApi({ tokens: { [token]: options.scopes ?? ALL_SCOPES }, ...options }));
-  const config = loadConfig({ DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'debug', ...options.env });
+  const config = loadConfig({
+    DIGITALOCEAN_API_TOKEN: token,
+    DIGITALOCEAN_API_URL: api.url,
+    LOG_LEVEL: 'debug',
+    // The server's cap is the API's limit, as at DigitalOcean (the fake's default is DigitalOcean's); none for an open one.
+    DIGITALOCEAN_REQUESTS_PER_MINUTE: capFor(options.rateLimit),
+    ...options.env,
+  });
   const logs: string[] = [];
   const capture: LogSink = (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields }));
   const server = createServer({ config, logSinks: [capture], retry: FAST_RETRIES });
@@ -66,6 +73,12 @@ export async function harness(
       if (!options.share) await api.close();
     },
   };
+}
+
+/** DIGITALOCEAN_REQUESTS_PER_MINUTE for a fake API with these limits: its own, or no cap for an open one. */
+export function capFor(rateLimit: FakeApiOptions['rateLimit']): string {
+  const perMinute = rateLimit?.perMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
+  return perMinute >= 1_000_000 ? '0' : String(perMinute);
 }
 
 export function textOf(result: CallToolResult): string {

@@ -1,11 +1,13 @@
 import type { Dispatcher } from 'undici';
 import type * as z from 'zod';
 import { redact } from '../redact.js';
-import { DigitalOceanApiError, DigitalOceanError, DigitalOceanNetworkError, DigitalOceanResponseError } from './errors.js';
+import { DigitalOceanApiError, DigitalOceanError, DigitalOceanNetworkError, DigitalOceanResponseError, QuotaError } from './errors.js';
 import { headerValue, readRateLimit, retryAfterSeconds, type RateLimitInfo, type ResponseHeaders } from './rate-limit.js';
 import { apiErrorBodySchema, describeIssues, singleSnapshotSchema, type Collection, type ResourceType, type Snapshot } from './schemas.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
 import { get, type Answer, type GetOptions } from './undici.js';
+import { pause } from './pause.js';
+import type { TokenQuota } from './quota.js';
 import type { ReadBudget } from './read-budget.js';
 import type { Slots } from './slots.js';
 
@@ -17,6 +19,8 @@ export interface DigitalOceanClientOptions {
   dispatcher: Dispatcher;
   /** The process-wide bound on requests in flight (pool.ts). */
   slots: Slots;
+  /** The token's request quota, shared by every call of the token in the process (quota.ts). */
+  quota?: TokenQuota | undefined;
   userAgent: string;
   retry?: RetryPolicy;
   /** Requests to run at once when paging concurrently (default 1: sequential). */
@@ -102,6 +106,14 @@ export class DigitalOceanClient {
     const remaining = this.rateLimit.remaining;
     if (remaining === undefined || remaining >= 100) return this.concurrency;
     return remaining >= 25 ? Math.min(2, this.concurrency) : 1;
+  }
+
+  /**
+   * Throws QuotaError at once when the token's quota cannot take `requests` more before the call's
+   * deadline: a scan that knows from its first page how many it needs stops before spending them.
+   */
+  expectRequests(requests: number, context: RequestContext, total?: number): void {
+    this.options.quota?.expect(requests, context.deadline, total);
   }
 
   /** Whether a URL (from a pagination link) is the collection's list endpoint on the configured origin. */
@@ -194,7 +206,7 @@ export class DigitalOceanClient {
     try {
       for (;;) {
         attempts += 1;
-        const { answer, failure } = await this.attempt(url, options, signal);
+        const { answer, failure } = await this.attempt(url, options, context);
         const code = (failure as { code?: unknown } | undefined)?.code;
         const outcome = answer
           ? { statusCode: answer.statusCode, headers: answer.headers }
@@ -212,6 +224,10 @@ export class DigitalOceanClient {
         report(undefined, 'aborted');
         throw signal.reason ?? error;
       }
+      if (error instanceof QuotaError) {
+        report(undefined, 'over the token quota');
+        throw error;
+      }
       const failure = this.networkError(url, error, attempts);
       report(undefined, failure.code ?? 'network error');
       if (failure.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
@@ -223,11 +239,22 @@ export class DigitalOceanClient {
     }
   }
 
-  /** One try, holding a slot of the process's pool while it is on the wire; a failure is returned, not thrown (an abort is thrown). */
-  private async attempt(url: URL, options: GetOptions, signal: AbortSignal | undefined): Promise<{ answer?: Answer; failure?: unknown }> {
+  /**
+   * One try, once the token's quota can take it, holding a slot of the process's pool while it is on
+   * the wire; a failure is returned, not thrown (an abort, or a quota that cannot take it, is thrown).
+   */
+  private async attempt(
+    url: URL,
+    options: GetOptions,
+    { signal, deadline }: RequestContext,
+  ): Promise<{ answer?: Answer; failure?: unknown }> {
+    const quota = this.options.quota;
+    await quota?.take(signal, deadline);
     const release = await this.options.slots.acquire(signal);
     try {
-      return { answer: await get(this.dispatcher, url, options) };
+      const answer = await get(this.dispatcher, url, options);
+      quota?.observe(answer.statusCode, answer.headers);
+      return { answer };
     } catch (failure) {
       if (signal?.aborted) throw failure;
       return { failure };
@@ -292,20 +319,4 @@ function malformed(url: URL, error: z.ZodError): DigitalOceanResponseError {
   return new DigitalOceanResponseError(
     `DigitalOcean answered ${url.pathname} with JSON that does not match the documented shape: ${describeIssues(error)}`,
   );
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -62,6 +62,30 @@ export class DigitalOceanPaginationError extends DigitalOceanError {
   override name = 'DigitalOceanPaginationError';
 }
 
+/** What a call would need of the token's request quota, and what the quota allows before its deadline. */
+export interface QuotaShortfall {
+  /** Requests the call would still send. */
+  needed: number;
+  /** Requests the whole call takes, those already sent included. */
+  total: number;
+  /** Requests the quota lets go before the call's deadline. */
+  allowed: number;
+  /** The cap on requests in any 60 s (0: none). */
+  perMinute: number;
+  /** Of the hourly budget, as the latest answer stated it and this process has spent since. */
+  hourRemaining: number | undefined;
+  /** The earliest time (epoch ms) a call could send them; undefined when no one call can. */
+  retryAt: number | undefined;
+}
+
+/** The token's request quota cannot take what the call needs before its deadline: nothing more was sent. */
+export class QuotaError extends DigitalOceanError {
+  override name = 'QuotaError';
+  constructor(readonly shortfall: QuotaShortfall) {
+    super(`the call needs ${shortfall.needed} more requests; the token's quota allows ${shortfall.allowed} before its deadline`);
+  }
+}
+
 function classifyStatus(status: number): ApiErrorKind {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';

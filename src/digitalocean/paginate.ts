@@ -1,5 +1,5 @@
 import type { DigitalOceanClient, Page, RequestContext } from './client.js';
-import { DigitalOceanPaginationError, IncompleteListError } from './errors.js';
+import { DigitalOceanPaginationError, IncompleteListError, QuotaError } from './errors.js';
 import { SNAPSHOTS, type Collection, type ResourceType, type Snapshot } from './schemas.js';
 
 export interface CollectOptions extends RequestContext {
@@ -72,6 +72,8 @@ export async function collect<T extends Item>(
     const lastPage = Math.max(number, Math.ceil(page.total / perPage));
     const wanted = Math.min(lastPage, number + Math.ceil(collector.room() / perPage), number + MAX_PAGES - 1);
     const numbers = Array.from({ length: wanted - number }, (_, i) => number + 1 + i);
+    // Known now: the pages still needed. None is read when the token's quota cannot take them all.
+    client.expectRequests(numbers.length, options, 1 + numbers.length);
     let fetched = 1;
     options.onProgress?.(fetched, 1 + numbers.length);
     // The rest will be about as large as the first page: room for it is made before it is read.
@@ -114,7 +116,8 @@ export async function collect<T extends Item>(
       if (done) return done;
     }
   } catch (error) {
-    if (collector.pagesFetched === 0) throw error;
+    // A quota's refusal says itself what was read and what was not.
+    if (collector.pagesFetched === 0 || error instanceof QuotaError) throw error;
     throw new IncompleteListError(error, collector.pagesFetched, collector.items.length);
   }
 }

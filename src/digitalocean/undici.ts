@@ -5,8 +5,8 @@ import type { ResponseHeaders } from './rate-limit.js';
 
 /**
  * undici's Agent, loaded on a process's first call: no start loads the HTTP client. undici is a
- * CommonJS package, so its module.exports is the import's default, in the build (dist/undici.cjs)
- * as from node_modules.
+ * CommonJS package: its module.exports is the default export, from the build's dist/undici.cjs as
+ * from node_modules.
  */
 export async function loadAgent(): Promise<typeof import('undici').Agent> {
   return (await import('undici')).default.Agent;

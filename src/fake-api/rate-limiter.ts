@@ -12,9 +12,11 @@ export class FakeRateLimiter {
     const times = (this.history.get(token) ?? []).filter((at) => at > now - 3_600_000);
     this.history.set(token, times);
     const lastMinute = times.filter((at) => at > now - 60_000);
-    if (times.length >= this.limits.perHour || lastMinute.length >= this.limits.perMinute) {
-      const oldest = times.length >= this.limits.perHour ? times[0]! + 3_600_000 : lastMinute[0]! + 60_000;
-      return { ...this.headers(token), 'ratelimit-remaining': '0', 'retry-after': String(Math.max(1, Math.ceil((oldest - now) / 1000))) };
+    // The hour spent: ratelimit-remaining 0 until ratelimit-reset. The minute's burst limit: the
+    // hour's headers as they are, and retry-after ("only within burst limit error response headers").
+    if (times.length >= this.limits.perHour) return { ...this.headers(token), 'ratelimit-remaining': '0' };
+    if (lastMinute.length >= this.limits.perMinute) {
+      return { ...this.headers(token), 'retry-after': String(Math.max(1, Math.ceil((lastMinute[0]! + 60_000 - now) / 1000))) };
     }
     times.push(now);
     return undefined;

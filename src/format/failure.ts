@@ -4,6 +4,7 @@ import {
   DigitalOceanPaginationError,
   DigitalOceanResponseError,
   IncompleteListError,
+  QuotaError,
 } from '../digitalocean/errors.js';
 import { megabytes, ServerBusyError } from '../digitalocean/memory.js';
 import { SNAPSHOTS, TAGS_SCOPE } from '../digitalocean/schemas.js';
@@ -11,7 +12,7 @@ import { MAX_WAIT_SECONDS } from '../digitalocean/rate-limit.js';
 import { ReadBudgetError } from '../digitalocean/read-budget.js';
 import { MissingScopeError } from '../snapshots/listing.js';
 import { apiText } from '../snapshots/clip.js';
-import { plural } from './words.js';
+import { formatNumber, plural } from './words.js';
 
 export const TOKENS_PAGE = 'https://cloud.digitalocean.com/account/api/tokens';
 const STATUS_PAGE = 'https://status.digitalocean.com';
@@ -37,6 +38,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
     );
   }
   if (error instanceof DigitalOceanApiError) return describeApiError(error, context);
+  if (error instanceof QuotaError) return describeQuota(error, context);
   if (error instanceof ReadBudgetError) {
     return (
       `The call stopped: it would read ${error.message}, past what one call may (SCAN_MAX_MB=${error.limits.maxBytes / 1024 / 1024}, ` +
@@ -121,6 +123,33 @@ function describeApiError(error: DigitalOceanApiError, context: FailureContext):
     case 'bad_request':
       return `DigitalOcean refused the request (${said}). Check the arguments against the tool's input schema.`;
   }
+}
+
+/** The token's quota cannot take the call: the numbers, when to ask again, and how to need less. */
+function describeQuota({ shortfall }: QuotaError, context: FailureContext): string {
+  const { needed, total, allowed, perMinute, hourRemaining, retryAt } = shortfall;
+  const limits = [
+    ...(perMinute > 0 ? [`${formatNumber(perMinute)} a minute at most, DIGITALOCEAN_REQUESTS_PER_MINUTE`] : []),
+    ...(hourRemaining !== undefined ? [`${formatNumber(hourRemaining)} left this hour`] : []),
+  ];
+  const quota = `the token's request quota allows ${formatNumber(allowed)} more before the call's ${context.deadlineSeconds} s deadline${
+    limits.length > 0 ? ` (${limits.join('; ')})` : ''
+  }`;
+  const said =
+    total > needed
+      ? `This call needs ${formatNumber(total)} requests to DigitalOcean (${formatNumber(total - needed)} made, ${formatNumber(needed)} more); ${quota}. ` +
+        'Nothing more was requested, and nothing is returned: part of a list could be taken for the whole.'
+      : `This call needs ${plural(needed, 'request')} to DigitalOcean; ${quota}. Nothing was sent.`;
+  const less = "ask for less: one resource_type ('droplet' or 'volume') needs fewer pages, and a smaller limit fewer still";
+  if (retryAt === undefined) {
+    return (
+      `${said} No one call can make that many within its deadline at this quota: ${less}. ` +
+      "If DigitalOcean raised this token's limit, raise DIGITALOCEAN_REQUESTS_PER_MINUTE (or CALL_DEADLINE_SECONDS) in this server's configuration."
+    );
+  }
+  const now = (context.now ?? Date.now)();
+  const seconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((retryAt - now) / 1000)));
+  return `${said} Ask again after ${plural(seconds, 'second')} (at ${utcTime(now + seconds * 1000)}), when the quota can take it, or ${less}.`;
 }
 
 function apiSaid(error: DigitalOceanApiError): string {

@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { startFakeApi, type FakeApi, type FakeApiOptions } from '../../src/fake-api/server.js';
 import { SERVER_ENTRY } from '../e2e/process.js';
-import { canaryToken } from '../helpers.js';
+import { canaryToken, capFor } from '../helpers.js';
 
 /** The built server over stdio against its own fake API, with a look at its process from outside. */
 export interface Served {
@@ -22,15 +22,19 @@ export interface Served {
 
 export async function serve(options: FakeApiOptions, env: Record<string, string> = {}): Promise<Served> {
   const token = canaryToken();
-  const api = await startFakeApi({
-    tokens: { [token]: ['snapshot:read', 'tag:read'] },
-    rateLimit: { perHour: 1_000_000, perMinute: 1_000_000 },
-    ...options,
-  });
+  const rateLimit = options.rateLimit ?? { perHour: 1_000_000, perMinute: 1_000_000 };
+  const api = await startFakeApi({ tokens: { [token]: ['snapshot:read', 'tag:read'] }, ...options, rateLimit });
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [SERVER_ENTRY],
-    env: { PATH: process.env.PATH ?? '', DIGITALOCEAN_API_TOKEN: token, DIGITALOCEAN_API_URL: api.url, LOG_LEVEL: 'error', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      DIGITALOCEAN_API_TOKEN: token,
+      DIGITALOCEAN_API_URL: api.url,
+      DIGITALOCEAN_REQUESTS_PER_MINUTE: capFor(rateLimit),
+      LOG_LEVEL: 'error',
+      ...env,
+    },
   });
   const client = new Client({ name: 'slow', version: '1.0.0' });
   await client.connect(transport);
@@ -68,7 +72,8 @@ export interface ServedHttp {
 
 export async function serveHttp(env: Record<string, string>): Promise<ServedHttp> {
   const child = spawn(process.execPath, [SERVER_ENTRY, '--transport', 'http', '--port', '0'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    // The fake APIs of these tests have no minute limit (an open one: no cap).
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', DIGITALOCEAN_REQUESTS_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

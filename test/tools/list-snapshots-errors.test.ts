@@ -98,11 +98,24 @@ describe('API failures become actionable tool errors', () => {
     expect(await failure()).toMatch(/Retry after (119|120|121) seconds/);
   });
 
-  it("429 from the fake's own burst limit", async () => {
+  it('a minute limit the server knows (DIGITALOCEAN_REQUESTS_PER_MINUTE) is never overrun: the call after it says when, and sends nothing', async () => {
     h = await harness({ count: 50, rateLimit: { perHour: 5000, perMinute: 2 } });
     expect((await h.call({ per_page: 10, limit: 10 })).isError).toBeFalsy();
     expect((await h.call({ per_page: 10, limit: 10 })).isError).toBeFalsy();
-    expect(await failure({ per_page: 10, limit: 10 })).toMatch(/Retry after \d+ seconds/);
+    expect(await failure({ per_page: 10, limit: 10 })).toMatch(
+      /needs 1 request to DigitalOcean; the token's request quota allows 0 more .*\(2 a minute at most, DIGITALOCEAN_REQUESTS_PER_MINUTE; 4,998 left this hour\)\. Nothing was sent\. Ask again after (5\d|60) seconds/,
+    );
+    expect(h.api.requests.map((request) => request.status)).toEqual([200, 200]);
+  });
+
+  it("429 from a limit the server did not know: retried after retry-after, and the token's next call waits it out without a request", async () => {
+    h = await harness({ count: 50, rateLimit: { perHour: 5000, perMinute: 2 }, env: { DIGITALOCEAN_REQUESTS_PER_MINUTE: '0' } });
+    expect((await h.call({ per_page: 10, limit: 10 })).isError).toBeFalsy();
+    expect((await h.call({ per_page: 10, limit: 10 })).isError).toBeFalsy();
+    // retry-after (about 60 s) is past the 30 s deadline: no retry, and the answer says when.
+    expect(await failure({ per_page: 10, limit: 10 })).toMatch(/rate limiting this token .*Retry after (5\d|60) seconds/);
+    expect(await failure({ per_page: 10, limit: 10 })).toMatch(/allows 0 more .*Nothing was sent\. Ask again after (5\d|60) seconds/);
+    expect(h.api.requests.map((request) => request.status)).toEqual([200, 200, 429]);
   });
 
   it.each([500, 502, 503])('%i: DigitalOcean is failing, retry later', async (status) => {
