@@ -19,20 +19,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ESM = `${JSON.stringify({ type: 'module' })}\n`;
 
 /**
- * undici is half the server's code and no start needs it (the first call loads the HTTP client), so
- * it is bundled apart, from its public entry, into dist/undici.cjs: server.cjs imports that file
- * where the source imports `undici`. Nothing in
- * undici is changed; a build in which nothing imported `undici` fails rather than ship a file
- * nobody loads.
+ * Packages no start needs, each bundled apart, from its public entry, into a file of its own that
+ * server.cjs imports where the source imports the package: undici (half the server's code; the
+ * first call loads the HTTP client) and ioredis (only with REDIS_URL). Nothing in them is changed;
+ * a build in which nothing imports one of them fails rather than ship a file nobody loads.
  */
-const UNDICI_FILE = './undici.cjs';
-let undiciImported = false;
-const undiciApart = {
-  name: 'undici-apart',
+const APART = { undici: 'undici.cjs', ioredis: 'ioredis.cjs' };
+const importedApart = new Set();
+const packagesApart = {
+  name: 'packages-apart',
   setup(builder) {
-    builder.onResolve({ filter: /^undici$/ }, () => {
-      undiciImported = true;
-      return { path: UNDICI_FILE, external: true };
+    builder.onResolve({ filter: new RegExp(`^(${Object.keys(APART).join('|')})$`) }, ({ path: name }) => {
+      importedApart.add(name);
+      return { path: `./${APART[name]}`, external: true };
     });
   },
 };
@@ -89,23 +88,28 @@ export async function build() {
     legalComments: 'none',
     // version.ts reads package.json through import.meta.url only when unbundled.
     logOverride: { 'empty-import-meta': 'silent' },
-    plugins: [undiciApart, honoUnusedLeftOut],
+    plugins: [packagesApart, honoUnusedLeftOut],
   });
-  if (!undiciImported) throw new Error('undici-apart: nothing imports undici any more; remove dist/undici.cjs from the build');
+  for (const [name, file] of Object.entries(APART))
+    if (!importedApart.has(name)) throw new Error(`packages-apart: nothing imports ${name} any more; remove dist/${file} from the build`);
   if (!honoImported) throw new Error('hono-unused-left-out: nothing imports @hono/node-server any more; remove the step');
   const bundled = Object.values(server.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
   if (bundled.some((input) => input.includes('node_modules/@hono/node-server/')))
     throw new Error('hono-unused-left-out: @hono/node-server is used now, and bundled; remove the step');
-  const undici = await esbuild({
-    ...common,
-    stdin: { contents: "module.exports = require('undici');", resolveDir: root, loader: 'js' },
-    outfile: 'dist/undici.cjs',
-    outdir: undefined,
-    format: 'cjs',
-    minify: process.env.MINIFY !== '0',
-    metafile: true,
-    legalComments: 'none',
-  });
+  const apart = [];
+  for (const [name, file] of Object.entries(APART)) {
+    const { metafile } = await esbuild({
+      ...common,
+      stdin: { contents: `module.exports = require('${name}');`, resolveDir: root, loader: 'js' },
+      outfile: `dist/${file}`,
+      outdir: undefined,
+      format: 'cjs',
+      minify: process.env.MINIFY !== '0',
+      metafile: true,
+      legalComments: 'none',
+    });
+    apart.push(metafile);
+  }
   await esbuild({
     ...common,
     entryPoints: { index: 'src/launch/launcher.ts' },
@@ -136,7 +140,7 @@ export async function build() {
     packages: 'external',
   });
   for (const folder of ['demo', 'fake-api', 'digitalocean', 'dev-chunks']) await writeFile(`${root}/dist/${folder}/package.json`, ESM);
-  await writeFile(`${root}/dist/THIRD_PARTY_LICENSES.md`, await thirdPartyLicenses([server.metafile, undici.metafile]));
+  await writeFile(`${root}/dist/THIRD_PARTY_LICENSES.md`, await thirdPartyLicenses([server.metafile, ...apart]));
 }
 
 /**

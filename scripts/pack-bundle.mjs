@@ -19,6 +19,7 @@ for (const file of [
   'dist/index.js',
   'dist/server.cjs',
   'dist/undici.cjs',
+  'dist/ioredis.cjs',
   'dist/package.json',
   'dist/THIRD_PARTY_LICENSES.md',
   'manifest.json',

@@ -50,6 +50,8 @@ export interface Config {
   upstreamConcurrency: number;
   /** DIGITALOCEAN_REQUESTS_PER_MINUTE: the most requests one token sends in any 60 s (0: no cap). */
   requestsPerMinute: number;
+  /** REDIS_URL: the store replicas share views, scans and quotas through; undefined: all stays in the process. */
+  redisUrl: string | undefined;
   /** What one call may read: bytes of answers and snapshots held (SCAN_MAX_MB, SCAN_MAX_SNAPSHOTS). */
   readBudget: { maxBytes: number; maxSnapshots: number };
   /** How long a whole-account scan answers later calls, and how much the process keeps (0 s: none). */
@@ -136,6 +138,7 @@ Environment:
   UPSTREAM_CONCURRENCY     API requests in flight for the whole process (default ${DEFAULT_UPSTREAM_CONCURRENCY})
   DIGITALOCEAN_REQUESTS_PER_MINUTE   most requests one token sends in any 60 s
                            (default ${DEFAULT_REQUESTS_PER_MINUTE}, DigitalOcean's limit; 0 = no cap)
+  REDIS_URL                redis:// or rediss:// (Redis 7, Valkey 7+): replicas share scans there
   SNAPSHOT_CACHE_SECONDS   how long a scan answers later calls (default 60; 0 = never)
   SNAPSHOT_CACHE_MAX_MB    memory for those scans (default 64)
   SCAN_MAX_MB, SCAN_MAX_SNAPSHOTS   what one call may read (default 48 and 100000)
@@ -211,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       1_000_000,
       0,
     ),
+    redisUrl: parseRedisUrl(env.REDIS_URL?.trim() || undefined),
     cache: {
       ttlMs: parseCount('SNAPSHOT_CACHE_SECONDS', env.SNAPSHOT_CACHE_SECONDS, 60, 3600, 0) * 1000,
       maxBytes: parseCount('SNAPSHOT_CACHE_MAX_MB', env.SNAPSHOT_CACHE_MAX_MB, 64, 4096) * 1024 * 1024,
@@ -222,6 +226,20 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     serverMaxBytes: parseCount('SERVER_MAX_MB', env.SERVER_MAX_MB, DEFAULT_SERVER_MAX_MB, 65_536, 16) * 1024 * 1024,
     transport,
   };
+}
+
+function parseRedisUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL is not a URL (expected e.g. redis://127.0.0.1:6379 or rediss://user:password@host:6380)');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must use redis:// or rediss://, got "${url.protocol}"`);
+  }
+  return raw;
 }
 
 function parseApiUrl(raw: string, notices: string[]): URL {

@@ -2,8 +2,12 @@ import type { Config } from './config.js';
 import { MemoryBudget } from './digitalocean/memory.js';
 import { createApiPool, type ApiPool } from './digitalocean/pool.js';
 import { QuotaBook } from './digitalocean/quota.js';
+import { RedisQuotaLedger } from './digitalocean/quota-ledger.js';
 import { shortDigest } from './digest.js';
+import type { Logger } from './logger.js';
 import { AccountViews } from './snapshots/account-views.js';
+import { SharedViews } from './snapshots/shared-views.js';
+import { connectSharedStore, type SharedStore } from './store/shared-store.js';
 
 /**
  * What the whole process shares, whatever serves it (one stdio connection, or every HTTP request):
@@ -17,15 +21,31 @@ export interface Engine {
   memory: MemoryBudget;
   /** Each token's request quota at DigitalOcean, shared by all its calls. */
   quotas: QuotaBook;
+  /** The store replicas share through (REDIS_URL): 'off' without one, else whether it answers. */
+  storeState(): 'off' | 'ok' | 'unreachable';
   close(): Promise<void>;
 }
 
 export function createEngine(
-  config: Pick<Config, 'deadlineSeconds' | 'upstreamConcurrency' | 'cache' | 'serverMaxBytes' | 'requestsPerMinute'>,
+  config: Pick<Config, 'deadlineSeconds' | 'upstreamConcurrency' | 'cache' | 'serverMaxBytes' | 'requestsPerMinute' | 'redisUrl'>,
+  /** Where the shared store's outages are told (with REDIS_URL). */
+  log?: Logger,
 ): Engine {
   let pool: Promise<ApiPool> | undefined;
   const memory = new MemoryBudget(config.serverMaxBytes);
   const views = new AccountViews(config.cache, memory);
+  const quotas = new QuotaBook(config.requestsPerMinute);
+  // With REDIS_URL the views and quotas are shared once the store's client has loaded; calls before that read alone.
+  let store: SharedStore | undefined;
+  const connecting =
+    config.redisUrl && log
+      ? connectSharedStore(config.redisUrl, log).then((connected) => {
+          store = connected;
+          views.share(new SharedViews(connected), log);
+          quotas.ledger = new RedisQuotaLedger(connected);
+          return connected;
+        })
+      : undefined;
   // Kept views are what can make room: the oldest go first when a scan needs it.
   memory.reclaim = (bytes) => views.reclaim(bytes);
   return {
@@ -41,11 +61,13 @@ export function createEngine(
     },
     views,
     memory,
-    quotas: new QuotaBook(config.requestsPerMinute),
+    quotas,
+    storeState: () => (config.redisUrl ? (store?.state ?? 'unreachable') : 'off'),
     async close() {
       const open = pool;
       pool = undefined;
       await (await open?.catch(() => undefined))?.close();
+      await (await connecting?.catch(() => undefined))?.close();
     },
   };
 }

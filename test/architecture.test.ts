@@ -109,12 +109,18 @@ const ROWS: { layer: string; holds: (module: string) => boolean; may: (target: s
   {
     layer: 'domain',
     holds: under('snapshots'),
-    may: (target) => under('snapshots', 'digitalocean', 'digest')(target) || NODE.test(target) || target === 'zod',
+    may: (target) => under('snapshots', 'digitalocean', 'digest', 'store')(target) || NODE.test(target) || target === 'zod',
   },
   {
     layer: 'API client',
     holds: under('digitalocean'),
-    may: (target) => under('digitalocean', 'redact')(target) || NODE.test(target) || target === 'zod' || target === 'undici',
+    may: (target) =>
+      under('digitalocean', 'redact', 'digest', 'store')(target) || NODE.test(target) || target === 'zod' || target === 'undici',
+  },
+  {
+    layer: 'shared store',
+    holds: under('store'),
+    may: (target) => under('store', 'logger', 'redact')(target) || NODE.test(target) || target === 'ioredis',
   },
 ];
 const rowOf = (module: string) => ROWS.findIndex((row) => row.holds(module));

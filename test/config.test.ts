@@ -12,6 +12,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ LOG_LEVEL: 'info' }).logLevel).toBe('info');
   });
 
+  it('reads the per-minute cap (0: none) and REDIS_URL (redis:// or rediss:// only)', () => {
+    expect(loadConfig({}).requestsPerMinute).toBe(250);
+    expect(loadConfig({ DIGITALOCEAN_REQUESTS_PER_MINUTE: '0' }).requestsPerMinute).toBe(0);
+    expect(() => loadConfig({ DIGITALOCEAN_REQUESTS_PER_MINUTE: '-1' })).toThrow(
+      /DIGITALOCEAN_REQUESTS_PER_MINUTE must be a whole number from 0/,
+    );
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.internal:6380/0' }).redisUrl).toBe('rediss://user:pw@cache.internal:6380/0');
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL must use redis:\/\/ or rediss:\/\/, got "http:"/);
+    expect(() => loadConfig({ REDIS_URL: 'cache:6379' })).toThrow(/REDIS_URL/);
+  });
+
   it("takes DigitalOcean's own way of writing the base URL, with /v2, and says so", () => {
     const config = loadConfig({ DIGITALOCEAN_API_URL: 'https://api.digitalocean.com/v2/' });
     expect(config.apiUrl.href).toBe('https://api.digitalocean.com/');

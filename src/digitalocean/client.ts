@@ -112,8 +112,8 @@ export class DigitalOceanClient {
    * Throws QuotaError at once when the token's quota cannot take `requests` more before the call's
    * deadline: a scan that knows from its first page how many it needs stops before spending them.
    */
-  expectRequests(requests: number, context: RequestContext, total?: number): void {
-    this.options.quota?.expect(requests, context.deadline, total);
+  async expectRequests(requests: number, context: RequestContext, total?: number): Promise<void> {
+    await this.options.quota?.expect(requests, context.deadline, total);
   }
 
   /** Whether a URL (from a pagination link) is the collection's list endpoint on the configured origin. */

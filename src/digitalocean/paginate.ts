@@ -73,7 +73,7 @@ export async function collect<T extends Item>(
     const wanted = Math.min(lastPage, number + Math.ceil(collector.room() / perPage), number + MAX_PAGES - 1);
     const numbers = Array.from({ length: wanted - number }, (_, i) => number + 1 + i);
     // Known now: the pages still needed. None is read when the token's quota cannot take them all.
-    client.expectRequests(numbers.length, options, 1 + numbers.length);
+    await client.expectRequests(numbers.length, options, 1 + numbers.length);
     let fetched = 1;
     options.onProgress?.(fetched, 1 + numbers.length);
     // The rest will be about as large as the first page: room for it is made before it is read.

@@ -13,14 +13,35 @@ const HOUR_MS = 3_600_000;
  * has passed. Every call of the token draws on it, so no call sends what the quota cannot take, and
  * a scan that cannot fit is known before it spends the rest. Waiting for it holds nothing.
  */
+/** A token's quota as replicas keep it together (quota-ledger.ts, with REDIS_URL). */
+export interface QuotaLedger {
+  /** Counts one request sent now if the shared quota takes it (0), else when it would (epoch ms); undefined when the ledger did not answer. */
+  take(owner: string, now: number, perMinute: number): Promise<number | undefined>;
+  /** The shared state now; undefined when the ledger did not answer. */
+  read(owner: string, now: number): Promise<QuotaState | undefined>;
+  /** Shares what an answer said: the hour's budget, and a 429's wait. */
+  observe(owner: string, state: Partial<Omit<QuotaState, 'sent'>>): Promise<void>;
+}
+
+export interface QuotaState {
+  /** Send times of the last minute, oldest first. */
+  sent: number[];
+  hourRemaining: number | undefined;
+  hourResetAt: number | undefined;
+  blockedUntil: number;
+}
+
 export class TokenQuota {
   /** When each of the last minute's requests was sent, oldest first. */
-  private readonly sent: number[] = [];
+  private sent: number[] = [];
   private hourRemaining: number | undefined;
   private hourResetAt: number | undefined;
   private blockedUntil = 0;
   /** When the quota was last used: an idle one is forgotten (QuotaBook). */
   lastUsed: number;
+
+  /** With replicas: the shared ledger and this token's name in it. Without an answer from it, the quota is this process's own. */
+  ledger: { ledger: QuotaLedger; owner: string } | undefined;
 
   constructor(
     readonly perMinute: number,
@@ -47,17 +68,31 @@ export class TokenQuota {
   async take(signal?: AbortSignal, deadline = Number.POSITIVE_INFINITY): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
-      const at = this.nextAt();
       const now = this.now();
+      const shared = this.ledger ? await this.ledger.ledger.take(this.ledger.owner, now, this.perMinute) : undefined;
+      const at = shared === undefined ? this.nextAt() : Math.max(shared, now);
       if (at <= now) {
         this.sent.push(now);
         if (this.hourRemaining !== undefined) this.hourRemaining -= 1;
         this.lastUsed = now;
         return;
       }
-      if (at >= deadline) throw this.refusal(1, deadline);
+      if (at >= deadline) {
+        await this.sync();
+        throw this.refusal(1, deadline);
+      }
       await pause(at - now, signal);
     }
+  }
+
+  /** With replicas: takes the shared state as this quota's own (what every replica has sent). */
+  private async sync(): Promise<void> {
+    const state = this.ledger && (await this.ledger.ledger.read(this.ledger.owner, this.now()));
+    if (!state) return;
+    this.sent = state.sent;
+    this.hourRemaining = state.hourRemaining;
+    this.hourResetAt = state.hourResetAt;
+    this.blockedUntil = Math.max(this.blockedUntil, state.blockedUntil);
   }
 
   /**
@@ -67,14 +102,16 @@ export class TokenQuota {
   observe(status: number, headers: ResponseHeaders): void {
     const now = this.now();
     const { remaining, reset } = readRateLimit(headers);
+    const seen: Partial<Omit<QuotaState, 'sent'>> = {};
     if (remaining !== undefined) {
-      this.hourRemaining = remaining;
-      this.hourResetAt = reset === undefined ? undefined : reset * 1000;
+      this.hourRemaining = seen.hourRemaining = remaining;
+      this.hourResetAt = seen.hourResetAt = reset === undefined ? undefined : reset * 1000;
     }
     if (status === 429) {
       const seconds = retryAfterSeconds(headers, now);
-      if (seconds !== undefined) this.blockedUntil = Math.max(this.blockedUntil, now + seconds * 1000);
+      if (seconds !== undefined) this.blockedUntil = seen.blockedUntil = Math.max(this.blockedUntil, now + seconds * 1000);
     }
+    if (this.ledger && Object.keys(seen).length > 0) void this.ledger.ledger.observe(this.ledger.owner, seen);
   }
 
   /** Requests this quota lets go from now until `deadline` (epoch ms), if nothing else spends it. */
@@ -99,7 +136,8 @@ export class TokenQuota {
    * Throws QuotaError at once when `requests` more cannot all be sent before the deadline: what a
    * scan that has read its first page checks before it reads on.
    */
-  expect(requests: number, deadline: number | undefined, total = requests): void {
+  async expect(requests: number, deadline: number | undefined, total = requests): Promise<void> {
+    await this.sync();
     const until = deadline ?? Number.POSITIVE_INFINITY;
     if (requests > this.capacity(until)) throw this.refusal(requests, until, total);
   }
@@ -155,6 +193,8 @@ export class TokenQuota {
  */
 export class QuotaBook {
   private readonly quotas = new Map<string, TokenQuota>();
+  /** With replicas, from the store's connection on: every quota is kept in the shared ledger too. */
+  ledger: QuotaLedger | undefined;
 
   constructor(
     private readonly perMinute: number,
@@ -167,6 +207,7 @@ export class QuotaBook {
     // Most recently used last: the idle ones are at the front.
     if (quota) this.quotas.delete(owner);
     else quota = new TokenQuota(this.perMinute, this.now);
+    if (this.ledger) quota.ledger ??= { ledger: this.ledger, owner };
     quota.lastUsed = now;
     this.quotas.set(owner, quota);
     for (const [key, oldest] of this.quotas) {

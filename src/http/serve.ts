@@ -43,7 +43,7 @@ export async function startHttpServer(
 ): Promise<HttpServer> {
   // One engine for all requests, whatever token each brings: one bound on upstream requests in
   // flight, and account views that each answer only the token that made them.
-  const engine = createEngine(config);
+  const engine = createEngine(config, log);
   const calls = new WeakMap<AuthInfo, Config>();
   // One entry for both protocol eras: a 2026-07-28 request carries its version in _meta, a 2025-era
   // one is served statelessly. Each request gets a fresh server for its own token.
@@ -114,7 +114,9 @@ interface Site {
 async function route(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   // Liveness reveals nothing, so probes may address the server by any name (a load balancer uses its IP).
-  if (path === '/healthz') return reply(res, 200, { status: 'ok', name: SERVER_NAME, version: SERVER_VERSION });
+  // Up whatever the shared store's state: without it each replica serves alone.
+  if (path === '/healthz')
+    return reply(res, 200, { status: 'ok', name: SERVER_NAME, version: SERVER_VERSION, store: site.engine.storeState() });
   const refusal = foreignHostRefusal(req.headers, site.transport, site.port);
   if (refusal) return refuse(site, res, 403, -32000, refusal, { host: req.headers.host, origin: req.headers.origin });
   if (path !== MCP_PATH) return reply(res, 404, jsonRpcError(-32000, `Not found: the MCP endpoint is ${MCP_PATH}`));

@@ -3,9 +3,12 @@ import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.
 import type { CollectResult } from '../digitalocean/paginate.js';
 import { deadlineReached } from '../digitalocean/errors.js';
 import type { Hold, MemoryBudget } from '../digitalocean/memory.js';
+import { pause } from '../digitalocean/pause.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
 import type { ResourceType, Snapshot } from '../digitalocean/schemas.js';
+import type { Logger } from '../logger.js';
 import { SCAN_PAGE_SIZE } from './list-input.js';
+import type { SharedView, SharedViews } from './shared-views.js';
 
 /**
  * Short-lived views of whole accounts, so a conversation's burst of questions costs one scan:
@@ -78,12 +81,64 @@ export class AccountViews {
   /** The owner's lists of live Droplet and volume ids (for orphan checks), kept for the same window. */
   private readonly lists = new Map<string, Promise<unknown>>();
 
+  /** With REDIS_URL: what the replicas share (shared-views.ts), and where to say a view stayed here. */
+  private shared: { views: SharedViews; log: Logger } | undefined;
+
   constructor(
     private readonly limits: { ttlMs: number; maxBytes: number },
     /** The process's memory budget, which scans draw from and views keep their part of. */
     private readonly memory?: MemoryBudget,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Shares views with the other replicas from now on. */
+  share(views: SharedViews, log: Logger): void {
+    this.shared = { views, log };
+  }
+
+  /**
+   * With replicas: the view another replica made that a call may answer from (`preferred`, the one
+   * its cursor names, else the owner's newest of this resource type, else of all types narrowed),
+   * kept here for what is left of its window, its part of the process's memory taken as a scan
+   * takes it. Undefined when none is shared (or the store does not answer).
+   */
+  async findShared(
+    owner: string,
+    resourceType: ResourceType | undefined,
+    preferred: string | undefined,
+    bounds: ScanOptions,
+  ): Promise<AccountView | undefined> {
+    const shared = this.shared?.views;
+    if (!shared || !this.enabled) return undefined;
+    const usable = (found: SharedView | undefined) =>
+      found && (found.resourceType === resourceType || found.resourceType === undefined) && found.view.asOf + this.limits.ttlMs > this.now()
+        ? found
+        : undefined;
+    const found =
+      usable(preferred === undefined ? undefined : await shared.byId(owner, preferred)) ??
+      usable(await shared.latest(owner, resourceType)) ??
+      (resourceType === undefined ? undefined : usable(await shared.latest(owner, undefined)));
+    if (!found) return undefined;
+    return this.adopt(owner, found, resourceType, bounds);
+  }
+
+  /** Keeps a view another replica shared, as if this replica had scanned it; answers it narrowed to the call's type. */
+  private adopt(owner: string, found: SharedView, resourceType: ResourceType | undefined, bounds: ScanOptions): AccountView {
+    const known = this.stored.get(found.view.id);
+    if (known) return narrowed(known, resourceType);
+    const limits = bounds.budget?.limits ?? { maxBytes: Number.POSITIVE_INFINITY, maxSnapshots: Number.POSITIVE_INFINITY };
+    const budget = new ReadBudget(limits, this.memory?.open(bounds.deadline ?? Number.POSITIVE_INFINITY));
+    try {
+      budget.read(found.bytes);
+      budget.keep(found.view.snapshots.length);
+    } catch (error) {
+      budget.release();
+      throw error;
+    }
+    const entry = this.keep(owner, found.resourceType, found.view, budget);
+    if (!entry) budget.release();
+    return entry ? narrowed(entry, resourceType) : found.view;
+  }
 
   get enabled(): boolean {
     return this.limits.ttlMs > 0;
@@ -149,10 +204,10 @@ export class AccountViews {
     const onProgress = (fetched: number, needed: number) => {
       for (const report of flight.progress) report(fetched, needed);
     };
-    flight.done = scanner(resourceType, { signal: controller.signal, deadline, budget, onProgress })
-      .then((result) => {
+    const scanHere = () =>
+      scanner(resourceType, { signal: controller.signal, deadline, budget, onProgress }).then((result) => {
         const view: AccountView = {
-          id: process.getBuiltinModule('node:crypto').randomBytes(9).toString('base64url'),
+          id: randomId(),
           snapshots: result.snapshots,
           total: result.total,
           pagesFetched: result.pagesFetched,
@@ -161,7 +216,11 @@ export class AccountViews {
         };
         if (!this.keep(owner, resourceType, view, budget)) budget.release();
         return view;
-      })
+      });
+    const shared = this.shared;
+    flight.done = (
+      shared ? this.acrossReplicas(shared, owner, resourceType, scanHere, { signal: controller.signal, deadline, budget }) : scanHere()
+    )
       .catch((error: unknown) => {
         budget.release();
         throw error;
@@ -176,17 +235,71 @@ export class AccountViews {
     return flight;
   }
 
+  /**
+   * One scan of the owner's account across replicas: the replica that takes the scan's lock reads
+   * and shares the view (before it gives the lock back); the others wait for that view and keep it.
+   * The lock lasts until the scan's deadline, so a replica that dies while scanning holds no one up
+   * beyond it; a scan that fails shares nothing, and the next replica to take the lock reads. When
+   * the store does not answer, this replica reads alone.
+   */
+  private async acrossReplicas(
+    shared: NonNullable<AccountViews['shared']>,
+    owner: string,
+    resourceType: ResourceType | undefined,
+    scanHere: () => Promise<AccountView>,
+    bounds: ScanOptions & { signal: AbortSignal; deadline: number; budget: ReadBudget },
+  ): Promise<AccountView> {
+    const holder = randomId();
+    const started = this.now();
+    for (;;) {
+      bounds.signal.throwIfAborted();
+      const lockMs = Math.min(bounds.deadline - this.now(), MAX_SCAN_LOCK_MS);
+      const claim = await shared.views.claimScan(owner, resourceType, holder, Math.max(1_000, lockMs));
+      if (claim === 'no store') return scanHere();
+      if (claim === 'taken') {
+        try {
+          const view = await scanHere();
+          await this.publish(shared, owner, resourceType, view);
+          return view;
+        } finally {
+          await shared.views.releaseScan(owner, resourceType, holder);
+        }
+      }
+      await pause(POLL_MS, bounds.signal);
+      const found = await shared.views.latest(owner, resourceType);
+      if (found && found.view.asOf >= started && found.resourceType === resourceType) {
+        // Read by another replica: this flight's own budget held nothing.
+        bounds.budget.release();
+        return this.adopt(owner, found, resourceType, bounds);
+      }
+    }
+  }
+
+  /** Shares a view just read for the rest of its window; one too large to share stays here, and a line says so. */
+  private async publish(
+    shared: NonNullable<AccountViews['shared']>,
+    owner: string,
+    resourceType: ResourceType | undefined,
+    view: AccountView,
+  ): Promise<void> {
+    if (!this.enabled) return;
+    const outcome = await shared.views.put(owner, resourceType, view, view.asOf + this.limits.ttlMs - this.now());
+    if (outcome === 'too large') {
+      shared.log.info('a view too large to share stays on this replica', { snapshots: view.snapshots.length });
+    }
+  }
+
   private extend(flight: Flight, deadline: number): void {
     clearTimeout(flight.timer);
     flight.deadline = deadline;
     flight.timer = deadlineTimer(flight.controller, deadline, this.now);
   }
 
-  /** Keeps the view for the window, with its scan's part of the process's memory; false when it is not kept. */
-  private keep(owner: string, resourceType: ResourceType | undefined, view: AccountView, budget: ReadBudget): boolean {
+  /** Keeps the view for the rest of its window, with its scan's part of the process's memory; undefined when it is not kept. */
+  private keep(owner: string, resourceType: ResourceType | undefined, view: AccountView, budget: ReadBudget): Stored | undefined {
     const bytes = budget.bytesRead;
-    if (!this.enabled || bytes > this.limits.maxBytes) return false;
-    const timer = setTimeout(() => this.drop(view.id), this.limits.ttlMs);
+    if (!this.enabled || bytes > this.limits.maxBytes) return undefined;
+    const timer = setTimeout(() => this.drop(view.id), Math.max(0, view.asOf + this.limits.ttlMs - this.now()));
     timer.unref();
     if (budget.hold) budget.hold.until = view.asOf + this.limits.ttlMs;
     const entry: Stored = { view, owner, resourceType, bytes, hold: budget.hold, timer };
@@ -197,7 +310,7 @@ export class AccountViews {
     this.shelves.set(owner, shelf);
     this.used += bytes;
     this.evict(entry);
-    return true;
+    return this.stored.get(view.id);
   }
 
   /**
@@ -291,6 +404,16 @@ function narrowed(entry: Stored, resourceType: ResourceType | undefined): Accoun
   if (entry.resourceType === resourceType || resourceType === undefined) return entry.view;
   const snapshots = entry.view.snapshots.filter((snapshot) => snapshot.resource_type === resourceType);
   return { ...entry.view, snapshots, total: snapshots.length, pagesFetched: Math.max(1, Math.ceil(snapshots.length / SCAN_PAGE_SIZE)) };
+}
+
+/** How often a replica waiting for another's scan looks for its view. */
+const POLL_MS = 100;
+/** No scan holds its lock longer than this, whatever its deadline. */
+const MAX_SCAN_LOCK_MS = 600_000;
+
+/** An id no one can guess (a view's, a lock holder's). */
+function randomId(): string {
+  return process.getBuiltinModule('node:crypto').randomBytes(9).toString('base64url');
 }
 
 function deadlineTimer(controller: AbortController, deadline: number, now: () => number): NodeJS.Timeout {

@@ -177,7 +177,9 @@ export async function accountView(
       asOf: Date.now(),
     };
   }
-  const live = want.fresh ? undefined : views.find(owner, want.resourceType, want.view);
+  const live = want.fresh
+    ? undefined
+    : (views.find(owner, want.resourceType, want.view) ?? (await views.findShared(owner, want.resourceType, want.view, reading)));
   // A view kept from an earlier call answers without a request: this call fetched no page.
   return live ? { ...live, pagesFetched: 0 } : views.scan(owner, want.resourceType, scanner, reading);
 }

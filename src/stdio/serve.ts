@@ -13,7 +13,7 @@ import { LineGuard } from './line-guard.js';
  * and pins one server from the factory; every server it builds shares the process's engine.
  */
 export async function serveStdio(config: Config, log: Logger): Promise<void> {
-  const engine = createEngine(config);
+  const engine = createEngine(config, log);
   const guard = new LineGuard({
     reply: (message) => process.stdout.write(`${JSON.stringify(message)}\n`),
     onRejected: (reason) => log.warn('rejected a message from the client', { reason }),

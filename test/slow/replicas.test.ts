@@ -1,0 +1,198 @@
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateSnapshots } from '../../src/fake-api/data.js';
+import { ALL_SCOPES, roundTrips, startFakeApi, type FakeApi, type FakeApiOptions } from '../../src/fake-api/server.js';
+import { listAnswer, type ListAnswer } from '../../src/snapshots/answers.js';
+import { canaryToken, textOf } from '../helpers.js';
+import { dump, startRedis, type RedisServer } from './redis.js';
+import { serveHttp, type ServedHttp } from './served.js';
+
+/**
+ * Replicas behind a load balancer, sharing through a real redis-server (REDIS_URL): views, cursors
+ * and single flights across them, faults of the store that cost no answer, tenants kept apart.
+ * Requests go round-robin, each bringing its own token.
+ */
+let redis: RedisServer | undefined;
+let api: FakeApi | undefined;
+let replicas: ServedHttp[] = [];
+afterEach(async () => {
+  await Promise.all(replicas.map((replica) => replica.close()));
+  replicas = [];
+  await api?.close();
+  api = undefined;
+  await redis?.close();
+  redis = undefined;
+});
+
+const OPEN = { perHour: 1_000_000, perMinute: 1_000_000 };
+
+async function setUp(options: FakeApiOptions & { tokens: Record<string, typeof ALL_SCOPES> }, env: Record<string, string> = {}): Promise<void> {
+  redis = await startRedis();
+  api = await startFakeApi({ rateLimit: OPEN, ...options });
+  replicas = await Promise.all(
+    Array.from({ length: 3 }, () => serveHttp({ DIGITALOCEAN_API_URL: api!.url, REDIS_URL: redis!.url, LOG_LEVEL: 'info', ...env })),
+  );
+  for (const replica of replicas) await storeIs(replica, 'ok');
+}
+
+async function health(replica: ServedHttp): Promise<{ status: string; store: string }> {
+  return (await (await fetch(`${replica.url}/healthz`)).json()) as { status: string; store: string };
+}
+
+/** Waits (up to 15 s) until the replica says its store is in `state`. */
+async function storeIs(replica: ServedHttp, state: string): Promise<void> {
+  for (let tries = 0; tries < 150; tries++) {
+    if ((await health(replica)).store === state) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the store never became ${state}: ${replica.stderr()}`);
+}
+
+async function call(replica: ServedHttp, token: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  const response = await fetch(`${replica.url}/mcp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: args } }),
+  });
+  const text = await response.text();
+  const json = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as { result: CallToolResult };
+  expect(text).not.toContain(token);
+  return json.result;
+}
+
+const answerOf = (result: CallToolResult): ListAnswer => {
+  expect(result.isError, textOf(result)).toBeFalsy();
+  return listAnswer.parse(result.structuredContent);
+};
+
+const CONVERSATION = [
+  { summary: true },
+  { older_than_days: 365, sort: 'size_desc', limit: 20 },
+  { resource_type: 'volume', summary: true },
+  { name: '*web*', limit: 50 },
+  { region: 'fra1', sort: 'created_asc', limit: 20 },
+];
+
+describe('three replicas sharing through Redis', () => {
+  it('the six-question conversation, round-robin, costs at most 12 requests and 5 round trips; a cursor walk across them is exact', async () => {
+    const token = canaryToken();
+    await setUp({ count: 2000, latencyMs: 100, tokens: { [token]: ALL_SCOPES } });
+    const answers: ListAnswer[] = [];
+    for (const [i, args] of CONVERSATION.entries()) answers.push(answerOf(await call(replicas[i % 3]!, token, args)));
+    answers.push(answerOf(await call(replicas[2]!, token, { ...CONVERSATION[4], cursor: answers[4]!.next_cursor })));
+    expect(api!.requests.length).toBeLessThanOrEqual(12);
+    expect(roundTrips(api!.requests)).toBeLessThanOrEqual(5);
+    expect(answers[0]!.pages_fetched).toBe(10);
+    // Answered by other replicas from the first one's scan.
+    expect(answers[1]!.pages_fetched).toBe(0);
+    expect(answers[3]!.pages_fetched).toBe(0);
+
+    // Every snapshot of the account once, in order, 37 at a time, each page from the next replica.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let turn = 0;
+    const before = api!.requests.length;
+    do {
+      const page = answerOf(await call(replicas[turn++ % 3]!, token, { sort: 'created_asc', limit: 37, ...(cursor && { cursor }) }));
+      seen.push(...page.snapshots.map((snapshot) => snapshot.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    const expected = [...api!.snapshots]
+      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
+      .map((s) => s.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expected);
+    expect(api!.requests.length).toBe(before);
+  });
+
+  it('ten identical scans at once across the replicas read each page once', async () => {
+    const token = canaryToken();
+    await setUp({ count: 2000, latencyMs: 100, tokens: { [token]: ALL_SCOPES } });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => call(replicas[i % 3]!, token, { summary: true })));
+    for (const answer of answers) expect(answerOf(answer).summary?.matched).toBe(2000);
+    expect(api!.requests.map((request) => request.url).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `/v2/snapshots?page=${i + 1}&per_page=200`).sort(),
+    );
+  });
+
+  it('Redis killed mid-run costs no answer (one log line per outage), and sharing resumes when it is back; corrupt values are ignored', async () => {
+    // A token for the outage; B and C, which no replica has seen before, for sharing after it.
+    const [token, b, c] = [canaryToken(), canaryToken(), canaryToken()];
+    await setUp({ count: 1000, tokens: { [token]: ALL_SCOPES, [b]: ALL_SCOPES, [c]: ALL_SCOPES } });
+    expect(answerOf(await call(replicas[0]!, token, { summary: true })).summary?.matched).toBe(1000);
+    await redis!.stop();
+    for (let i = 0; i < 6; i++) {
+      const answer = answerOf(await call(replicas[i % 3]!, token, { summary: true, fresh: i % 2 === 0 }));
+      expect(answer.summary?.matched).toBe(1000);
+    }
+    for (const replica of replicas) {
+      expect((await health(replica)).status).toBe('ok');
+      expect(replica.stderr().match(/shared store unreachable/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    }
+    await storeIs(replicas[1]!, 'unreachable');
+
+    await redis!.start();
+    for (const replica of replicas) await storeIs(replica, 'ok');
+    // Shared again: one replica's scan answers another replica's call.
+    answerOf(await call(replicas[0]!, b, { summary: true }));
+    let before = api!.requests.length;
+    expect(answerOf(await call(replicas[1]!, b, { name: '*', limit: 5 })).pages_fetched).toBe(0);
+    expect(api!.requests.length).toBe(before);
+    for (const replica of replicas) expect(replica.stderr()).toMatch(/shared store answers again/);
+
+    // Spoilt values (a broken compressed payload; text where a view should be) are ignored: a
+    // replica that finds them reads the account itself, and answers right.
+    answerOf(await call(replicas[0]!, c, { summary: true }));
+    const keys = await redis!.client.keys('*');
+    for (const [i, key] of keys.entries())
+      await redis!.client.set(key, i % 2 ? 'not a view' : Buffer.from([0x1f, 0x8b, 1, 2, 3, 4]), 'PX', 60_000);
+    before = api!.requests.length;
+    expect(answerOf(await call(replicas[1]!, c, { summary: true })).summary?.matched).toBe(1000);
+    expect(api!.requests.length).toBe(before + 5);
+  });
+
+  it("the token's quota is one across the replicas: at most DIGITALOCEAN_REQUESTS_PER_MINUTE in any 60 s whichever sends, and no 429", async () => {
+    const token = canaryToken();
+    await setUp({ count: 50, tokens: { [token]: ALL_SCOPES }, rateLimit: { perHour: 5000, perMinute: 10 } }, { DIGITALOCEAN_REQUESTS_PER_MINUTE: '10' });
+    for (let i = 0; i < 10; i++) answerOf(await call(replicas[i % 3]!, token, { per_page: 5, limit: 5 }));
+    for (const replica of replicas) {
+      const refused = await call(replica, token, { per_page: 5, limit: 5 });
+      expect(textOf(refused)).toMatch(/the token's request quota allows 0 more .*Nothing was sent\. Ask again after (5\d|60) seconds/);
+    }
+    expect(api!.requests.map((request) => request.status)).toEqual(Array(10).fill(200));
+  });
+
+  it('tenants stay apart under 1,000 concurrent mixed calls, and no token, raw or encoded, is ever written to Redis', async () => {
+    const a = canaryToken();
+    const b = canaryToken();
+    const accountB = generateSnapshots(700, 99);
+    await setUp({ count: 1200, tokens: { [a]: ALL_SCOPES, [b]: ALL_SCOPES }, accounts: { [b]: accountB } });
+    const mixes = [{ summary: true }, { resource_type: 'volume', summary: true }, { name: '*a*', summary: true, limit: 3 }];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next < 1000) {
+          const i = next++;
+          const token = i % 2 ? b : a;
+          const answer = answerOf(await call(replicas[i % 3]!, token, mixes[i % 3]!));
+          const account = token === a ? api!.snapshots : accountB;
+          const expected = i % 3 === 1 ? account.filter((snapshot) => snapshot.resource_type === 'volume').length : undefined;
+          if (i % 3 === 0) expect(answer.summary?.matched).toBe(account.length);
+          if (expected !== undefined) expect(answer.summary?.matched).toBe(expected);
+        }
+      }),
+    );
+    const written = await dump(redis!.client);
+    expect(written.length).toBeGreaterThan(0);
+    for (const token of [a, b]) {
+      for (const form of [
+        token,
+        token.toUpperCase(),
+        Buffer.from(token).toString('base64'),
+        Buffer.from(`Bearer ${token}`).toString('base64'),
+      ]) {
+        expect(written).not.toContain(form);
+      }
+    }
+  });
+});
