@@ -2,7 +2,7 @@
 // npm run bench [-- --write]: the performance figures of the built server, each measured side by
 // side with its comparison in this one run, against the fake API (real HTTP on 127.0.0.1).
 // Prints one table; --write also puts it into BENCHMARKS.md.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { Agent, Pool } from 'undici';
 import { DigitalOceanClient } from '../dist/digitalocean/client.js';
 import { collectSnapshots } from '../dist/digitalocean/paginate.js';
 import { Slots } from '../dist/digitalocean/slots.js';
-import { FAKE_TOKEN, startFakeApi } from '../dist/fake-api/server.js';
+import { FAKE_TOKEN, roundTrips, startFakeApi } from '../dist/fake-api/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = path.join(root, 'dist/index.js');
@@ -272,6 +272,116 @@ for (const count of [2000, 20000]) {
     `without account views (SNAPSHOT_CACHE_SECONDS=0): ${without}`,
     'at most 12 requests, 5 round trips',
   );
+}
+
+// 3b. The same conversation across three replicas behind a round-robin balancer, sharing through a
+// real redis-server (REDIS_URL; Debian's redis-server package); and what a shared view of 10,000
+// snapshots takes in Redis.
+if (spawnSync('redis-server', ['--version']).status !== 0) {
+  row('Three replicas sharing through Redis', 'not measured: redis-server is not installed (apt-get install redis-server)', '', '');
+} else {
+  console.error('three replicas sharing through Redis…');
+  const redisPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    redis.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    redis.once('error', reject);
+  });
+  const redisUrl = `redis://127.0.0.1:${redisPort}`;
+  const replica = async (api) => {
+    const child = spawn(process.execPath, [entry, '--transport', 'http', '--port', '0'], {
+      env: {
+        PATH: process.env.PATH,
+        DIGITALOCEAN_API_URL: api.url,
+        REDIS_URL: redisUrl,
+        DIGITALOCEAN_REQUESTS_PER_MINUTE: '0',
+        ...WITH_CACHE,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    const url = await new Promise((resolve) =>
+      child.stderr.on('data', function listening(chunk) {
+        log += chunk;
+        const found = /"url":"([^"]+)"/.exec(log);
+        if (!found) return;
+        child.stderr.off('data', listening).resume();
+        resolve(found[1]);
+      }),
+    );
+    for (let tries = 0; tries < 100; tries++) {
+      const { store } = await (await fetch(url.replace(/\/mcp$/, '/healthz'))).json();
+      if (store === 'ok') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { url, child };
+  };
+  const callOver = async (url, args) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${FAKE_TOKEN}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: args } }),
+    });
+    const text = await response.text();
+    return JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text).result;
+  };
+  const api = await startFakeApi({ count: 2000, latencyMs: LATENCY_MS, rateLimit: OPEN });
+  const replicas = await Promise.all([replica(api), replica(api), replica(api)]);
+  // Each replica has loaded its HTTP stack, as in the conversation on one server above.
+  for (const { url } of replicas) await callOver(url, { limit: 1 });
+  api.requests.length = 0;
+  const calls = [
+    { summary: true },
+    { older_than_days: 365, sort: 'size_desc', limit: 20 },
+    { resource_type: 'volume', summary: true },
+    { name: '*web*', limit: 50 },
+    { region: 'fra1', sort: 'created_asc', limit: 20 },
+  ];
+  const started = performance.now();
+  let last;
+  for (const [i, args] of calls.entries()) last = await callOver(replicas[i % 3].url, args);
+  await callOver(replicas[2].url, { ...calls[4], cursor: last.structuredContent.next_cursor });
+  const ms = performance.now() - started;
+  // Round trips as waves of overlapping requests (what the replicas' test counts), and the wall
+  // time: each replica runs each code path for the first time here.
+  row(
+    `The six-call conversation across three replicas sharing through Redis, round-robin, at ${LATENCY_MS} ms a request`,
+    `${api.requests.length} requests in ${roundTrips(api.requests)} round trips`,
+    `wall time ${(ms / LATENCY_MS).toFixed(1)} times the latency`,
+    'at most 12 requests, 5 round trips',
+  );
+  for (const { child } of replicas) child.kill();
+  await api.close();
+
+  const large = await startFakeApi({ count: 10_000, rateLimit: OPEN });
+  const one = await replica(large);
+  await callOver(one.url, { summary: true, limit: 1 });
+  const { Redis } = (await import('ioredis')).default;
+  const client = new Redis(redisUrl);
+  let bytes = 0;
+  for (const key of await client.keys('dosm:1:*')) bytes += Number(await client.memory('USAGE', key));
+  const { used_memory: used } = Object.fromEntries(
+    (await client.info('memory'))
+      .split('\r\n')
+      .filter((line) => line.includes(':'))
+      .map((line) => line.split(':')),
+  );
+  row(
+    'Redis memory for a shared view of 10,000 snapshots (MEMORY USAGE of every key the server wrote)',
+    `${(bytes / 1024 / 1024).toFixed(2)} MB`,
+    `Redis used_memory in all ${(Number(used) / 1024 / 1024).toFixed(2)} MB`,
+    '',
+  );
+  client.disconnect();
+  one.child.kill();
+  await large.close();
+  redis.kill('SIGKILL');
 }
 
 // 4 and 5. Text against raw JSON per snapshot, and the server's own time per call at zero latency.

@@ -5,8 +5,8 @@ import { deadlineReached } from '../digitalocean/errors.js';
 import type { Hold, MemoryBudget } from '../digitalocean/memory.js';
 import { pause } from '../digitalocean/pause.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
-import type { ResourceType, Snapshot } from '../digitalocean/schemas.js';
-import type { Logger } from '../logger.js';
+import type { ResourceType, Scope, Snapshot } from '../digitalocean/schemas.js';
+import { errorMessage, type Logger } from '../logger.js';
 import { SCAN_PAGE_SIZE } from './list-input.js';
 import type { SharedView, SharedViews } from './shared-views.js';
 
@@ -41,6 +41,8 @@ export interface AccountView {
 
 export interface ScanOptions extends RequestContext {
   onProgress?: ((fetched: number, needed: number) => void) | undefined;
+  /** With replicas: the newest shared view of the type the caller saw and could not use (null: none); a view shared since then is as fresh as this scan. */
+  seenShared?: string | null | undefined;
 }
 
 /** Reads a whole account (every page of one resource type, or of all) within the given bounds. */
@@ -79,7 +81,7 @@ export class AccountViews {
   private used = 0;
   private readonly flights = new Map<string, Flight>();
   /** The owner's lists of live Droplet and volume ids (for orphan checks), kept for the same window. */
-  private readonly lists = new Map<string, Promise<unknown>>();
+  private readonly lists = new Map<string, Promise<Set<string> | Scope>>();
 
   /** With REDIS_URL: what the replicas share (shared-views.ts), and where to say a view stayed here. */
   private shared: { views: SharedViews; log: Logger } | undefined;
@@ -107,19 +109,19 @@ export class AccountViews {
     resourceType: ResourceType | undefined,
     preferred: string | undefined,
     bounds: ScanOptions,
-  ): Promise<AccountView | undefined> {
+  ): Promise<{ view: AccountView | undefined; seen: string | null }> {
     const shared = this.shared?.views;
-    if (!shared || !this.enabled) return undefined;
+    if (!shared || !this.enabled) return { view: undefined, seen: null };
     const usable = (found: SharedView | undefined) =>
       found && (found.resourceType === resourceType || found.resourceType === undefined) && found.view.asOf + this.limits.ttlMs > this.now()
         ? found
         : undefined;
+    const seen = (await shared.latestId(owner, resourceType)) ?? null;
     const found =
       usable(preferred === undefined ? undefined : await shared.byId(owner, preferred)) ??
-      usable(await shared.latest(owner, resourceType)) ??
+      usable(seen === null ? undefined : await shared.byId(owner, seen)) ??
       (resourceType === undefined ? undefined : usable(await shared.latest(owner, undefined)));
-    if (!found) return undefined;
-    return this.adopt(owner, found, resourceType, bounds);
+    return { view: found && this.adopt(owner, found, resourceType, bounds), seen };
   }
 
   /** Keeps a view another replica shared, as if this replica had scanned it; answers it narrowed to the call's type. */
@@ -219,7 +221,14 @@ export class AccountViews {
       });
     const shared = this.shared;
     flight.done = (
-      shared ? this.acrossReplicas(shared, owner, resourceType, scanHere, { signal: controller.signal, deadline, budget }) : scanHere()
+      shared
+        ? this.acrossReplicas(shared, owner, resourceType, scanHere, {
+            signal: controller.signal,
+            deadline,
+            budget,
+            seenShared: bounds.seenShared,
+          })
+        : scanHere()
     )
       .catch((error: unknown) => {
         budget.release();
@@ -250,28 +259,42 @@ export class AccountViews {
     bounds: ScanOptions & { signal: AbortSignal; deadline: number; budget: ReadBudget },
   ): Promise<AccountView> {
     const holder = randomId();
-    const started = this.now();
+    // A view shared after this point was read by a scan running meanwhile: as fresh as this one.
+    const before = bounds.seenShared === undefined ? await shared.views.latestId(owner, resourceType) : (bounds.seenShared ?? undefined);
+    const sharedSince = async () => {
+      const id = await shared.views.latestId(owner, resourceType);
+      const found = id !== undefined && id !== before ? await shared.views.byId(owner, id) : undefined;
+      if (!found || found.resourceType !== resourceType) return undefined;
+      // Read by another replica: this flight's own budget held nothing, and it fetched no page.
+      bounds.budget.release();
+      return { ...this.adopt(owner, found, resourceType, bounds), pagesFetched: 0 };
+    };
     for (;;) {
       bounds.signal.throwIfAborted();
       const lockMs = Math.min(bounds.deadline - this.now(), MAX_SCAN_LOCK_MS);
       const claim = await shared.views.claimScan(owner, resourceType, holder, Math.max(1_000, lockMs));
       if (claim === 'no store') return scanHere();
       if (claim === 'taken') {
+        let view: AccountView;
         try {
-          const view = await scanHere();
-          await this.publish(shared, owner, resourceType, view);
-          return view;
-        } finally {
+          const meanwhile = await sharedSince();
+          if (meanwhile) {
+            await shared.views.releaseScan(owner, resourceType, holder);
+            return meanwhile;
+          }
+          view = await scanHere();
+        } catch (error) {
           await shared.views.releaseScan(owner, resourceType, holder);
+          throw error;
         }
+        // The caller has its answer at once; the lock goes once the view is shared, so the replicas
+        // waiting for it find it.
+        void this.publish(shared, owner, resourceType, view).finally(() => shared.views.releaseScan(owner, resourceType, holder));
+        return view;
       }
       await pause(POLL_MS, bounds.signal);
-      const found = await shared.views.latest(owner, resourceType);
-      if (found && found.view.asOf >= started && found.resourceType === resourceType) {
-        // Read by another replica: this flight's own budget held nothing.
-        bounds.budget.release();
-        return this.adopt(owner, found, resourceType, bounds);
-      }
+      const meanwhile = await sharedSince();
+      if (meanwhile) return meanwhile;
     }
   }
 
@@ -283,9 +306,11 @@ export class AccountViews {
     view: AccountView,
   ): Promise<void> {
     if (!this.enabled) return;
-    const outcome = await shared.views.put(owner, resourceType, view, view.asOf + this.limits.ttlMs - this.now());
-    if (outcome === 'too large') {
-      shared.log.info('a view too large to share stays on this replica', { snapshots: view.snapshots.length });
+    try {
+      const outcome = await shared.views.put(owner, resourceType, view, view.asOf + this.limits.ttlMs - this.now());
+      if (outcome === 'too large') shared.log.info('a view too large to share stays on this replica', { snapshots: view.snapshots.length });
+    } catch (error) {
+      shared.log.warn('a view could not be shared', { error: errorMessage(error) });
     }
   }
 
@@ -362,21 +387,37 @@ export class AccountViews {
   }
 
   /**
-   * A small list of the owner's (which Droplets or volumes exist), read once per window and shared by
-   * concurrent callers; a failed read is not kept. Its ids are a few bytes each: not counted.
+   * The ids of a small list of the owner's (which Droplets or volumes exist), or the scope the token
+   * lacks to read it: read once per window and shared by concurrent callers (and, with replicas, by
+   * every replica); a failed read is not kept. Its ids are a few bytes each: not counted.
    */
-  list<T>(owner: string, kind: string, read: () => Promise<T>): Promise<T> {
+  ids(owner: string, kind: string, read: () => Promise<Set<string> | Scope>): Promise<Set<string> | Scope> {
     if (!this.enabled) return read();
     const key = `${owner}|${kind}`;
-    const known = this.lists.get(key) as Promise<T> | undefined;
+    const known = this.lists.get(key);
     if (known) return known;
-    const reading = read();
+    const shared = this.shared?.views;
+    const reading = shared ? this.readShared(shared, owner, kind, read) : read();
     this.lists.set(key, reading);
     reading.then(
       () => setTimeout(() => this.lists.delete(key), this.limits.ttlMs).unref(),
       () => this.lists.delete(key),
     );
     return reading;
+  }
+
+  /** A list another replica read, else read here and shared for the window. */
+  private async readShared(
+    shared: SharedViews,
+    owner: string,
+    kind: string,
+    read: () => Promise<Set<string> | Scope>,
+  ): Promise<Set<string> | Scope> {
+    const known = await shared.getList(owner, kind);
+    if (known) return new Set(known);
+    const ids = await read();
+    if (ids instanceof Set) await shared.putList(owner, kind, [...ids], this.limits.ttlMs);
+    return ids;
   }
 
   /** Bytes held, for tests and logs. */
@@ -407,7 +448,7 @@ function narrowed(entry: Stored, resourceType: ResourceType | undefined): Accoun
 }
 
 /** How often a replica waiting for another's scan looks for its view. */
-const POLL_MS = 100;
+const POLL_MS = 20;
 /** No scan holds its lock longer than this, whatever its deadline. */
 const MAX_SCAN_LOCK_MS = 600_000;
 

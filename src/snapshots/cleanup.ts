@@ -291,8 +291,8 @@ export async function readLiveSources(
   // Kept with the account's views: a conversation's plans read each list once a minute.
   const { views, owner } = account;
   const [droplet, volume] = await Promise.all([
-    needed.droplet ? views.list(owner, 'droplets', () => ids(DROPLETS, GPU_DROPLETS)) : undefined,
-    needed.volume ? views.list(owner, 'volumes', () => ids(VOLUMES)) : undefined,
+    needed.droplet ? views.ids(owner, 'droplets', () => ids(DROPLETS, GPU_DROPLETS)) : undefined,
+    needed.volume ? views.ids(owner, 'volumes', () => ids(VOLUMES)) : undefined,
   ]);
   const refused: LiveSources['refused'] = {};
   if (typeof droplet === 'string') refused.droplet = droplet;

@@ -177,11 +177,14 @@ export async function accountView(
       asOf: Date.now(),
     };
   }
-  const live = want.fresh
-    ? undefined
-    : (views.find(owner, want.resourceType, want.view) ?? (await views.findShared(owner, want.resourceType, want.view, reading)));
-  // A view kept from an earlier call answers without a request: this call fetched no page.
-  return live ? { ...live, pagesFetched: 0 } : views.scan(owner, want.resourceType, scanner, reading);
+  if (want.fresh) return views.scan(owner, want.resourceType, scanner, reading);
+  // A view kept from an earlier call (here, or with replicas on another one) answers without a
+  // request: this call fetched no page.
+  const live = views.find(owner, want.resourceType, want.view);
+  if (live) return { ...live, pagesFetched: 0 };
+  const shared = await views.findShared(owner, want.resourceType, want.view, reading);
+  if (shared.view) return { ...shared.view, pagesFetched: 0 };
+  return views.scan(owner, want.resourceType, scanner, { ...reading, seenShared: shared.seen });
 }
 
 /**

@@ -47,8 +47,13 @@ export class SharedViews {
 
   /** The owner's newest shared view of this resource type (undefined: all types), if any. */
   async latest(owner: string, resourceType: ResourceType | undefined): Promise<SharedView | undefined> {
-    const id = (await this.store.get(latestKey(owner, resourceType)))?.toString('utf8');
+    const id = await this.latestId(owner, resourceType);
     return id ? this.byId(owner, id) : undefined;
+  }
+
+  /** The id of the owner's newest shared view of this resource type, if any. */
+  async latestId(owner: string, resourceType: ResourceType | undefined): Promise<string | undefined> {
+    return (await this.store.get(latestKey(owner, resourceType)))?.toString('utf8') || undefined;
   }
 
   /** The view a cursor names, if it is still shared and is this owner's. */

@@ -26,7 +26,10 @@ afterEach(async () => {
 
 const OPEN = { perHour: 1_000_000, perMinute: 1_000_000 };
 
-async function setUp(options: FakeApiOptions & { tokens: Record<string, typeof ALL_SCOPES> }, env: Record<string, string> = {}): Promise<void> {
+async function setUp(
+  options: FakeApiOptions & { tokens: Record<string, typeof ALL_SCOPES> },
+  env: Record<string, string> = {},
+): Promise<void> {
   redis = await startRedis();
   api = await startFakeApi({ rateLimit: OPEN, ...options });
   replicas = await Promise.all(
@@ -48,11 +51,11 @@ async function storeIs(replica: ServedHttp, state: string): Promise<void> {
   throw new Error(`the store never became ${state}: ${replica.stderr()}`);
 }
 
-async function call(replica: ServedHttp, token: string, args: Record<string, unknown>): Promise<CallToolResult> {
+async function call(replica: ServedHttp, token: string, args: Record<string, unknown>, name = 'list_snapshots'): Promise<CallToolResult> {
   const response = await fetch(`${replica.url}/mcp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: args } }),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }),
   });
   const text = await response.text();
   const json = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as { result: CallToolResult };
@@ -105,6 +108,20 @@ describe('three replicas sharing through Redis', () => {
     expect(api!.requests.length).toBe(before);
   });
 
+  it("a cleanup plan on one replica shares its scan and the Droplet and volume lists with the next replica's plan", async () => {
+    const token = canaryToken();
+    await setUp({ count: 1000, tokens: { [token]: ALL_SCOPES } });
+    const first = await call(replicas[0]!, token, {}, 'plan_snapshot_cleanup');
+    const second = await call(replicas[1]!, token, {}, 'plan_snapshot_cleanup');
+    expect(first.isError, textOf(first)).toBeFalsy();
+    expect(second.structuredContent).toMatchObject({ candidates: (first.structuredContent as { candidates: unknown }).candidates });
+    const paths = api!.requests.map((request) => new URL(request.url, 'http://x').pathname);
+    expect(paths.filter((path) => path === '/v2/snapshots')).toHaveLength(5);
+    // Droplets and GPU Droplets: one request each, for both plans.
+    expect(paths.filter((path) => path === '/v2/droplets')).toHaveLength(2);
+    expect(paths.filter((path) => path === '/v2/volumes')).toHaveLength(1);
+  });
+
   it('ten identical scans at once across the replicas read each page once', async () => {
     const token = canaryToken();
     await setUp({ count: 2000, latencyMs: 100, tokens: { [token]: ALL_SCOPES } });
@@ -143,6 +160,8 @@ describe('three replicas sharing through Redis', () => {
     // Spoilt values (a broken compressed payload; text where a view should be) are ignored: a
     // replica that finds them reads the account itself, and answers right.
     answerOf(await call(replicas[0]!, c, { summary: true }));
+    // The view is shared after the answer; its scan's lock goes once it is.
+    while ((await redis!.client.keys('dosm:1:scan:*')).length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const keys = await redis!.client.keys('*');
     for (const [i, key] of keys.entries())
       await redis!.client.set(key, i % 2 ? 'not a view' : Buffer.from([0x1f, 0x8b, 1, 2, 3, 4]), 'PX', 60_000);
@@ -153,7 +172,10 @@ describe('three replicas sharing through Redis', () => {
 
   it("the token's quota is one across the replicas: at most DIGITALOCEAN_REQUESTS_PER_MINUTE in any 60 s whichever sends, and no 429", async () => {
     const token = canaryToken();
-    await setUp({ count: 50, tokens: { [token]: ALL_SCOPES }, rateLimit: { perHour: 5000, perMinute: 10 } }, { DIGITALOCEAN_REQUESTS_PER_MINUTE: '10' });
+    await setUp(
+      { count: 50, tokens: { [token]: ALL_SCOPES }, rateLimit: { perHour: 5000, perMinute: 10 } },
+      { DIGITALOCEAN_REQUESTS_PER_MINUTE: '10' },
+    );
     for (let i = 0; i < 10; i++) answerOf(await call(replicas[i % 3]!, token, { per_page: 5, limit: 5 }));
     for (const replica of replicas) {
       const refused = await call(replica, token, { per_page: 5, limit: 5 });
