@@ -109,7 +109,7 @@ const ROWS: { layer: string; holds: (module: string) => boolean; may: (target: s
   {
     layer: 'domain',
     holds: under('snapshots'),
-    may: (target) => under('snapshots', 'digitalocean', 'digest', 'store')(target) || NODE.test(target) || target === 'zod',
+    may: (target) => under('snapshots', 'digitalocean', 'digest', 'store', 'logger')(target) || NODE.test(target) || target === 'zod',
   },
   {
     layer: 'API client',
