@@ -247,9 +247,9 @@ export class AccountViews {
   /**
    * One scan of the owner's account across replicas: the replica that takes the scan's lock reads
    * and shares the view (before it gives the lock back); the others wait for that view and keep it.
-   * The lock lasts until the scan's deadline, so a replica that dies while scanning holds no one up
-   * beyond it; a scan that fails shares nothing, and the next replica to take the lock reads. When
-   * the store does not answer, this replica reads alone.
+   * The lock is renewed while its replica scans, so one that dies while scanning holds the others up
+   * for at most SCAN_LOCK_MS; a scan that fails shares nothing, and the next replica to take the lock
+   * reads. When the store does not answer, this replica reads alone.
    */
   private async acrossReplicas(
     shared: NonNullable<AccountViews['shared']>,
@@ -271,25 +271,31 @@ export class AccountViews {
     };
     for (;;) {
       bounds.signal.throwIfAborted();
-      const lockMs = Math.min(bounds.deadline - this.now(), MAX_SCAN_LOCK_MS);
-      const claim = await shared.views.claimScan(owner, resourceType, holder, Math.max(1_000, lockMs));
+      const claim = await shared.views.claimScan(owner, resourceType, holder, SCAN_LOCK_MS);
       if (claim === 'no store') return scanHere();
       if (claim === 'taken') {
+        // Held while this replica lives and scans: a replica that dies loses it within SCAN_LOCK_MS.
+        const heartbeat = setInterval(() => void shared.views.renewScan(owner, resourceType, holder, SCAN_LOCK_MS), SCAN_LOCK_MS / 3);
+        heartbeat.unref();
+        const release = () => {
+          clearInterval(heartbeat);
+          return shared.views.releaseScan(owner, resourceType, holder);
+        };
         let view: AccountView;
         try {
           const meanwhile = await sharedSince();
           if (meanwhile) {
-            await shared.views.releaseScan(owner, resourceType, holder);
+            await release();
             return meanwhile;
           }
           view = await scanHere();
         } catch (error) {
-          await shared.views.releaseScan(owner, resourceType, holder);
+          await release();
           throw error;
         }
         // The caller has its answer at once; the lock goes once the view is shared, so the replicas
         // waiting for it find it.
-        void this.publish(shared, owner, resourceType, view).finally(() => shared.views.releaseScan(owner, resourceType, holder));
+        void this.publish(shared, owner, resourceType, view).finally(release);
         return view;
       }
       await pause(POLL_MS, bounds.signal);
@@ -449,8 +455,8 @@ function narrowed(entry: Stored, resourceType: ResourceType | undefined): Accoun
 
 /** How often a replica waiting for another's scan looks for its view. */
 const POLL_MS = 20;
-/** No scan holds its lock longer than this, whatever its deadline. */
-const MAX_SCAN_LOCK_MS = 600_000;
+/** A scan's lock lasts this long unless its replica renews it (a third of it apart) while it scans. */
+const SCAN_LOCK_MS = 3_000;
 
 /** An id no one can guess (a view's, a lock holder's). */
 function randomId(): string {

@@ -58,7 +58,7 @@ export class SharedViews {
 
   /** The view a cursor names, if it is still shared and is this owner's. */
   async byId(owner: string, id: string): Promise<SharedView | undefined> {
-    const payload = await this.store.get(viewKey(id));
+    const payload = await this.store.get(viewKey(id), true);
     return payload ? decode(payload, ownerKey(owner)) : undefined;
   }
 
@@ -91,6 +91,11 @@ export class SharedViews {
   ): Promise<'taken' | 'held' | 'no store'> {
     const taken = await this.store.claim(lockKey(owner, resourceType), holder, ttlMs);
     return taken === undefined ? 'no store' : taken ? 'taken' : 'held';
+  }
+
+  /** Keeps the scan's lock `ttlMs` more while the scan runs. */
+  renewScan(owner: string, resourceType: ResourceType | undefined, holder: string, ttlMs: number): Promise<void> {
+    return this.store.renew(lockKey(owner, resourceType), holder, ttlMs);
   }
 
   releaseScan(owner: string, resourceType: ResourceType | undefined, holder: string): Promise<void> {

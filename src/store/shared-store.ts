@@ -13,12 +13,15 @@ import { redact } from '../redact.js';
 export interface SharedStore {
   /** 'ok' while the store answers, 'unreachable' during an outage (for /healthz). */
   readonly state: 'ok' | 'unreachable';
-  get(key: string): Promise<Buffer | undefined>;
+  /** A value; `payload` for a large one (a view), which may take longer than one command. */
+  get(key: string, payload?: boolean): Promise<Buffer | undefined>;
   set(key: string, value: Buffer | string, ttlMs: number): Promise<boolean>;
   /** Takes `key` for `ttlMs` if no one holds it (SET NX PX): true when taken here; undefined when the store did not answer. */
   claim(key: string, holder: string, ttlMs: number): Promise<boolean | undefined>;
   /** Gives `key` back if `holder` still holds it. */
   release(key: string, holder: string): Promise<void>;
+  /** Keeps `key` for `ttlMs` more if `holder` still holds it. */
+  renew(key: string, holder: string, ttlMs: number): Promise<void>;
   /** Runs a Lua script atomically; undefined when the store did not answer. */
   script(source: string, keys: string[], args: (string | number)[]): Promise<unknown>;
   close(): Promise<void>;
@@ -31,8 +34,11 @@ export const KEY_PREFIX = 'dosm:1:';
 export const COMMAND_MS = 100;
 /** Payloads (a kept view) may take longer to move than one command. */
 export const PAYLOAD_MS = 2_000;
+/** During an outage, one command a second probes the store; the others are not sent. */
+const PROBE_MS = 1_000;
 
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /**
  * Connects to REDIS_URL (redis:// or rediss://). Loads the Redis client only now: a server without
@@ -58,7 +64,13 @@ export async function connectSharedStore(url: string, log: Logger): Promise<Shar
 }
 
 class RedisStore implements SharedStore {
-  state: 'ok' | 'unreachable' = 'ok';
+  /** Unreachable until the first connection is ready. */
+  state: 'ok' | 'unreachable' = 'unreachable';
+  private connected = false;
+  /** Whether the current outage has had its log line. */
+  private reported = false;
+  /** When a command was last let through during an outage (performance.now()). */
+  private probed = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly client: RedisClient,
@@ -66,8 +78,8 @@ class RedisStore implements SharedStore {
     private readonly secret: string | undefined,
   ) {}
 
-  get(key: string): Promise<Buffer | undefined> {
-    return this.run(PAYLOAD_MS, async () => (await this.client.getBuffer(key)) ?? undefined, undefined);
+  get(key: string, payload = false): Promise<Buffer | undefined> {
+    return this.run(payload ? PAYLOAD_MS : COMMAND_MS, async () => (await this.client.getBuffer(key)) ?? undefined, undefined);
   }
 
   set(key: string, value: Buffer | string, ttlMs: number): Promise<boolean> {
@@ -86,6 +98,10 @@ class RedisStore implements SharedStore {
     await this.script(RELEASE, [key], [holder]);
   }
 
+  async renew(key: string, holder: string, ttlMs: number): Promise<void> {
+    await this.script(RENEW, [key], [holder, Math.max(1, Math.round(ttlMs))]);
+  }
+
   script(source: string, keys: string[], args: (string | number)[]): Promise<unknown> {
     return this.run(COMMAND_MS, () => this.client.eval(source, keys.length, ...keys, ...args), undefined);
   }
@@ -94,8 +110,17 @@ class RedisStore implements SharedStore {
     this.client.disconnect();
   }
 
-  /** Runs one command within `ms`; on any failure the store is marked down and `missing` answered. */
+  /**
+   * Runs one command within `ms`; on any failure the store is marked down and `missing` answered.
+   * While it is down, commands are not sent (`missing` at once) but for one probe a second, so a
+   * slow store costs the calls nothing, and the first probe it answers ends the outage.
+   */
   private async run<T>(ms: number, command: () => Promise<T>, missing: T): Promise<T> {
+    if (this.state === 'unreachable') {
+      const now = performance.now();
+      if (now - this.probed < PROBE_MS) return missing;
+      this.probed = now;
+    }
     let timer: NodeJS.Timeout | undefined;
     try {
       const late = new Promise<never>((_, reject) => {
@@ -115,12 +140,16 @@ class RedisStore implements SharedStore {
   answered(): void {
     if (this.state === 'ok') return;
     this.state = 'ok';
-    this.log.warn('shared store answers again: replicas share views, scans and quotas');
+    this.reported = false;
+    if (this.connected) this.log.warn('shared store answers again: replicas share views, scans and quotas');
+    else this.log.info('shared store connected: replicas share views, scans and quotas');
+    this.connected = true;
   }
 
   fault(error: unknown): void {
-    if (this.state === 'unreachable') return;
+    if (this.state === 'unreachable' && this.reported) return;
     this.state = 'unreachable';
+    this.reported = true;
     const message = errorMessage(error);
     this.log.warn('shared store unreachable: each replica serves from DigitalOcean alone until it answers', {
       error: this.secret ? redact(message, this.secret) : message,

@@ -24,7 +24,9 @@ export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    // DEBUG SLEEP (from loopback only) makes it slow on purpose.
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'];
+    child = spawn('redis-server', args, {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const started = child;

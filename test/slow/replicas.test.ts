@@ -170,6 +170,40 @@ describe('three replicas sharing through Redis', () => {
     expect(api!.requests.length).toBe(before + 5);
   });
 
+  it('a slow store (each command over 100 ms) costs no answer and holds no call up', async () => {
+    const token = canaryToken();
+    await setUp({ count: 1000, tokens: { [token]: ALL_SCOPES } });
+    answerOf(await call(replicas[0]!, token, { summary: true }));
+    // The store stops answering for 3 s, as a slow or overloaded one does.
+    const sleeper = redis!.client.duplicate();
+    sleeper.on('error', () => undefined);
+    const asleep = sleeper.call('DEBUG', 'SLEEP', '3').catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const replica of replicas.slice(1)) {
+      const started = performance.now();
+      expect(answerOf(await call(replica, token, { resource_type: 'volume', summary: true })).summary?.matched).toBe(
+        api!.snapshots.filter((snapshot) => snapshot.resource_type === 'volume').length,
+      );
+      expect(performance.now() - started).toBeLessThan(2_500);
+    }
+    await asleep;
+    sleeper.disconnect();
+  });
+
+  it('a replica that dies while it scans holds the others up for at most 3 s (its lock is no longer renewed)', async () => {
+    const token = canaryToken();
+    await setUp({ count: 2000, latencyMs: 1_000, tokens: { [token]: ALL_SCOPES } });
+    const dying = call(replicas[0]!, token, { summary: true }).catch(() => undefined);
+    while ((await redis!.client.keys('dosm:1:scan:*')).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    process.kill(replicas[0]!.pid, 'SIGKILL');
+    await dying;
+    const started = performance.now();
+    const answer = answerOf(await call(replicas[1]!, token, { summary: true }));
+    expect(answer.summary?.matched).toBe(2000);
+    // The lock's 3 s, then a scan of three waves of requests at 1 s each.
+    expect(performance.now() - started).toBeLessThan(3_000 + 3 * 1_000 + 2_000);
+  });
+
   it("the token's quota is one across the replicas: at most DIGITALOCEAN_REQUESTS_PER_MINUTE in any 60 s whichever sends, and no 429", async () => {
     const token = canaryToken();
     await setUp(
