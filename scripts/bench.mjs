@@ -364,6 +364,8 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
   await callOver(one.url, { summary: true, limit: 1 });
   const { Redis } = (await import('ioredis')).default;
   const client = new Redis(redisUrl);
+  // The view is shared just after the answer; its scan's lock goes once it is.
+  while ((await client.keys('dosm:1:scan:*')).length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   let bytes = 0;
   for (const key of await client.keys('dosm:1:*')) bytes += Number(await client.memory('USAGE', key));
   const { used_memory: used } = Object.fromEntries(

@@ -30,6 +30,8 @@ beforeAll(async () => {
   const port = await freePort();
   prism = spawn('npx', ['-y', '--package', PRISM, 'prism', 'mock', SPEC, '--host', '127.0.0.1', '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: npx starts Prism as a child of its own, and both must stop at the end.
+    detached: true,
   });
   prism.stdout!.on('data', (chunk) => (log += chunk));
   prism.stderr!.on('data', (chunk) => (log += chunk));
@@ -49,7 +51,7 @@ beforeAll(async () => {
 }, 150_000);
 afterAll(async () => {
   await client?.close();
-  prism?.kill();
+  if (prism?.pid !== undefined) process.kill(-prism.pid, 'SIGTERM');
 });
 
 describe("the server against DigitalOcean's API description (Prism)", () => {
