@@ -69,8 +69,9 @@ class RedisStore implements SharedStore {
   private connected = false;
   /** Whether the current outage has had its log line. */
   private reported = false;
-  /** When a command was last let through during an outage (performance.now()). */
+  /** When a command was last let through during an outage, and when the outage began (performance.now()). */
   private probed = Number.NEGATIVE_INFINITY;
+  private faulted = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly client: RedisClient,
@@ -116,10 +117,10 @@ class RedisStore implements SharedStore {
    * slow store costs the calls nothing, and the first probe it answers ends the outage.
    */
   private async run<T>(ms: number, command: () => Promise<T>, missing: T): Promise<T> {
+    const sent = performance.now();
     if (this.state === 'unreachable') {
-      const now = performance.now();
-      if (now - this.probed < PROBE_MS) return missing;
-      this.probed = now;
+      if (sent - this.probed < PROBE_MS) return missing;
+      this.probed = sent;
     }
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -127,7 +128,7 @@ class RedisStore implements SharedStore {
         timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
       });
       const answer = await Promise.race([command(), late]);
-      this.answered();
+      this.answered(sent);
       return answer;
     } catch (error) {
       this.fault(error);
@@ -137,8 +138,9 @@ class RedisStore implements SharedStore {
     }
   }
 
-  answered(): void {
-    if (this.state === 'ok') return;
+  /** The store answered a command sent at `sent` (performance.now()); one sent before the outage began does not end it. */
+  answered(sent = performance.now()): void {
+    if (this.state === 'ok' || sent < this.faulted) return;
     this.state = 'ok';
     this.reported = false;
     if (this.connected) this.log.warn('shared store answers again: replicas share views, scans and quotas');
@@ -148,6 +150,7 @@ class RedisStore implements SharedStore {
 
   fault(error: unknown): void {
     if (this.state === 'unreachable' && this.reported) return;
+    this.faulted = performance.now();
     this.state = 'unreachable';
     this.reported = true;
     const message = errorMessage(error);
