@@ -145,7 +145,12 @@ describe('three replicas sharing through Redis', () => {
     }
     for (const [i, replica] of replicas.entries()) {
       expect((await health(replica)).status).toBe('ok');
-      expect(replica.stderr().slice(logged[i]).match(/shared store unreachable/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(
+        replica
+          .stderr()
+          .slice(logged[i])
+          .match(/shared store unreachable/g)?.length ?? 0,
+      ).toBeLessThanOrEqual(1);
     }
     await storeIs(replicas[1]!, 'unreachable');
 
