@@ -43,7 +43,11 @@ export interface SharedView {
 }
 
 export class SharedViews {
-  constructor(private readonly store: SharedStore) {}
+  constructor(
+    private readonly store: SharedStore,
+    /** Past this, compressed, a view is not shared. */
+    private readonly maxBytes = MAX_SHARED_VIEW_BYTES,
+  ) {}
 
   /** The owner's newest shared view of this resource type (undefined: all types), if any. */
   async latest(owner: string, resourceType: ResourceType | undefined): Promise<SharedView | undefined> {
@@ -73,7 +77,7 @@ export class SharedViews {
     ttlMs: number,
   ): Promise<'shared' | 'too large' | 'not taken'> {
     const payload = await encode(ownerKey(owner), resourceType, view);
-    if (payload.length > MAX_SHARED_VIEW_BYTES) return 'too large';
+    if (payload.length > this.maxBytes) return 'too large';
     const taken =
       (await this.store.set(viewKey(view.id), payload, ttlMs)) && (await this.store.set(latestKey(owner, resourceType), view.id, ttlMs));
     return taken ? 'shared' : 'not taken';
