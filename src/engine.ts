@@ -4,7 +4,7 @@ import { createApiPool, type ApiPool } from './digitalocean/pool.js';
 import { QuotaBook } from './digitalocean/quota.js';
 import { RedisQuotaLedger } from './digitalocean/quota-ledger.js';
 import { shortDigest } from './digest.js';
-import type { Logger } from './logger.js';
+import { errorMessage, type Logger } from './logger.js';
 import { AccountViews } from './snapshots/account-views.js';
 import { SharedViews } from './snapshots/shared-views.js';
 import { connectSharedStore, type SharedStore } from './store/shared-store.js';
@@ -39,12 +39,19 @@ export function createEngine(
   let store: SharedStore | undefined;
   const connecting =
     config.redisUrl && log
-      ? connectSharedStore(config.redisUrl, log).then((connected) => {
-          store = connected;
-          views.share(new SharedViews(connected), log);
-          quotas.ledger = new RedisQuotaLedger(connected);
-          return connected;
-        })
+      ? connectSharedStore(config.redisUrl, log).then(
+          (connected) => {
+            store = connected;
+            views.share(new SharedViews(connected), log);
+            quotas.ledger = new RedisQuotaLedger(connected);
+            return connected;
+          },
+          // The client could not even load: this process serves alone, as without REDIS_URL.
+          (error: unknown) => {
+            log.error('shared store not started: this replica serves alone', { error: errorMessage(error) });
+            return undefined;
+          },
+        )
       : undefined;
   // Kept views are what can make room: the oldest go first when a scan needs it.
   memory.reclaim = (bytes) => views.reclaim(bytes);
@@ -67,7 +74,7 @@ export function createEngine(
       const open = pool;
       pool = undefined;
       await (await open?.catch(() => undefined))?.close();
-      await (await connecting?.catch(() => undefined))?.close();
+      await (await connecting)?.close();
     },
   };
 }

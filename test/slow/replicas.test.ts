@@ -176,6 +176,28 @@ describe('three replicas sharing through Redis', () => {
     expect(api!.requests.length).toBe(before + 5);
   });
 
+  it('Redis down at start: the replicas answer alone, say so once, and share from when it comes up', async () => {
+    // `later` is a token no replica has seen before the store is up.
+    const [token, later] = [canaryToken(), canaryToken()];
+    redis = await startRedis();
+    await redis.stop();
+    api = await startFakeApi({ count: 600, rateLimit: OPEN, tokens: { [token]: ALL_SCOPES, [later]: ALL_SCOPES } });
+    replicas = await Promise.all([0, 1].map(() => serveHttp({ DIGITALOCEAN_API_URL: api!.url, REDIS_URL: redis!.url, LOG_LEVEL: 'info' })));
+    for (const replica of replicas) {
+      expect(answerOf(await call(replica, token, { summary: true })).summary?.matched).toBe(600);
+      await storeIs(replica, 'unreachable');
+    }
+    await redis.start();
+    for (const replica of replicas) {
+      await storeIs(replica, 'ok');
+      expect(replica.stderr().match(/shared store unreachable/g)).toHaveLength(1);
+    }
+    answerOf(await call(replicas[0]!, later, { summary: true }));
+    const before = api!.requests.length;
+    expect(answerOf(await call(replicas[1]!, later, { name: '*', limit: 5 })).pages_fetched).toBe(0);
+    expect(api!.requests.length).toBe(before);
+  });
+
   it('a slow store (each command over 100 ms) costs no answer and holds no call up', async () => {
     const token = canaryToken();
     await setUp({ count: 1000, tokens: { [token]: ALL_SCOPES } });
