@@ -190,6 +190,25 @@ async function connect(api, env = {}) {
   await client.connect(transport);
   return { client, pid: transport.pid };
 }
+/** The server over Streamable HTTP on a free port (the fake API has no minute limit: no cap); its MCP URL. */
+async function serveHttp(env) {
+  const child = spawn(process.execPath, [entry, '--transport', 'http', '--port', '0'], {
+    env: { PATH: process.env.PATH, DIGITALOCEAN_REQUESTS_PER_MINUTE: '0', ...WITH_CACHE, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise((resolve) =>
+    child.stderr.on('data', function listening(chunk) {
+      log += chunk;
+      const found = /"url":"([^"]+)"/.exec(log);
+      if (!found) return;
+      child.stderr.off('data', listening).resume(); // one log line a request from here on: not kept
+      resolve(found[1]);
+    }),
+  );
+  return { url, child };
+}
+
 /** Clock ticks per second, the unit of utime and stime in /proc/PID/stat. */
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
@@ -295,26 +314,7 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
   });
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const replica = async (api) => {
-    const child = spawn(process.execPath, [entry, '--transport', 'http', '--port', '0'], {
-      env: {
-        PATH: process.env.PATH,
-        DIGITALOCEAN_API_URL: api.url,
-        REDIS_URL: redisUrl,
-        DIGITALOCEAN_REQUESTS_PER_MINUTE: '0',
-        ...WITH_CACHE,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    const url = await new Promise((resolve) =>
-      child.stderr.on('data', function listening(chunk) {
-        log += chunk;
-        const found = /"url":"([^"]+)"/.exec(log);
-        if (!found) return;
-        child.stderr.off('data', listening).resume();
-        resolve(found[1]);
-      }),
-    );
+    const { url, child } = await serveHttp({ DIGITALOCEAN_API_URL: api.url, REDIS_URL: redisUrl });
     for (let tries = 0; tries < 100; tries++) {
       const { store } = await (await fetch(url.replace(/\/mcp$/, '/healthz'))).json();
       if (store === 'ok') break;
@@ -505,28 +505,12 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
 {
   console.error('HTTP…');
   const api = await startFakeApi({ count: 200, rateLimit: OPEN });
-  const child = spawn(process.execPath, [entry, '--transport', 'http', '--port', '0'], {
-    env: {
-      PATH: process.env.PATH,
-      DIGITALOCEAN_API_TOKEN: FAKE_TOKEN,
-      DIGITALOCEAN_API_URL: api.url,
-      LOG_LEVEL: 'info',
-      MCP_TRUST_LOOPBACK: '1',
-      DIGITALOCEAN_REQUESTS_PER_MINUTE: '0',
-      ...WITH_CACHE,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const { url, child } = await serveHttp({
+    DIGITALOCEAN_API_TOKEN: FAKE_TOKEN,
+    DIGITALOCEAN_API_URL: api.url,
+    LOG_LEVEL: 'info',
+    MCP_TRUST_LOOPBACK: '1',
   });
-  let log = '';
-  const url = await new Promise((resolve) =>
-    child.stderr.on('data', function listening(chunk) {
-      log += chunk;
-      const found = /"url":"([^"]+)"/.exec(log);
-      if (!found) return;
-      child.stderr.off('data', listening).resume(); // one log line a request from here on: not kept
-      resolve(found[1]);
-    }),
-  );
   const pool = new Pool(new URL(url).origin, { connections: 50 });
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_snapshots', arguments: {} } });
   const post = async () => {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SERVER_ENTRY } from '../e2e/process.js';
+import { freePort } from '../ports.js';
 
 /**
  * The server against DigitalOcean's own API description, served by Prism (a mock that answers
@@ -14,14 +14,6 @@ import { SERVER_ENTRY } from '../e2e/process.js';
  */
 const SPEC = fileURLToPath(new URL('../fixtures/digitalocean-openapi/specification/all-openapi.yaml', import.meta.url));
 const PRISM = '@stoplight/prism-cli@5.14.2';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let prism: ReturnType<typeof spawn>;
 let log = '';

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateSnapshots } from '../../src/fake-api/data.js';
 import { ALL_SCOPES, roundTrips, startFakeApi, type FakeApi, type FakeApiOptions } from '../../src/fake-api/server.js';
 import { listAnswer, type ListAnswer } from '../../src/snapshots/answers.js';
+import { CONVERSATION } from '../conversation.js';
 import { canaryToken, textOf } from '../helpers.js';
 import { dump, startRedis, type RedisServer } from './redis.js';
 import { serveHttp, type ServedHttp } from './served.js';
@@ -67,14 +68,6 @@ const answerOf = (result: CallToolResult): ListAnswer => {
   expect(result.isError, textOf(result)).toBeFalsy();
   return listAnswer.parse(result.structuredContent);
 };
-
-const CONVERSATION = [
-  { summary: true },
-  { older_than_days: 365, sort: 'size_desc', limit: 20 },
-  { resource_type: 'volume', summary: true },
-  { name: '*web*', limit: 50 },
-  { region: 'fra1', sort: 'created_asc', limit: 20 },
-];
 
 describe('three replicas sharing through Redis', () => {
   it('the six-question conversation, round-robin, costs at most 12 requests and 5 round trips; a cursor walk across them is exact', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { roundTrips } from '../../src/fake-api/server.js';
+import { CONVERSATION } from '../conversation.js';
 import { harness, listed, textOf, type Harness } from '../helpers.js';
 
 /**
@@ -17,13 +18,6 @@ async function start(...args: Parameters<typeof harness>): Promise<Harness> {
 }
 
 const OPEN = { perHour: 1_000_000, perMinute: 1_000_000 };
-const CONVERSATION = [
-  { summary: true },
-  { older_than_days: 365, sort: 'size_desc', limit: 20 },
-  { resource_type: 'volume', summary: true },
-  { name: '*web*', limit: 50 },
-  { region: 'fra1', sort: 'created_asc', limit: 20 },
-];
 
 /** The answer without the one field that may differ between a view and a fresh scan. */
 function withoutAsOf(result: Awaited<ReturnType<Harness['call']>>) {
