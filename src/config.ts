@@ -1,9 +1,17 @@
 import { parseArgs } from 'node:util';
 import { MIN_SECRET_LENGTH } from './redact.js';
+import { ALL_ACCOUNTS } from './snapshots/across.js';
 
 /** Settings read once from the environment and the command line; everything else receives a Config. */
 
 export const TOKEN_VARIABLES = ['DIGITALOCEAN_API_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN', 'DIGITALOCEAN_TOKEN'] as const;
+
+/** `DIGITALOCEAN_API_TOKEN_<NAME>` adds the account NAME (in lower case); the variables above are the account `default`. */
+export const NAMED_TOKEN_PREFIX = 'DIGITALOCEAN_API_TOKEN_';
+export const DEFAULT_ACCOUNT = 'default';
+/** Accounts one server reads: each name sits in every agent's context (tools/list), and a call across all fans out to each. */
+export const MAX_ACCOUNTS = 32;
+const ACCOUNT_NAME = /^[a-z0-9_]{1,40}$/;
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
 
@@ -35,8 +43,12 @@ export interface Config {
   tokenSource: (typeof TOKEN_VARIABLES)[number] | 'Authorization header' | '--demo' | undefined;
   /** Set when the token cannot be a real one (a placeholder, the example, too short): see tokenProblem(). */
   tokenProblem: string | undefined;
+  /** Accounts named by `DIGITALOCEAN_API_TOKEN_<NAME>`, by name; the account above (if any) is `default` (accountsOf()). */
+  namedAccounts: AccountConfig[];
   /** --demo: the server answers from its own made-up account (fake-api/), and says so in every answer. */
   demo: boolean;
+  /** --demo-accounts N: how many made-up accounts --demo serves (named ones from 2 on). */
+  demoAccounts: number;
   /** One-line notices for stderr at start: what the configuration was taken to mean. */
   notices: string[];
   /** Base URL of the API, without a trailing slash; paths such as /v2/snapshots are appended. */
@@ -59,6 +71,24 @@ export interface Config {
   /** SERVER_MAX_MB: memory for the API's answers held by every call, scan and view together (memory.ts). */
   serverMaxBytes: number;
   transport: TransportConfig;
+}
+
+/** One DigitalOcean account the server reads: its name (the operator's), its token, where that came from. */
+export interface AccountConfig {
+  name: string;
+  token: string;
+  source: string;
+  /** tokenProblem() of the token: the account answers each call with it. */
+  problem: string | undefined;
+}
+
+/** Every account the server reads, `default` first, then by name: one account (or none) changes nothing in what tools offer. */
+export function accountsOf(config: Pick<Config, 'token' | 'tokenSource' | 'tokenProblem' | 'namedAccounts'>): AccountConfig[] {
+  const first =
+    config.token && config.tokenSource
+      ? [{ name: DEFAULT_ACCOUNT, token: config.token, source: config.tokenSource, problem: config.tokenProblem }]
+      : [];
+  return [...first, ...config.namedAccounts];
 }
 
 export type TransportConfig =
@@ -106,9 +136,11 @@ export function tokenProblem(token: string, source: string): string | undefined 
   return undefined;
 }
 
-/** The token to redact from everything: the configured one, unless it is not a real token. */
-export function secretOf(config: Pick<Config, 'token' | 'tokenProblem'>): string | undefined {
-  return config.tokenProblem ? undefined : config.token;
+/** The tokens to redact from everything: every configured one that can be a real token. */
+export function secretsOf(config: Pick<Config, 'token' | 'tokenSource' | 'tokenProblem' | 'namedAccounts'>): string[] {
+  return accountsOf(config)
+    .filter((account) => !account.problem)
+    .map((account) => account.token);
 }
 
 export class ConfigError extends Error {
@@ -123,6 +155,7 @@ told otherwise; an MCP client starts it (see the README).
 
 Options:
   --demo                   answer from a made-up account built in (no token, no network)
+  --demo-accounts N        with --demo: N made-up accounts (1 to 3), to try the account argument
   --transport stdio|http   stdio (default), or Streamable HTTP at /mcp
   --port N                 HTTP port (default 8080; 0 = any free port)
   --host ADDRESS           HTTP address (default 127.0.0.1)
@@ -131,6 +164,8 @@ Options:
 Environment:
   DIGITALOCEAN_API_TOKEN   read-only API token (scope snapshot:read; tag:read to see tags);
                            DIGITALOCEAN_ACCESS_TOKEN or DIGITALOCEAN_TOKEN are read when unset
+  DIGITALOCEAN_API_TOKEN_<NAME>   one more account, named NAME in lower case (up to ${MAX_ACCOUNTS}
+                           in all); with two or more, every tool takes account=<name> or "all"
   DIGITALOCEAN_API_URL     API base URL (default ${DEFAULT_API_URL})
   LOG_LEVEL                debug, info, warn or error (default warn on stdio, info over HTTP)
   CALL_DEADLINE_SECONDS    every call ends within this (default ${DEFAULT_DEADLINE_SECONDS})
@@ -156,6 +191,7 @@ export interface CommandLine {
   port?: string | undefined;
   host?: string | undefined;
   demo: boolean;
+  demoAccounts?: string | undefined;
   help: boolean;
   version: boolean;
 }
@@ -169,12 +205,14 @@ export function parseCommandLine(argv: string[]): CommandLine {
         port: { type: 'string' },
         host: { type: 'string' },
         demo: { type: 'boolean', default: false },
+        'demo-accounts': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
       strict: true,
     });
-    return { ...values, demo: values.demo ?? false, help: values.help ?? false, version: values.version ?? false };
+    const { 'demo-accounts': demoAccounts, ...rest } = values;
+    return { ...rest, demoAccounts, demo: values.demo ?? false, help: values.help ?? false, version: values.version ?? false };
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}; see --help`);
   }
@@ -199,7 +237,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     token,
     tokenSource,
     tokenProblem: token && tokenSource ? tokenProblem(token, tokenSource) : undefined,
+    namedAccounts: parseNamedAccounts(env, token, tokenSource),
     demo: commandLine.demo,
+    demoAccounts: parseDemoAccounts(commandLine),
     notices,
     apiUrl: parseApiUrl(env.DIGITALOCEAN_API_URL?.trim() || DEFAULT_API_URL, notices),
     // Claude Code records every stderr line of a stdio server as an error: only warnings by default.
@@ -226,6 +266,52 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     serverMaxBytes: parseCount('SERVER_MAX_MB', env.SERVER_MAX_MB, DEFAULT_SERVER_MAX_MB, 65_536, 16) * 1024 * 1024,
     transport,
   };
+}
+
+/** `DIGITALOCEAN_API_TOKEN_<NAME>` variables, by name; a name twice, a reserved name or one token twice stops the start. */
+function parseNamedAccounts(
+  env: Record<string, string | undefined>,
+  token: string | undefined,
+  tokenSource: string | undefined,
+): AccountConfig[] {
+  const accounts = new Map<string, AccountConfig>();
+  for (const [variable, raw] of Object.entries(env)) {
+    if (!variable.startsWith(NAMED_TOKEN_PREFIX)) continue;
+    const value = raw?.trim();
+    if (!value) continue;
+    const name = variable.slice(NAMED_TOKEN_PREFIX.length).toLowerCase();
+    if (!ACCOUNT_NAME.test(name)) {
+      throw new ConfigError(`${variable}: an account name is 1 to 40 letters, digits and underscores, e.g. ${NAMED_TOKEN_PREFIX}ACME`);
+    }
+    if (name === ALL_ACCOUNTS) throw new ConfigError(`${variable}: "${ALL_ACCOUNTS}" means every account; name this one otherwise`);
+    const taken = name === DEFAULT_ACCOUNT && token ? tokenSource : accounts.get(name)?.source;
+    if (taken) throw new ConfigError(`${variable} and ${taken} both name the account "${name}"; keep one`);
+    accounts.set(name, { name, token: value, source: variable, problem: tokenProblem(value, variable) });
+  }
+  const named = [...accounts.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const all = token && tokenSource ? [{ token, source: tokenSource }, ...named] : named;
+  if (all.length > MAX_ACCOUNTS) throw new ConfigError(`${all.length} accounts are configured; one server reads at most ${MAX_ACCOUNTS}`);
+  const seen = new Map<string, string>();
+  for (const account of all) {
+    const twice = seen.get(account.token);
+    // Each account is read and counted once: the same token twice would list its snapshots twice.
+    if (twice) throw new ConfigError(`${twice} and ${account.source} hold the same token: give each account its own`);
+    seen.set(account.token, account.source);
+  }
+  return named;
+}
+
+/** The made-up accounts --demo names, in order (DEMO_ACCOUNT_NAMES). */
+export const DEMO_ACCOUNT_NAMES = ['acme', 'globex', 'initech'] as const;
+
+function parseDemoAccounts(commandLine: CommandLine): number {
+  if (commandLine.demoAccounts === undefined) return 1;
+  if (!commandLine.demo) throw new ConfigError('--demo-accounts applies to --demo: add --demo, or leave it out');
+  const count = Number(commandLine.demoAccounts);
+  if (!Number.isInteger(count) || count < 1 || count > DEMO_ACCOUNT_NAMES.length) {
+    throw new ConfigError(`--demo-accounts must be a whole number from 1 to ${DEMO_ACCOUNT_NAMES.length}, got "${commandLine.demoAccounts}"`);
+  }
+  return count;
 }
 
 function parseRedisUrl(raw: string | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, parseCommandLine, secretOf, USAGE, type Config } from './config.js';
+import { accountsOf, ConfigError, loadConfig, parseCommandLine, secretsOf, USAGE, type Config } from './config.js';
 import { createLogger, errorMessage } from './logger.js';
 import { withDemoAccount } from './demo-account.js';
 import { serveHttp } from './http/serve.js';
@@ -37,9 +37,9 @@ async function serve(): Promise<void> {
   }
 
   if (config.demo) config = await withDemoAccount(config);
-  const log = createLogger({ level: config.logLevel, secret: secretOf(config) });
+  const log = createLogger({ level: config.logLevel, secret: secretsOf(config) });
   for (const notice of config.notices) log.warn(notice);
-  if (config.tokenProblem) log.warn(config.tokenProblem);
+  for (const account of accountsOf(config)) if (account.problem) log.warn(account.problem);
   log.debug('starting', { version: SERVER_VERSION, transport: config.transport.kind });
   // Neither transport loads what only the other uses (stdio never loads node:http).
   if (config.transport.kind === 'http') {

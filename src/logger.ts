@@ -16,7 +16,7 @@ export type LogSink = (level: LogLevel, message: string, fields: LogFields) => v
  * One JSON object per line, on stderr by default: stdout belongs to JSON-RPC. Every line is
  * redacted against the token, so no log call can leak it.
  */
-export function createLogger(options: { level: LogLevel; secret?: string | undefined; sinks?: LogSink[] }): Logger {
+export function createLogger(options: { level: LogLevel; secret?: string | readonly string[] | undefined; sinks?: LogSink[] }): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level);
   const sinks = options.sinks ?? [stderrSink];
   const log =

@@ -9,13 +9,19 @@ export const MIN_SECRET_LENGTH = 8;
 
 const patterns = new Map<string, RegExp>();
 
-export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < MIN_SECRET_LENGTH) return text;
+/** The text with every form of each secret (one, or every token a process with several accounts holds) replaced. */
+export function redact(text: string, secret: string | readonly string[] | undefined): string {
+  if (typeof secret !== 'string') {
+    let clean = text;
+    for (const one of secret ?? []) clean = redact(clean, one);
+    return clean;
+  }
+  if (secret.length < MIN_SECRET_LENGTH) return text;
   let pattern = patterns.get(secret);
   if (!pattern) {
     pattern = new RegExp([secret, ...encodedForms(secret)].map(escapeRegExp).join('|'), 'gi');
-    // A process sees a handful of tokens (one per HTTP request): keep the cache small.
-    if (patterns.size > 64) patterns.clear();
+    // A process sees a handful of tokens (its accounts', one per HTTP request): keep the cache small.
+    if (patterns.size > 128) patterns.clear();
     patterns.set(secret, pattern);
   }
   return text.replace(pattern, '[REDACTED]');

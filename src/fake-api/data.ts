@@ -26,9 +26,10 @@ const LAST = Date.parse('2026-11-01T00:00:00Z');
 /**
  * A deterministic account of `count` snapshots in the shape the API returns, oldest first: about
  * 60% Droplet snapshots (ids of digits) and 40% volume snapshots (UUIDs), some with no tags, about
- * three snapshots to each source Droplet or volume.
+ * three snapshots to each source Droplet or volume. `idBase` shifts the digit ids, so that accounts
+ * made with different bases share none (DigitalOcean's ids are unique across accounts).
  */
-export function generateSnapshots(count: number, seed = 1): Snapshot[] {
+export function generateSnapshots(count: number, seed = 1, idBase = 0): Snapshot[] {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const uuid = () => {
@@ -41,11 +42,11 @@ export function generateSnapshots(count: number, seed = 1): Snapshot[] {
   const source = (type: 'droplet' | 'volume') => {
     const pool = sources[type];
     if (pool.length > 0 && random() < 2 / 3) return pick(pool);
-    const id = type === 'droplet' ? String(200_000_000 + Math.floor(random() * 99_999_999)) : uuid();
+    const id = type === 'droplet' ? String(idBase + 200_000_000 + Math.floor(random() * 99_999_999)) : uuid();
     pool.push(id);
     return id;
   };
-  let dropletId = 100_000_000;
+  let dropletId = idBase + 100_000_000;
   for (let i = 0; i < count; i++) {
     const created = Math.floor(FIRST + step * i + random() * step * 0.9);
     const droplet = random() < 0.6;
@@ -72,6 +73,9 @@ export function generateSnapshots(count: number, seed = 1): Snapshot[] {
   }
   return snapshots;
 }
+
+/** The id base of the i-th of several made-up accounts (generateSnapshots()). */
+export const accountIdBase = (i: number): number => i * 1_000_000_000;
 
 /** The Droplets and volumes that still exist: the fake's answers to /v2/droplets and /v2/volumes. */
 export interface LiveResources {

@@ -41,8 +41,12 @@ export interface FakeApiOptions {
   seed?: number;
   /** Valid tokens and their scopes; default one token with snapshot:read and tag:read. */
   tokens?: Record<string, Scope[]>;
-  /** Tokens that see an account of their own instead of `snapshots` (they need scopes in `tokens` too). */
-  accounts?: Record<string, Snapshot[]>;
+  /**
+   * Tokens that see an account of their own instead of `snapshots` (they need scopes in `tokens` too):
+   * its snapshots (with the shared `resources`), or its snapshots and its own Droplets and volumes
+   * (by default about 70% of its snapshots' sources, as liveResources() makes them).
+   */
+  accounts?: Record<string, Snapshot[] | FakeAccount>;
   /** The Droplets and volumes that exist; default about 70% of the snapshots' sources (data.ts). */
   resources?: LiveResources;
   /** Latency added to every response, in ms. */
@@ -56,8 +60,16 @@ export interface FakeApiOptions {
   port?: number;
 }
 
+/** One token's own account: what its snapshot, Droplet and volume lists answer. */
+export interface FakeAccount {
+  snapshots: Snapshot[];
+  resources?: LiveResources;
+}
+
 export interface RecordedRequest {
   method: string;
+  /** The bearer token the request carried, as sent (the fake's tokens are made up): which account it read. */
+  token: string | undefined;
   /** Path and query as received. */
   url: string;
   /** Whether the request carried a valid token (never the token itself). */
@@ -97,9 +109,9 @@ export interface FakeApi {
   readonly requests: RecordedRequest[];
   /**
    * Queue a fault for `times` requests whose path and query start with `pathPrefix` (default any), after
-   * letting `skip` such requests through untouched.
+   * letting `skip` such requests through untouched; with `token`, only requests that carry it.
    */
-  inject(fault: Fault, options?: { times?: number; pathPrefix?: string; skip?: number }): void;
+  inject(fault: Fault, options?: { times?: number; pathPrefix?: string; skip?: number; token?: string }): void;
   setLatency(ms: number): void;
   close(): Promise<void>;
 }
@@ -108,14 +120,14 @@ export const FAKE_TOKEN = 'fake-do-token-read-only';
 const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 200;
 
-type Faults = { fault: Fault; remaining: number; pathPrefix: string; skip: number }[];
+type Faults = { fault: Fault; remaining: number; pathPrefix: string; skip: number; token: string | undefined }[];
 
 /** The fake's state: the account, who may read it, and what is injected. */
 interface Fake {
   snapshots: Snapshot[];
   resources: LiveResources;
   tokens: Record<string, Scope[]>;
-  accounts: Record<string, Snapshot[]>;
+  accounts: Record<string, Required<FakeAccount>>;
   limiter: FakeRateLimiter;
   imageIds: Set<string>;
   requests: RecordedRequest[];
@@ -134,7 +146,14 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     snapshots,
     resources: options.resources ?? liveResources(snapshots, options.seed ?? 1),
     tokens: options.tokens ?? { [FAKE_TOKEN]: ALL_SCOPES },
-    accounts: options.accounts ?? {},
+    accounts: Object.fromEntries(
+      Object.entries(options.accounts ?? {}).map(([token, account], i) => [
+        token,
+        Array.isArray(account)
+          ? { snapshots: account, resources: options.resources ?? liveResources(snapshots, options.seed ?? 1) }
+          : { snapshots: account.snapshots, resources: account.resources ?? liveResources(account.snapshots, (options.seed ?? 1) + i + 1) },
+      ]),
+    ),
     limiter: new FakeRateLimiter(options.rateLimit ?? { perHour: 5000, perMinute: 250 }),
     imageIds: new Set(options.imageIds ?? ['7555620']),
     requests: [],
@@ -159,8 +178,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     snapshots: fake.snapshots,
     resources: fake.resources,
     requests: fake.requests,
-    inject(fault, { times = 1, pathPrefix = '/', skip = 0 } = {}) {
-      fake.faults.push({ fault, remaining: times, pathPrefix, skip });
+    inject(fault, { times = 1, pathPrefix = '/', skip = 0, token } = {}) {
+      fake.faults.push({ fault, remaining: times, pathPrefix, skip, token });
     },
     setLatency(ms) {
       fake.latencyMs = ms;
@@ -177,9 +196,9 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
   const url = new URL(req.url ?? '/', fake.baseUrl);
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   const scopes = token !== undefined ? fake.tokens[token] : undefined;
-  record(fake, req, res, url, !!scopes);
+  record(fake, req, res, url, token, !!scopes);
 
-  const fault = takeFault(fake.faults, url.pathname + url.search);
+  const fault = takeFault(fake.faults, url.pathname + url.search, token);
   if (fake.latencyMs > 0) await sleep(fake.latencyMs);
   if (fault?.type === 'delay') await sleep(fault.ms);
   if (fault?.type === 'mutate') fault.apply(fake.snapshots);
@@ -195,7 +214,9 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
   const headers = fake.limiter.headers(token);
   if (fault && answerFault(fault, req, res, headers)) return;
   if (req.method !== 'GET') return send(res, 405, { id: 'method_not_allowed', message: 'This stand-in serves GET only.' }, headers);
-  const resources = resourceList(url, fake.resources, fake.accounts[token] ?? fake.snapshots);
+  const own = fake.accounts[token];
+  const account = own?.snapshots ?? fake.snapshots;
+  const resources = resourceList(url, own?.resources ?? fake.resources, account);
   if (resources) {
     if (!scopes.includes(resources.scope))
       return send(res, 403, { id: 'Forbidden', message: `You are missing the required permission ${resources.scope}.` }, headers);
@@ -207,7 +228,6 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
     return send(res, 403, { id: 'Forbidden', message: `You are missing the required permission ${SNAPSHOTS.scope}.` }, headers);
   }
   const visible = (snapshot: Snapshot): Snapshot => (scopes.includes(TAGS_SCOPE) ? snapshot : { ...snapshot, tags: null });
-  const account = fake.accounts[token] ?? fake.snapshots;
   if (url.pathname === '/v2/snapshots') {
     const factor = fault?.type === 'overfull' ? fault.factor : 1;
     const listed = listPage(url, account, fake.baseUrl, { key: 'snapshots', factor, singlePageLinks: fake.singlePageLinks });
@@ -227,10 +247,11 @@ async function handle(fake: Fake, req: IncomingMessage, res: ServerResponse): Pr
   return send(res, 404, { id: 'not_found', message: 'The resource you requested could not be found.' }, headers);
 }
 
-function record(fake: Fake, req: IncomingMessage, res: ServerResponse, url: URL, authorized: boolean): void {
+function record(fake: Fake, req: IncomingMessage, res: ServerResponse, url: URL, token: string | undefined, authorized: boolean): void {
   const arrivedAt = performance.now();
   const entry: RecordedRequest = {
     method: req.method ?? 'GET',
+    token,
     url: url.pathname + url.search,
     authorized,
     status: 0,
@@ -246,8 +267,8 @@ function record(fake: Fake, req: IncomingMessage, res: ServerResponse, url: URL,
   res.on('close', () => (entry.aborted = !res.writableFinished && !fake.resets.has(req) && !fake.shuttingDown));
 }
 
-function takeFault(faults: Faults, target: string): Fault | undefined {
-  const index = faults.findIndex((entry) => target.startsWith(entry.pathPrefix));
+function takeFault(faults: Faults, target: string, token: string | undefined): Fault | undefined {
+  const index = faults.findIndex((entry) => target.startsWith(entry.pathPrefix) && (entry.token === undefined || entry.token === token));
   if (index < 0) return undefined;
   const entry = faults[index]!;
   if (entry.skip > 0) {

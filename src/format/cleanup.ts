@@ -1,5 +1,6 @@
 import type { CleanupAnswer } from '../snapshots/answers.js';
 import type { Tally } from '../snapshots/tally.js';
+import { accountCell, accountsLine, byAccountLine } from './accounts.js';
 import { day, typeLetter } from './fields.js';
 import { AGE_LABELS, ORPHAN_CHECK_LABELS } from './labels.js';
 import { sanitize } from '../snapshots/sanitize.js';
@@ -24,6 +25,7 @@ export function formatCleanupPlan(answer: CleanupAnswer, how: CleanupPresentatio
       ? `Nothing to propose: none of the ${plural(answer.scanned, 'snapshot')} scanned fits the rules (${rules}). As of ${asOf}.`
       : `${formatNumber(answer.total_candidates)} of ${plural(answer.scanned, 'snapshot')} scanned could go, saving about ${usd(answer.monthly_savings_usd)} a month ` +
         `(rules: ${rules}). ${answer.count === answer.total_candidates ? 'All listed' : `Listed here: ${formatNumber(answer.count)}${how.continued ? ', continuing' : ''}`}. As of ${asOf}.`,
+    ...accountsLine(answer.accounts),
     `Orphan check: Droplets ${ORPHAN_CHECK_LABELS[answer.orphan_check.droplet]}, volumes ${ORPHAN_CHECK_LABELS[answer.orphan_check.volume]}.`,
     ...breakdownLines(answer.breakdown),
   ];
@@ -38,11 +40,12 @@ export function formatCleanupPlan(answer: CleanupAnswer, how: CleanupPresentatio
   lines.push(
     '',
     'Rows: type D = Droplet snapshot, V = volume snapshot; $/month = what it costs a month.',
-    'id\tname\ttype\tGB\t$/month\tcreated\treasons',
+    `${answer.candidates[0]!.account === undefined ? '' : 'account\t'}id\tname\ttype\tGB\t$/month\tcreated\treasons`,
   );
   for (const candidate of answer.candidates) {
     lines.push(
       [
+        ...accountCell(candidate),
         sanitize(candidate.id),
         sanitize(candidate.name),
         typeLetter(candidate.resource_type),
@@ -65,6 +68,7 @@ function breakdownLines(breakdown: CleanupAnswer['breakdown']): string[] {
       })
       .join(', ') || 'none';
   return [
+    ...byAccountLine(breakdown.by_account),
     `By type: ${buckets(breakdown.by_type, sanitize)}. By age: ${buckets(breakdown.by_age, (key) => AGE_LABELS[key])}.`,
     `By region (a snapshot in several regions counts in each, at no extra cost): ${buckets(breakdown.by_region, sanitize)}.`,
   ];

@@ -1,9 +1,9 @@
-import type { Snapshot } from '../digitalocean/schemas.js';
 import type { ListAnswer } from '../snapshots/answers.js';
 import type { ResponseFormat, SortOrder } from '../snapshots/list-input.js';
 import type { SnapshotSummary } from '../snapshots/summary.js';
 import type { Tally } from '../snapshots/tally.js';
 import { hundredths, units } from '../snapshots/pricing.js';
+import { accountCell, accountsLine, byAccountLine } from './accounts.js';
 import { day, instant, list, typeLetter } from './fields.js';
 import { sanitize } from '../snapshots/sanitize.js';
 import { capitalize, formatNumber, plural, usd } from './words.js';
@@ -41,7 +41,7 @@ const COLUMNS: Record<ResponseFormat, string> = {
  * tab-separated row per listed snapshot. Every string from the API passes through sanitize().
  */
 export function formatSnapshotList(answer: ListAnswer, how: ListPresentation): string {
-  const lines = [headline(answer, how)];
+  const lines = [headline(answer, how), ...accountsLine(answer.accounts)];
   if (answer.summary) lines.push(...summaryLines(answer.summary));
   for (const warning of answer.warnings ?? []) lines.push(`Warning: ${sanitize(warning)}`);
   if (answer.next_cursor !== undefined && how.limit === 0) {
@@ -52,7 +52,8 @@ export function formatSnapshotList(answer: ListAnswer, how: ListPresentation): s
   }
   if (answer.snapshots.length === 0) return lines.join('\n');
   const hidden = answer.snapshots.some((snapshot) => snapshot.tags === null) ? '; tags ? = not visible (the token lacks tag:read)' : '';
-  lines.push('', `Rows: type D = Droplet snapshot, V = volume snapshot${hidden}.`, COLUMNS[how.format]);
+  const named = answer.snapshots[0]!.account !== undefined;
+  lines.push('', `Rows: type D = Droplet snapshot, V = volume snapshot${hidden}.`, (named ? 'account\t' : '') + COLUMNS[how.format]);
   const row = how.format === 'detailed' ? detailedRow : conciseRow;
   for (const snapshot of answer.snapshots) lines.push(row(snapshot));
   return lines.join('\n');
@@ -64,10 +65,11 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
   const status = answer.truncated ? 'more exist' : how.continued ? 'the last of them' : 'all of them';
   if (summary && answer.scanned !== undefined) {
     const filtered = [how.filters && `filters ${how.filters}`, how.sort && `sorted ${SORT_LABELS[how.sort]}`].filter(Boolean).join('; ');
+    const accounts = answer.accounts === undefined ? '' : ` in ${plural(Object.values(answer.accounts).filter((status) => status === 'ok').length, 'account')}`;
     const counted =
       answer.scanned === answer.total
-        ? `all ${plural(answer.scanned, noun)}`
-        : `${plural(answer.scanned, noun)} (the API counted ${formatNumber(answer.total)})`;
+        ? `all ${plural(answer.scanned, noun)}${accounts}`
+        : `${plural(answer.scanned, noun)}${accounts} (the API counted ${formatNumber(answer.total)})`;
     const when = answer.as_of === undefined ? '' : asOf(answer.as_of, how.now);
     // No page fetched: the answer comes from a scan kept from an earlier call.
     const scanned =
@@ -108,6 +110,7 @@ function summaryLines(summary: SnapshotSummary): string[] {
   const lines = [
     `All ${formatNumber(summary.matched)} matching: ${formatNumber(summary.total_gb)} GB, about ${usd(summary.monthly_cost_usd)} a month ` +
       `at $${summary.price_per_gb_month_usd} per GB-month.`,
+    ...byAccountLine(summary.by_account),
     `By type: ${tallies(summary.by_resource_type)}. By region (a snapshot in several regions counts in each): ${tallies(summary.by_region)}.`,
   ];
   const { oldest, newest, largest } = summary;
@@ -121,8 +124,11 @@ function summaryLines(summary: SnapshotSummary): string[] {
   return lines;
 }
 
-function conciseRow(snapshot: Snapshot): string {
+type Row = ListAnswer['snapshots'][number];
+
+function conciseRow(snapshot: Row): string {
   return [
+    ...accountCell(snapshot),
     sanitize(snapshot.id),
     sanitize(snapshot.name),
     typeLetter(snapshot.resource_type),
@@ -133,8 +139,9 @@ function conciseRow(snapshot: Snapshot): string {
   ].join('\t');
 }
 
-function detailedRow(snapshot: Snapshot): string {
+function detailedRow(snapshot: Row): string {
   return [
+    ...accountCell(snapshot),
     sanitize(snapshot.id),
     sanitize(snapshot.name),
     typeLetter(snapshot.resource_type),

@@ -1,13 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Config, TransportConfig } from '../config.js';
+import { accountsOf, type Config, type TransportConfig } from '../config.js';
 import { SNAPSHOTS } from '../digitalocean/schemas.js';
 
 type HttpTransportConfig = Extract<TransportConfig, { kind: 'http' }>;
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
-/** The DigitalOcean token that serves a request, and where it came from; or why there is none. */
-export type Access = { token: string; source: NonNullable<Config['tokenSource']> } | { refused: string };
+/**
+ * What serves a request: the server's own accounts (its token, or every named one), or the token
+ * the request brought, and where it came from; or why neither.
+ */
+export type Access = { operator: true } | { token: string; source: NonNullable<Config['tokenSource']> } | { refused: string };
 
 /** Headers a reverse proxy adds: a request carrying one came through a proxy, from anywhere. */
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'via'];
@@ -18,13 +21,15 @@ const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-fo
  * without MCP_AUTH_TOKEN, a request with no Authorization only when the operator opted in with
  * MCP_TRUST_LOOPBACK=1, the server listens on loopback, and the request carries no proxy header
  * (a proxy on the same machine makes every client look local). A header of any other shape is
- * refused: it never falls back to the operator's token. --demo's made-up account needs no token.
+ * refused: it never falls back to the operator's token. --demo's made-up accounts need no token.
+ * Named accounts (DIGITALOCEAN_API_TOKEN_<NAME>) go wherever the server's own token goes; a request
+ * that brings its own token is one account, and never sees them.
  */
 export function accessFor(headers: IncomingHttpHeaders, config: Config, transport: HttpTransportConfig): Access {
   const header = headers.authorization;
-  const operator = config.token && config.tokenSource ? { token: config.token, source: config.tokenSource } : undefined;
-  // The demo serves its made-up account to everyone; a token sent to it is ignored (and it says so).
-  if (operator?.source === '--demo') return operator;
+  const operator = accountsOf(config).length > 0 ? ({ operator: true } as const) : undefined;
+  // The demo serves its made-up accounts to everyone; a token sent to it is ignored (and it says so).
+  if (config.demo) return { operator: true };
   if (header === undefined) {
     const trusted = transport.trustLoopback && transport.loopback && transport.authSecret === undefined;
     const proxied = PROXY_HEADERS.find((name) => headers[name] !== undefined);
@@ -38,7 +43,7 @@ export function accessFor(headers: IncomingHttpHeaders, config: Config, transpor
   if (presented === undefined) return { refused: 'The Authorization header must be "Bearer <token>", with one token and nothing else' };
   if (transport.authSecret !== undefined && sameSecret(presented, transport.authSecret)) {
     if (operator) return operator;
-    return { refused: 'MCP_AUTH_TOKEN was accepted, but the server has no DIGITALOCEAN_API_TOKEN to serve it with' };
+    return { refused: 'MCP_AUTH_TOKEN was accepted, but the server has no DIGITALOCEAN_API_TOKEN (or DIGITALOCEAN_API_TOKEN_<NAME>) to serve it with' };
   }
   return { token: presented, source: 'Authorization header' };
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
-import { tokenProblem, type Config, type TransportConfig } from '../config.js';
+import { accountsOf, tokenProblem, type Config, type TransportConfig } from '../config.js';
 import { createEngine, type Engine } from '../engine.js';
 import { errorMessage, type Logger, type LogSink } from '../logger.js';
 import { createServer } from '../server.js';
@@ -139,12 +139,16 @@ async function route(site: Site, req: IncomingMessage, res: ServerResponse): Pro
   // Nothing left to answer (every request in it was cancelled by the same POST): what the
   // transport answers a POST of notifications.
   if (batch.message === undefined) return void res.writeHead(202).end();
-  const config = {
-    ...site.config,
-    token: access.token,
-    tokenSource: access.source,
-    tokenProblem: tokenProblem(access.token, access.source),
-  };
+  const config =
+    'operator' in access
+      ? site.config
+      : {
+          ...site.config,
+          token: access.token,
+          tokenSource: access.source,
+          tokenProblem: tokenProblem(access.token, access.source),
+          namedAccounts: [],
+        };
   await serveMcp(site, req, res, batch.message, config);
 }
 
@@ -224,18 +228,21 @@ export async function serveHttp(config: Config, transport: HttpTransportConfig, 
   if (transport.allowedHosts.length === 0) {
     log.warn('listening beyond loopback without MCP_ALLOWED_HOSTS: any Host header is accepted (fine behind a proxy that checks it)');
   }
-  const envToken = !config.tokenSource
-    ? 'each request brings its own'
-    : config.tokenSource === '--demo'
-      ? 'the made-up account for every request (a token sent is ignored)'
-      : transport.authSecret
-        ? `from ${config.tokenSource} for requests that present MCP_AUTH_TOKEN`
-        : transport.trustLoopback && transport.loopback
-          ? `from ${config.tokenSource} for local requests without a token and without proxy headers (MCP_TRUST_LOOPBACK=1)`
-          : `${config.tokenSource} unused: a request must bring its own token, or set MCP_AUTH_TOKEN (or, on loopback with no proxy, MCP_TRUST_LOOPBACK=1)`;
+  const accounts = accountsOf(config);
+  const sources = accounts.map((account) => account.source).join(', ');
+  const envToken =
+    accounts.length === 0
+      ? 'each request brings its own'
+      : config.demo
+        ? 'the made-up account(s) for every request (a token sent is ignored)'
+        : transport.authSecret
+          ? `from ${sources} for requests that present MCP_AUTH_TOKEN`
+          : transport.trustLoopback && transport.loopback
+            ? `from ${sources} for local requests without a token and without proxy headers (MCP_TRUST_LOOPBACK=1)`
+            : `${sources} unused: a request must bring its own token, or set MCP_AUTH_TOKEN (or, on loopback with no proxy, MCP_TRUST_LOOPBACK=1)`;
   if (transport.trustLoopback && !transport.loopback)
     log.warn('MCP_TRUST_LOOPBACK=1 has no effect: the server does not listen on loopback');
-  if (transport.authSecret && !config.tokenSource) {
+  if (transport.authSecret && accounts.length === 0) {
     log.warn(
       'MCP_AUTH_TOKEN is set but no DigitalOcean token is: a request presenting it is refused. Set DIGITALOCEAN_API_TOKEN, or unset MCP_AUTH_TOKEN so that each request brings its own token',
     );

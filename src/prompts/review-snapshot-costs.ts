@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
+import { ALL_ACCOUNTS } from '../snapshots/across.js';
+import { accountArgument } from '../tools/accounts.js';
 
 export const REVIEW_SNAPSHOT_COSTS = 'review_snapshot_costs';
 const DEFAULT_DAYS = 90;
@@ -20,19 +22,39 @@ const REVIEW_ARGUMENTS = z.object({
     .describe('Only Droplet or only volume snapshots; omit for both.'),
 });
 
-export function registerReviewSnapshotCosts(server: McpServer): void {
+const withAccounts = new Map<string, z.ZodObject>();
+
+/** With several accounts the prompt takes `account` too (a name, or all), completed from the names. */
+function argumentsFor(names: string[]): z.ZodObject {
+  if (names.length === 0) return REVIEW_ARGUMENTS;
+  const key = names.join(',');
+  let schema = withAccounts.get(key);
+  if (!schema) {
+    const choices = [...names, ALL_ACCOUNTS];
+    const complete = (value: string | undefined) => choices.filter((choice) => choice.startsWith(value ?? ''));
+    schema = REVIEW_ARGUMENTS.extend({ account: completable(accountArgument(names).unwrap(), complete).optional() });
+    withAccounts.set(key, schema);
+  }
+  return schema;
+}
+
+export function registerReviewSnapshotCosts(server: McpServer, accountNames: string[] = []): void {
   server.registerPrompt(
     REVIEW_SNAPSHOT_COSTS,
     {
       title: 'Review snapshot costs',
       description:
         'Find snapshots that could go (old and not the newest of their source; orphans) and the monthly saving. Read-only: it recommends, it deletes nothing.',
-      argsSchema: REVIEW_ARGUMENTS,
+      argsSchema: argumentsFor(accountNames),
     },
-    ({ older_than_days, resource_type }) => {
+    (args: { older_than_days?: string | undefined; resource_type?: string | undefined; account?: string | undefined }) => {
+      const { older_than_days, resource_type } = args;
+      const several = accountNames.length > 0;
+      const account = several ? (args.account ?? ALL_ACCOUNTS) : undefined;
       const days = older_than_days === undefined ? DEFAULT_DAYS : Number(older_than_days);
-      const type = resource_type ? `, resource_type="${resource_type}"` : '';
-      const scope = resource_type ? `${resource_type} snapshots` : 'snapshots (Droplet and volume)';
+      const type = `${resource_type ? `, resource_type="${resource_type}"` : ''}${account ? `, account="${account}"` : ''}`;
+      const kind = resource_type ? `${resource_type} snapshots` : 'snapshots (Droplet and volume)';
+      const scope = account === ALL_ACCOUNTS ? `${kind} in every account (${accountNames.join(', ')})` : account ? `${kind} in account ${account}` : kind;
       return {
         description: `Cleanup review of ${scope} older than ${days} days`,
         messages: [
@@ -41,17 +63,18 @@ export function registerReviewSnapshotCosts(server: McpServer): void {
             content: {
               type: 'text',
               text: [
-                `Review the DigitalOcean ${scope} in this account for cost and propose what could be deleted. Do not delete anything, and confirm nothing without me: these tools are read-only, and the plan is a recommendation for me to act on.`,
+                `Review the DigitalOcean ${scope}${several ? '' : ' in this account'} for cost and propose what could be deleted. Do not delete anything, and confirm nothing without me: these tools are read-only, and the plan is a recommendation for me to act on.`,
                 '',
                 'Steps:',
                 `1. Call plan_snapshot_cleanup with older_than_days=${days}, keep_last=1${type}: every rule keeps more, so it proposes only snapshots that are older than ${days} days and not the newest of their Droplet or volume, marking those whose source is gone as orphaned, with the monthly saving and where the money goes. Add protect_tags if I keep some by tag (for example "keep"); follow next_cursor if it is set and the rest matters. For the orphans alone, whatever their age, call it again with orphans="only".`,
-                `2. If the plan's warnings name a missing scope, say what that leaves unchecked.`,
+                `2. If the plan's warnings name a missing scope, say what that leaves unchecked.${account === ALL_ACCOUNTS ? ' If complete is false, name the accounts it could not read and why (accounts).' : ''}`,
                 '3. Use list_snapshots (resource_id, name, tag) or get_snapshot where details decide a recommendation.',
                 '',
                 'Then present:',
                 '- What could go: id, name, type, size in GB, age, monthly cost, and why (its reasons).',
                 '- What stays and why: protected tags, the newest snapshot of each source, anything recent.',
                 "- The monthly saving if the plan is followed, against the account's monthly total (the plan's breakdown by type), in dollars and percent.",
+                ...(account === ALL_ACCOUNTS ? ["- Per account (the breakdown by account): what each costs a month, and which candidates are whose."] : []),
                 '- Caveats: orphans may be deliberate archives, so ask me about each; costs are estimates at the listed price; check that nothing depends on a snapshot before deleting it.',
               ].join('\n'),
             },

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { snapshotRecord } from '../digitalocean/schemas.js';
 import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
 import { ageBucketSchema, orphanCheckSchema, orphansSchema, reasonSchema } from './cleanup.js';
-import { summarySchema } from './summary.js';
+import { summaryAcrossSchema, summarySchema } from './summary.js';
 import { costedTallySchema, count, tallySchema } from './tally.js';
 
 /**
@@ -25,7 +25,20 @@ export const listAnswer = z.object({
   summary: summarySchema.optional(),
   warnings: z.array(z.string()).optional(),
 });
-export type ListAnswer = z.output<typeof listAnswer>;
+
+/** Rows of a server that reads several accounts: each says whose it is. */
+const fromAccount = { account: z.string().optional() };
+/** Across several accounts: each one "ok" or why it is not in the answer, and whether every one is. */
+const spanned = { accounts: z.record(z.string(), z.string()).optional(), complete: z.boolean().optional() };
+
+/** list_snapshots with several accounts: rows carry `account`, the summary `by_account`, and a call over several `accounts`. */
+export const listAnswerAcross = listAnswer.extend({
+  snapshots: z.array(snapshotRecord.extend(fromAccount)),
+  summary: summaryAcrossSchema.partial({ by_account: true }).optional(),
+  ...spanned,
+});
+/** Any list answer: one account's is one whose rows name none. */
+export type ListAnswer = z.output<typeof listAnswerAcross>;
 
 export const snapshotAnswer = z.object({
   snapshot: snapshotRecord,
@@ -33,7 +46,26 @@ export const snapshotAnswer = z.object({
   age_days: count(),
   warnings: z.array(z.string()).optional(),
 });
-export type SnapshotAnswer = z.output<typeof snapshotAnswer>;
+export const snapshotAnswerAcross = snapshotAnswer.extend({ snapshot: snapshotRecord.extend(fromAccount) });
+export type SnapshotAnswer = z.output<typeof snapshotAnswerAcross>;
+
+const candidate = z.object({
+  id: z.string(),
+  name: z.string(),
+  resource_type: z.string(),
+  resource_id: z.string(),
+  created_at: z.string(),
+  size_gigabytes: z.number(),
+  monthly_cost_usd: z.number(),
+  reasons: z.array(reasonSchema),
+});
+
+// Regions carry no cost: a snapshot in several regions costs no more.
+const breakdown = z.object({
+  by_type: z.record(z.string(), costedTallySchema),
+  by_age: z.record(ageBucketSchema, costedTallySchema),
+  by_region: z.record(z.string(), tallySchema),
+});
 
 export const cleanupAnswer = z.object({
   /** The rules the plan applied, as given (protect_tags as shown). */
@@ -44,18 +76,7 @@ export const cleanupAnswer = z.object({
     protect_tags: z.array(z.string()).optional(),
     resource_type: z.enum(RESOURCE_TYPES).optional(),
   }),
-  candidates: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      resource_type: z.string(),
-      resource_id: z.string(),
-      created_at: z.string(),
-      size_gigabytes: z.number(),
-      monthly_cost_usd: z.number(),
-      reasons: z.array(reasonSchema),
-    }),
-  ),
+  candidates: z.array(candidate),
   count: count(),
   total_candidates: count(),
   monthly_savings_usd: z.number(),
@@ -63,12 +84,13 @@ export const cleanupAnswer = z.object({
   scanned: count(),
   as_of: z.string(),
   orphan_check: z.object({ droplet: orphanCheckSchema, volume: orphanCheckSchema }),
-  // Regions carry no cost: a snapshot in several regions costs no more.
-  breakdown: z.object({
-    by_type: z.record(z.string(), costedTallySchema),
-    by_age: z.record(ageBucketSchema, costedTallySchema),
-    by_region: z.record(z.string(), tallySchema),
-  }),
+  breakdown,
   warnings: z.array(z.string()),
 });
-export type CleanupAnswer = z.output<typeof cleanupAnswer>;
+
+export const cleanupAnswerAcross = cleanupAnswer.extend({
+  candidates: z.array(candidate.extend(fromAccount)),
+  breakdown: breakdown.extend({ by_account: z.record(z.string(), costedTallySchema).optional() }),
+  ...spanned,
+});
+export type CleanupAnswer = z.output<typeof cleanupAnswerAcross>;

@@ -15,6 +15,7 @@ import {
 import type { Account } from './account-views.js';
 import { anchorOf, describeQuery, encodeCursor, type CursorState } from './cursor.js';
 import { accountView, readCursor, requireVisibleTags, resume, type Reading } from './listing.js';
+import { accountsOfSnapshots, combinedViewId, readEach, type AccountOf, type NamedAccount } from './across.js';
 import { SCAN_PAGE_SIZE } from './list-input.js';
 import { MAX_KEY_CHARS, shown } from './clip.js';
 import { eachPaced, filterPaced, sortPaced } from './pace.js';
@@ -44,7 +45,8 @@ export const cleanupInput = z.strictObject({
   limit: z.int().min(0).max(1000).default(100),
   cursor: z.string().max(4096).optional(),
 });
-export type CleanupArguments = z.output<typeof cleanupInput>;
+/** With two or more accounts the tool takes `account` too (tools/accounts.ts), and the cursor records it. */
+export type CleanupArguments = z.output<typeof cleanupInput> & { account?: string | undefined };
 
 /** Why a snapshot could go. */
 export const reasonSchema = z.enum(['orphaned', 'older_than', 'beyond_keep_last']);
@@ -58,6 +60,8 @@ export type AgeBucket = z.output<typeof ageBucketSchema>;
 
 export interface Candidate {
   snapshot: Snapshot;
+  /** The account it is in ('' when the server reads one account). */
+  account: string;
   /** Its monthly cost: in ten-thousandths while planned, then as shown, in cents that add up to the plan's savings (apportion()). */
   cost: number;
   reasons: Reason[];
@@ -81,51 +85,40 @@ export interface LiveSources {
   refused: Partial<Record<ResourceType, Scope>>;
 }
 
+/** One account's snapshots and the sources that exist in it: orphans are judged within their own account. */
+export interface PlanGroup {
+  name: string;
+  snapshots: Snapshot[];
+  live: LiveSources;
+}
+
 /** DigitalOcean keeps at most 25 snapshots of a volume. */
 const VOLUME_SNAPSHOT_LIMIT = 25;
 const VOLUME_WARNING_AT = 20;
 
-/** The plan over the snapshots given, in slices (pace.ts); `now` anchors older_than_days. */
-export async function planCleanup(
+/** The plan over one account's snapshots (planAcross()). */
+export function planCleanup(
   snapshots: Snapshot[],
   live: LiveSources,
   args: CleanupArguments,
   now: number,
   signal?: AbortSignal,
 ): Promise<CleanupPlan> {
-  const scanned = args.resource_type
-    ? await filterPaced(snapshots, (snapshot) => snapshot.resource_type === args.resource_type, signal)
-    : snapshots;
-  const protectedTags = new Set((args.protect_tags ?? []).map((tag) => tag.toLowerCase()));
-  const isProtected = (snapshot: Snapshot) =>
-    protectedTags.size > 0 && (snapshot.tags ?? []).some((tag) => protectedTags.has(tag.toLowerCase()));
-  const keptAsNewest =
-    args.keep_last === undefined
-      ? new Set<Snapshot>()
-      : await newestOfEachSource(await filterPaced(scanned, (snapshot) => !isProtected(snapshot), signal), args.keep_last, signal);
-  const cutoff = args.older_than_days === undefined ? undefined : now - args.older_than_days * DAY_MS;
-  const byRule = args.keep_last !== undefined || cutoff !== undefined;
+  return planAcross([{ name: '', snapshots, live }], args, now, signal);
+}
 
-  const candidates: Candidate[] = [];
-  await eachPaced(
-    scanned,
-    (snapshot) => {
-      if (isProtected(snapshot) || keptAsNewest.has(snapshot)) return;
-      if (cutoff !== undefined && Date.parse(snapshot.created_at) >= cutoff) return;
-      // Never a lookup by the API's string: a type named __proto__ must not reach Object.prototype.
-      const sources = snapshot.resource_type === 'droplet' ? live.droplet : snapshot.resource_type === 'volume' ? live.volume : undefined;
-      // Unknown where the sources could not be listed: neither an orphan nor known to have a source.
-      const orphaned = sources === undefined ? undefined : !sources.has(snapshot.resource_id);
-      if (args.orphans === 'only' ? orphaned !== true : args.orphans === 'exclude' ? orphaned !== false : false) return;
-      if (orphaned !== true && !byRule) return;
-      const reasons: Reason[] = [];
-      if (orphaned === true && args.orphans !== 'exclude') reasons.push('orphaned');
-      if (cutoff !== undefined) reasons.push('older_than');
-      if (args.keep_last !== undefined) reasons.push('beyond_keep_last');
-      candidates.push({ snapshot, cost: monthlyCostUnits(snapshot.size_gigabytes), reasons });
-    },
-    signal,
+/**
+ * The plan over the accounts' snapshots, in slices (pace.ts); `now` anchors older_than_days. Each
+ * account's candidates are found with its own sources; the savings are rounded once, over all.
+ */
+export async function planAcross(groups: PlanGroup[], args: CleanupArguments, now: number, signal?: AbortSignal): Promise<CleanupPlan> {
+  const scannedIn = await Promise.all(
+    groups.map(({ snapshots }) =>
+      args.resource_type ? filterPaced(snapshots, (snapshot) => snapshot.resource_type === args.resource_type, signal) : snapshots,
+    ),
   );
+  const candidates: Candidate[] = [];
+  for (const [i, group] of groups.entries()) await findCandidates(scannedIn[i]!, group, args, now, candidates, signal);
   // The savings rounded once; each candidate's cost in cents that add up to them.
   const savings = hundredths(candidates.reduce((sum, candidate) => sum + candidate.cost, 0));
   const shown = await apportion(
@@ -142,13 +135,53 @@ export async function planCleanup(
     (a, b) => b.cost - a.cost || (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0),
     signal,
   );
+  const scanned = groups.length === 1 ? scannedIn[0]! : scannedIn.flat();
   return {
     candidates: ordered,
     savings,
     scanned,
-    orphanCheck: orphanChecks(live, args),
-    warnings: warningsFor(candidates, scanned, live, args),
+    orphanCheck: orphanChecks(groups, args),
+    warnings: warningsFor(candidates, scanned, groups, args),
   };
+}
+
+/** One account's candidates, added to `candidates` with their cost in ten-thousandths. */
+async function findCandidates(
+  scanned: Snapshot[],
+  { name, live }: PlanGroup,
+  args: CleanupArguments,
+  now: number,
+  candidates: Candidate[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const protectedTags = new Set((args.protect_tags ?? []).map((tag) => tag.toLowerCase()));
+  const isProtected = (snapshot: Snapshot) =>
+    protectedTags.size > 0 && (snapshot.tags ?? []).some((tag) => protectedTags.has(tag.toLowerCase()));
+  const keptAsNewest =
+    args.keep_last === undefined
+      ? new Set<Snapshot>()
+      : await newestOfEachSource(await filterPaced(scanned, (snapshot) => !isProtected(snapshot), signal), args.keep_last, signal);
+  const cutoff = args.older_than_days === undefined ? undefined : now - args.older_than_days * DAY_MS;
+  const byRule = args.keep_last !== undefined || cutoff !== undefined;
+  await eachPaced(
+    scanned,
+    (snapshot) => {
+      if (isProtected(snapshot) || keptAsNewest.has(snapshot)) return;
+      if (cutoff !== undefined && Date.parse(snapshot.created_at) >= cutoff) return;
+      // Never a lookup by the API's string: a type named __proto__ must not reach Object.prototype.
+      const sources = snapshot.resource_type === 'droplet' ? live.droplet : snapshot.resource_type === 'volume' ? live.volume : undefined;
+      // Unknown where the sources could not be listed: neither an orphan nor known to have a source.
+      const orphaned = sources === undefined ? undefined : !sources.has(snapshot.resource_id);
+      if (args.orphans === 'only' ? orphaned !== true : args.orphans === 'exclude' ? orphaned !== false : false) return;
+      if (orphaned !== true && !byRule) return;
+      const reasons: Reason[] = [];
+      if (orphaned === true && args.orphans !== 'exclude') reasons.push('orphaned');
+      if (cutoff !== undefined) reasons.push('older_than');
+      if (args.keep_last !== undefined) reasons.push('beyond_keep_last');
+      candidates.push({ snapshot, account: name, cost: monthlyCostUnits(snapshot.size_gigabytes), reasons });
+    },
+    signal,
+  );
 }
 
 /**
@@ -156,8 +189,14 @@ export async function planCleanup(
  * and count and GB by region (a snapshot in several regions counts in each; DigitalOcean charges
  * nothing for more regions, so region costs would not add up and are not given).
  */
-export async function breakdown(scanned: Snapshot[], now: number, signal?: AbortSignal) {
-  const tallies = new AccountTallies();
+export async function breakdown(
+  scanned: Snapshot[],
+  now: number,
+  signal?: AbortSignal,
+  /** Across several named accounts: each one's part too. */
+  accounts?: { names: string[]; of: NonNullable<AccountOf> },
+) {
+  const tallies = new AccountTallies(accounts);
   const byAge = new Tallies(true, ageBucketSchema.options);
   await eachPaced(
     scanned,
@@ -169,7 +208,12 @@ export async function breakdown(scanned: Snapshot[], now: number, signal?: Abort
   );
   // Types and ages each partition what was scanned: both add up to the same totals.
   const { totals } = tallies;
-  return { by_type: await tallies.byType.costed(totals), by_age: await byAge.costed(totals), by_region: await tallies.byRegion.counted() };
+  return {
+    by_type: await tallies.byType.costed(totals),
+    by_age: await byAge.costed(totals),
+    by_region: await tallies.byRegion.counted(),
+    ...(tallies.byAccount && { by_account: await tallies.byAccount.costed(totals) }),
+  };
 }
 
 function ageBucket(days: number): AgeBucket {
@@ -203,9 +247,14 @@ async function newestOfEachSource(snapshots: Snapshot[], keep: number, signal: A
   return kept;
 }
 
-function orphanChecks(live: LiveSources, args: CleanupArguments): Record<ResourceType, OrphanCheck> {
+/** Per type: checked only where every account's list of its sources was read. */
+function orphanChecks(groups: PlanGroup[], args: CleanupArguments): Record<ResourceType, OrphanCheck> {
   const check = (type: ResourceType): OrphanCheck =>
-    args.resource_type !== undefined && args.resource_type !== type ? 'skipped' : live[type] ? 'checked' : 'not_permitted';
+    args.resource_type !== undefined && args.resource_type !== type
+      ? 'skipped'
+      : groups.every(({ live }) => live[type])
+        ? 'checked'
+        : 'not_permitted';
   return { droplet: check('droplet'), volume: check('volume') };
 }
 
@@ -213,21 +262,26 @@ function orphanChecks(live: LiveSources, args: CleanupArguments): Record<Resourc
 const FULLEST_NAMED = 3;
 
 /** A few sentences whatever the account: what each is about is aggregated, never one per item. */
-function warningsFor(candidates: Candidate[], scanned: Snapshot[], live: LiveSources, args: CleanupArguments): string[] {
+function warningsFor(candidates: Candidate[], scanned: Snapshot[], groups: PlanGroup[], args: CleanupArguments): string[] {
   const warnings: string[] = [];
   if (args.orphans === 'exclude' && args.keep_last === undefined && args.older_than_days === undefined) {
     warnings.push('No rule was given: with orphans="exclude", give keep_last or older_than_days to say what could go.');
   }
   for (const type of RESOURCE_TYPES) {
-    const scope = live.refused[type];
-    if (scope === undefined) continue;
+    const refusing = groups.filter(({ live }) => live.refused[type] !== undefined);
+    if (refusing.length === 0) continue;
+    const scope = refusing[0]!.live.refused[type]!;
     const what = type === 'droplet' ? 'Droplet' : 'volume';
+    // Across accounts, the ones whose tokens lack it are named.
+    const names = refusing.map(({ name }) => name).join(', ');
+    const whose = groups.length > 1 ? ` of ${names}` : '';
+    const tokens = refusing.length > 1 ? `The tokens${whose} lack` : `The token${whose} lacks`;
     const consequence =
       args.orphans === 'exclude'
-        ? `no ${what} snapshot is proposed (orphans="exclude" needs to know which are orphans)`
-        : `no ${what} snapshot is called orphaned`;
+        ? `no ${what} snapshot${whose} is proposed (orphans="exclude" needs to know which are orphans)`
+        : `no ${what} snapshot${whose} is called orphaned`;
     warnings.push(
-      `The token lacks the ${scope} scope, so DigitalOcean would not list the ${what}s: ${consequence}. Add ${scope} to the token to check them.`,
+      `${tokens} the ${scope} scope, so DigitalOcean would not list the ${what}s: ${consequence}. Add ${scope} to ${refusing.length > 1 ? 'those tokens' : 'the token'} to check them.`,
     );
   }
   if (candidates.some((candidate) => candidate.reasons.includes('orphaned'))) {
@@ -310,6 +364,8 @@ export interface CleanupReading {
   pagesFetched: number;
   /** The cursor that continues after the first `listed` candidates from `offset`. */
   cursorAfter(listed: number): string;
+  /** A plan that spanned several accounts: their names, and why each that failed did. */
+  spanned: { names: string[]; failed: Map<string, unknown> } | undefined;
 }
 
 export interface CleanupQuery {
@@ -328,39 +384,61 @@ export function cleanupQuery(args: CleanupArguments): CleanupQuery {
       .sort()
       .join('|'),
     resource_type: args.resource_type,
+    account: args.account,
     plan: true,
   });
   return { query, cursor: readCursor(args.cursor, query) };
 }
 
-/** Reads the snapshots (or their view) and the live lists at once, and plans. */
+/**
+ * Reads each account's snapshots (or their view) and live lists at once, and plans across them;
+ * across several accounts, one that fails leaves the others planned.
+ */
 export async function readCleanup(
-  account: Account,
+  accounts: NamedAccount[],
   args: CleanupArguments,
   { query, cursor }: CleanupQuery,
   reading: Reading,
   now = Date.now(),
 ): Promise<CleanupReading> {
   const needed = { droplet: args.resource_type !== 'volume', volume: args.resource_type !== 'droplet' };
-  const [view, live] = await Promise.all([
-    // A plan reuses the account's recent scan like list_snapshots does; list_snapshots' fresh=true renews it.
-    accountView(account, { resourceType: args.resource_type, fresh: false, view: cursor?.view }, reading),
-    readLiveSources(account, needed, reading),
-  ]);
-  if (args.protect_tags !== undefined) requireVisibleTags(view.snapshots, 'protect_tags');
-  const plan = await planCleanup(view.snapshots, live, args, now, reading.signal);
+  const { parts, failed } = await readEach(accounts, reading.signal, async (account) => {
+    const [view, live] = await Promise.all([
+      // A plan reuses the account's recent scan like list_snapshots does; list_snapshots' fresh=true renews it.
+      accountView(account, { resourceType: args.resource_type, fresh: false, view: cursor?.view }, reading),
+      readLiveSources(account, needed, reading),
+    ]);
+    if (args.protect_tags !== undefined) requireVisibleTags(view.snapshots, 'protect_tags');
+    return { view, live };
+  });
+  const plan = await planAcross(
+    parts.map(({ name, value }) => ({ name, snapshots: value.view.snapshots, live: value.live })),
+    args,
+    now,
+    reading.signal,
+  );
+  const several = accounts.length > 1;
   const ordered = plan.candidates.map((candidate) => candidate.snapshot);
-  const { start, warning } = await resume(ordered, cursor, view.id, reading.signal);
+  const viewId = combinedViewId(parts.map(({ name, value }) => ({ name, id: value.view.id })));
+  const { start, warning } = await resume(ordered, cursor, viewId, reading.signal);
   if (warning) plan.warnings.push(warning);
+  const names = parts.map((part) => part.name);
+  const accountOf = several
+    ? await accountsOfSnapshots(
+        parts.map(({ name, value }) => ({ name, snapshots: value.view.snapshots })),
+        reading.signal,
+      )
+    : undefined;
   return {
     plan,
-    parts: await breakdown(plan.scanned, now, reading.signal),
+    parts: await breakdown(plan.scanned, now, reading.signal, accountOf && { names, of: accountOf }),
     offset: start,
-    asOf: view.asOf,
-    pagesFetched: view.pagesFetched,
+    asOf: Math.min(...parts.map((part) => part.value.view.asOf)),
+    pagesFetched: parts.reduce((total, part) => total + part.value.view.pagesFetched, 0),
     cursorAfter: (listed) => {
       const last = ordered[start + listed - 1];
-      return encodeCursor(query, { offset: start + listed, anchor: last && anchorOf(last.id), view: view.id || undefined });
+      return encodeCursor(query, { offset: start + listed, anchor: last && anchorOf(last.id), view: viewId || undefined });
     },
+    spanned: several ? { names: accounts.map((account) => account.name), failed } : undefined,
   };
 }

@@ -52,7 +52,8 @@ export const listSnapshotsInput = z.strictObject({
   fresh: z.boolean().default(false).describe("Rescan instead of reusing the last minute's scan."),
 });
 
-export type ListArguments = z.output<typeof listSnapshotsInput>;
+/** With two or more accounts, the tools take `account` too (a name, or ALL_ACCOUNTS): see tools/accounts.ts. */
+export type ListArguments = z.output<typeof listSnapshotsInput> & { account?: string | undefined };
 export type ResponseFormat = ListArguments['response_format'];
 
 /**
@@ -62,6 +63,7 @@ export type ResponseFormat = ListArguments['response_format'];
  * answer of it.
  */
 const ARGUMENT_ROLES = {
+  account: 'query',
   resource_type: 'query',
   name: 'filter',
   region: 'filter',

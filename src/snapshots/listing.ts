@@ -1,4 +1,5 @@
 import type { DigitalOceanClient, RequestContext } from '../digitalocean/client.js';
+import { accountsOfSnapshots, ALL_ACCOUNTS, combinedViewId, readEach, type AccountOf, type NamedAccount } from './across.js';
 import { collectSnapshots, type CollectOptions, type ListDrift } from '../digitalocean/paginate.js';
 import type { Account, AccountView, Scanner } from './account-views.js';
 import { TAGS_SCOPE, type ResourceType, type Scope, type Snapshot } from '../digitalocean/schemas.js';
@@ -53,6 +54,10 @@ export interface Listing {
   warnings: string[];
   /** The cursor that continues right after the window's first `listed` snapshots. */
   cursorAfter(listed: number): string;
+  /** With named accounts: which account each snapshot is from. */
+  accountOf: AccountOf;
+  /** A call that spanned several accounts: their names, and why each that failed did. */
+  spanned: { names: string[]; failed: Map<string, unknown> } | undefined;
 }
 
 export type Reading = RequestContext & Pick<CollectOptions, 'onProgress'>;
@@ -60,11 +65,12 @@ export type Reading = RequestContext & Pick<CollectOptions, 'onProgress'>;
 /** Checks what the schema cannot (combinations, the cursor), before any request is made. */
 export function planList(args: ListArguments, now = Date.now()): ListPlan {
   const problems = filterProblems(args);
-  // Totals without rows (limit 0) are a summary.
-  const scan = hasFilters(args) || args.sort !== undefined || args.summary || args.limit === 0;
+  // Totals without rows (limit 0) are a summary; so is every account at once (they share no paging).
+  const scan = hasFilters(args) || args.sort !== undefined || args.summary || args.limit === 0 || args.account === ALL_ACCOUNTS;
   if (scan && args.page !== undefined && args.page > 1 && args.cursor === undefined) {
+    const all = args.account === ALL_ACCOUNTS ? ', account "all" (give one account to page)' : '';
     problems.push(
-      "page is the API's own paging and does not combine with filters, sort, summary or limit 0; use cursor (next_cursor) to continue",
+      `page is the API's own paging and does not combine with filters, sort, summary, limit 0${all}; use cursor (next_cursor) to continue`,
     );
   }
   if (problems.length > 0) throw new ArgumentError(problems.join('; '));
@@ -83,9 +89,15 @@ export function readCursor(given: string | undefined, query: string): CursorStat
   }
 }
 
-/** Reads what the plan needs: the API's own pages, or every page for a scan. */
-export function listSnapshots(account: Account, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
-  return plan.scan ? scanned(account, args, plan, reading) : paged(account.client, args, plan, reading);
+/**
+ * Reads what the plan needs: the API's own pages of one account, or every page of each account for
+ * a scan (several only for a scan: planList makes "all" one).
+ */
+export async function listSnapshots(accounts: NamedAccount[], args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
+  if (plan.scan) return scanned(accounts, args, plan, reading);
+  const [only] = accounts as [NamedAccount];
+  const listing = await paged((await only.open()).client, args, plan, reading);
+  return { ...listing, accountOf: only.name === '' ? undefined : () => only.name };
 }
 
 /**
@@ -93,7 +105,12 @@ export function listSnapshots(account: Account, args: ListArguments, plan: ListP
  * more, so that when the previous answer's last snapshot comes again first (snapshots were created
  * since), it is left out rather than listed twice.
  */
-async function paged(client: DigitalOceanClient, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
+async function paged(
+  client: DigitalOceanClient,
+  args: ListArguments,
+  plan: ListPlan,
+  reading: Reading,
+): Promise<Omit<Listing, 'accountOf'>> {
   // A cursor carries its own place; page starts at the API's page of that size.
   const start = plan.cursor?.offset ?? ((args.page ?? 1) - 1) * args.per_page;
   const anchor = plan.cursor?.anchor;
@@ -122,37 +139,53 @@ async function paged(client: DigitalOceanClient, args: ListArguments, plan: List
     scan: undefined,
     warnings,
     cursorAfter: (listed) => cursorAt(plan, start + skipped + listed, window[listed - 1]),
+    spanned: undefined,
   };
 }
 
 /**
- * Every page (or a view of them from the last minute), then filter, sort and summarise; the cursor
- * continues exactly over the view it names, else finds its place by the last id it returned.
+ * Every page of each account (or a view of them from the last minute), then filter, sort and
+ * summarise across them; the cursor continues exactly over the views it names, else finds its place
+ * by the last id it returned. Across several accounts, one that fails leaves the others answered.
  */
-async function scanned(account: Account, args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
-  const all = await accountView(account, { resourceType: args.resource_type, fresh: args.fresh, view: plan.cursor?.view }, reading);
-  if (args.tag !== undefined) requireVisibleTags(all.snapshots, 'a tag filter');
-  const matches = await filterPaced(all.snapshots, plan.matches, reading.signal);
+async function scanned(accounts: NamedAccount[], args: ListArguments, plan: ListPlan, reading: Reading): Promise<Listing> {
+  const { parts, failed } = await readEach(accounts, reading.signal, async (account) => {
+    const view = await accountView(account, { resourceType: args.resource_type, fresh: args.fresh, view: plan.cursor?.view }, reading);
+    if (args.tag !== undefined) requireVisibleTags(view.snapshots, 'a tag filter');
+    return { view, matches: await filterPaced(view.snapshots, plan.matches, reading.signal) };
+  });
+  const matches = parts.length === 1 ? parts[0]!.value.matches : parts.flatMap((part) => part.value.matches);
+  const accountOf = await accountsOfSnapshots(
+    parts.map(({ name, value }) => ({ name, snapshots: value.matches })),
+    reading.signal,
+  );
   const ordered = args.sort ? await sortSnapshots(matches, args.sort, reading.signal) : matches;
+  const viewId = combinedViewId(parts.map(({ name, value }) => ({ name, id: value.view.id })));
 
-  const warnings = driftWarnings(all.drift);
-  const { start, warning } = await resume(ordered, plan.cursor, all.id, reading.signal);
+  const several = accounts.length > 1;
+  const warnings = parts.flatMap(({ name, value }) => driftWarnings(value.view.drift, several ? name : undefined));
+  const { start, warning } = await resume(ordered, plan.cursor, viewId, reading.signal);
   if (warning) warnings.push(warning);
   const window = ordered.slice(start, start + args.limit);
+  const sum = (figure: (view: AccountView) => number) => parts.reduce((total, part) => total + figure(part.value.view), 0);
+  const names = parts.map((part) => part.name);
   return {
     window,
-    total: all.total,
-    pagesFetched: all.pagesFetched,
+    total: sum((view) => view.total),
+    pagesFetched: sum((view) => view.pagesFetched),
     more: start + window.length < ordered.length,
     scan: {
-      scanned: all.snapshots.length,
-      summary: await summarize(matches, reading.signal),
+      scanned: sum((view) => view.snapshots.length),
+      summary: await summarize(matches, reading.signal, several && accountOf ? { names, of: accountOf } : undefined),
       filters: describeQuery(pick(args, FILTER_KEYS)).replaceAll(',', ', '),
       sort: args.sort,
-      asOf: all.asOf,
+      // The oldest of the views read: the answer is as of then.
+      asOf: Math.min(...parts.map((part) => part.value.view.asOf)),
     },
     warnings,
-    cursorAfter: (listed) => cursorAt(plan, start + listed, window[listed - 1], all.id),
+    cursorAfter: (listed) => cursorAt(plan, start + listed, window[listed - 1], viewId),
+    accountOf,
+    spanned: several ? { names: accounts.map((account) => account.name), failed } : undefined,
   };
 }
 
@@ -226,13 +259,14 @@ export function requireVisibleTags(snapshots: Snapshot[], what: string): void {
 }
 
 /** Said when the account changed under a multi-page read, so the agent does not trust a stale view. */
-function driftWarnings(drift: ListDrift | undefined): string[] {
+function driftWarnings(drift: ListDrift | undefined, account?: string): string[] {
   if (!drift) return [];
+  const where = account === undefined ? '' : ` in account ${account}`;
   const total =
     drift.totalBefore !== drift.totalAfter ? `meta.total went from ${drift.totalBefore} to ${drift.totalAfter}` : 'the pages shifted';
   const duplicates = drift.duplicatesRemoved > 0 ? `; ${drift.duplicatesRemoved} snapshot(s) seen twice were listed once` : '';
   return [
-    `Snapshots were created or deleted while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`,
+    `Snapshots were created or deleted${where} while this list was read (${total}${duplicates}); some may be missing. Call again for a consistent list.`,
   ];
 }
 

@@ -3,7 +3,8 @@ import type { Snapshot } from '../digitalocean/schemas.js';
 import { shown, shownKey, type ClipReport } from './clip.js';
 import { eachPaced } from './pace.js';
 import { hundredths, PRICE_PER_GB_MONTH_USD, units } from './pricing.js';
-import { AccountTallies, count, tallySchema } from './tally.js';
+import { AccountTallies, costedTallySchema, count, Tallies, tallySchema } from './tally.js';
+import type { AccountOf } from './across.js';
 
 /** Totals over every matching snapshot, not only those an answer lists. */
 export const summarySchema = z.object({
@@ -19,15 +20,24 @@ export const summarySchema = z.object({
   newest: z.object({ id: z.string(), name: z.string(), created_at: z.string() }).optional(),
   largest: z.object({ id: z.string(), name: z.string(), size_gigabytes: z.number() }).optional(),
 });
-export type SnapshotSummary = z.output<typeof summarySchema>;
+/** Across several accounts, each one's part too: they partition the matches, so they add up to the totals. */
+export const summaryAcrossSchema = summarySchema.extend({ by_account: z.record(z.string(), costedTallySchema) });
+export type SnapshotSummary = z.output<typeof summarySchema> & Partial<Pick<z.output<typeof summaryAcrossSchema>, 'by_account'>>;
 
 // Real accounts have two types and about fifteen regions; more is hostile data, kept bounded.
 export const MAX_TYPES = 10;
 export const MAX_REGIONS = 30;
 
-/** Totals over every snapshot given (all that matched, not just those returned), in slices (pace.ts). */
-export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSignal): Promise<SnapshotSummary> {
-  const tallies = new AccountTallies();
+/**
+ * Totals over every snapshot given (all that matched, not just those returned), in slices (pace.ts);
+ * with `accounts`, each named account's part (every name listed, in order, even with none).
+ */
+export async function summarize(
+  snapshots: readonly Snapshot[],
+  signal?: AbortSignal,
+  accounts?: { names: string[]; of: NonNullable<AccountOf> },
+): Promise<SnapshotSummary> {
+  const tallies = new AccountTallies(accounts);
   let oldest: { snapshot: Snapshot; at: number } | undefined;
   let newest: { snapshot: Snapshot; at: number } | undefined;
   let largest: Snapshot | undefined;
@@ -51,6 +61,7 @@ export async function summarize(snapshots: readonly Snapshot[], signal?: AbortSi
     price_per_gb_month_usd: PRICE_PER_GB_MONTH_USD,
     by_resource_type: await tallies.byType.counted(totals),
     by_region: await tallies.byRegion.counted(),
+    ...(tallies.byAccount && { by_account: await tallies.byAccount.costed(totals) }),
     ...(oldest && { oldest: { id: oldest.snapshot.id, name: oldest.snapshot.name, created_at: oldest.snapshot.created_at } }),
     ...(newest && { newest: { id: newest.snapshot.id, name: newest.snapshot.name, created_at: newest.snapshot.created_at } }),
     ...(largest && { largest: { id: largest.id, name: largest.name, size_gigabytes: largest.size_gigabytes } }),

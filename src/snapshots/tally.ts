@@ -111,14 +111,21 @@ export class Tallies<K extends string = string> {
 }
 
 /**
- * What every pass over snapshots adds up: the totals, by type (a partition) and by region (a
- * snapshot in several regions counts in each, so regions overlap and are each rounded on their own).
+ * What every pass over snapshots adds up: the totals, by type (a partition), by region (a snapshot
+ * in several regions counts in each, so regions overlap and are each rounded on their own) and,
+ * across named accounts, by account (a partition).
  */
 export class AccountTallies {
   private gb = 0;
   private cost = 0;
   readonly byType = new Tallies(true);
   readonly byRegion = new Tallies(false);
+  /** With several named accounts: each one's part (a partition, every name listed). */
+  readonly byAccount: Tallies | undefined;
+
+  constructor(private readonly accounts?: { names: string[]; of: (snapshot: Snapshot) => string }) {
+    this.byAccount = accounts && new Tallies(true, accounts.names);
+  }
 
   /** Counts the snapshot; its size and cost in ten-thousandths, for the caller's own groups. */
   add(snapshot: Snapshot): { gb: number; cost: number } {
@@ -127,6 +134,7 @@ export class AccountTallies {
     this.gb += gb;
     this.cost += cost;
     this.byType.add(snapshot.resource_type, gb, cost);
+    if (this.accounts) this.byAccount!.add(this.accounts.of(snapshot), gb, cost);
     for (const region of new Set(snapshot.regions)) this.byRegion.add(region, gb, cost);
     return { gb, cost };
   }

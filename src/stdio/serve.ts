@@ -1,5 +1,5 @@
 import { serveStdio as serveConnection, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import type { Config } from '../config.js';
+import { accountsOf, type Config } from '../config.js';
 import { createEngine } from '../engine.js';
 import { errorMessage, type Logger } from '../logger.js';
 import { createServer } from '../server.js';
@@ -27,9 +27,13 @@ export async function serveStdio(config: Config, log: Logger): Promise<void> {
     await engine.close();
   });
   process.stdin.on('end', () => void shutdown('stdin closed'));
+  const accounts = accountsOf(config);
   log.info('ready on stdio', {
     version: SERVER_VERSION,
     api: config.apiUrl.origin,
-    token: config.tokenSource ? `from ${config.tokenSource}` : 'missing: tool calls will explain how to set DIGITALOCEAN_API_TOKEN',
+    token:
+      accounts.length > 0
+        ? `from ${accounts.map((account) => (accounts.length > 1 ? `${account.source} (${account.name})` : account.source)).join(', ')}`
+        : 'missing: tool calls will explain how to set DIGITALOCEAN_API_TOKEN',
   });
 }

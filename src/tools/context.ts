@@ -1,5 +1,5 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
-import { secretOf, type Config } from '../config.js';
+import { accountsOf, secretsOf, type AccountConfig, type Config } from '../config.js';
 import type { RequestContext } from '../digitalocean/client.js';
 import { deadlineReached, IncompleteListError } from '../digitalocean/errors.js';
 import type { MemoryBudget } from '../digitalocean/memory.js';
@@ -10,6 +10,7 @@ import { sanitize } from '../snapshots/sanitize.js';
 import { errorMessage, type LogFields, type Logger } from '../logger.js';
 import { redact } from '../redact.js';
 import type { Account } from '../snapshots/account-views.js';
+import { accountStatus, ALL_ACCOUNTS, NoAccountAnswered, type NamedAccount } from '../snapshots/across.js';
 import { ArgumentError } from '../snapshots/listing.js';
 
 /** Every tool here only reads; each may call the DigitalOcean API. */
@@ -29,19 +30,26 @@ export interface ToolOutcome<T> {
   logFields: LogFields;
 }
 
-/** What every tool shares: the client (when a token is set), failure messages, and a log line per call. */
+/** The accounts a call reads: one ('' named) when the server reads one account; else those `account` chose. */
+export type Reach = (choice: string | undefined) => NamedAccount[];
+
+/** What every tool shares: the accounts (when tokens are set), failure messages, and a log line per call. */
 export interface ToolContext {
   /** Warnings every answer carries first (the --demo notice). */
   notices: string[];
+  /** The accounts' names when the server reads two or more (the tools then take `account`); else empty. */
+  accountNames: string[];
+  /** Each account a call spanned: "ok", or what kept it out of the answer. */
+  statusOf(spanned: { names: string[]; failed: Map<string, unknown> }): Record<string, string>;
   /**
-   * Runs one call: `work` gets a function that yields the account (or fails for want of a token,
-   * so arguments are checked before that) and a request context that ends at the client's
-   * cancellation or at the call's deadline, whichever comes first.
+   * Runs one call: `work` gets a function that yields the accounts to read (each fails for want of
+   * a token only when opened, so arguments are checked before that) and a request context that
+   * ends at the client's cancellation or at the call's deadline, whichever comes first.
    */
   run<T extends Record<string, unknown>>(
     tool: string,
     signal: AbortSignal,
-    work: (account: () => Promise<Account>, request: RequestContext) => Promise<ToolOutcome<T>>,
+    work: (reach: Reach, request: RequestContext) => Promise<ToolOutcome<T>>,
     /** A tool's own words for failures it knows better (e.g. a 404 for one id); undefined for the usual ones. */
     explain?: (error: unknown) => string | undefined,
   ): Promise<CallToolResult>;
@@ -52,32 +60,60 @@ class NoTokenError extends Error {
   override name = 'NoTokenError';
 }
 
-/** `account` is undefined without a token; otherwise it loads the HTTP stack on first use. */
+/** `open` gives the account of a configured token (it loads the HTTP stack on first use). */
 export function createToolContext(
   config: Config,
-  account: (() => Promise<Account>) | undefined,
+  open: (account: AccountConfig) => Promise<Account>,
   logger: Logger,
   /** The process's memory budget, which every call's reads draw from. */
   memory?: MemoryBudget,
 ): ToolContext {
-  const failureContext = {
+  const configured = accountsOf(config);
+  const several = configured.length > 1;
+  const failureContext = (source: string | undefined) => ({
     apiUrl: config.apiUrl,
-    tokenSource: config.tokenSource ?? 'DIGITALOCEAN_API_TOKEN',
+    tokenSource: source ?? 'DIGITALOCEAN_API_TOKEN',
     deadlineSeconds: config.deadlineSeconds,
+    serverMaxBytes: memory?.maxBytes,
+  });
+  const named = (account: AccountConfig): NamedAccount => ({
+    name: several ? account.name : '',
+    open: async () => {
+      if (account.problem) throw new NoTokenError(account.problem);
+      return open(account);
+    },
+  });
+  const accounts = configured.map(named);
+  const none: NamedAccount = {
+    name: '',
+    open: () => Promise.reject(new NoTokenError(noTokenMessage())),
   };
-  const getAccount = async () => {
-    if (!account) throw new NoTokenError(noTokenMessage());
-    if (config.tokenProblem) throw new NoTokenError(config.tokenProblem);
-    return account();
-  };
+  const reach: Reach = (choice) =>
+    !several
+      ? [accounts[0] ?? none]
+      : choice === undefined || choice === ALL_ACCOUNTS
+        ? accounts
+        : accounts.filter((account) => account.name === choice);
+  const sourceOf = (name: string) => configured.find((account) => (several ? account.name === name : true))?.source;
+  const describe = (error: unknown, source: string | undefined, explain?: (error: unknown) => string | undefined) =>
+    error instanceof NoTokenError ? error.message : redact(explain?.(error) ?? describeFailure(error, failureContext(source)), secretsOf(config));
   return {
     notices: config.demo ? [DEMO_NOTICE] : [],
+    accountNames: several ? configured.map((account) => account.name) : [],
+    statusOf: ({ names, failed }) => accountStatus(names, failed, (name, error) => clipReason(describe(error, sourceOf(name)))),
     async run(tool, signal, work, explain) {
       const started = performance.now();
       const call = callBounds(signal, config.deadlineSeconds * 1000, config.readBudget, memory);
+      // The account a call read alone, whose token its failure is about.
+      let chosen: string | undefined;
+      const reachOnce: Reach = (choice) => {
+        const reached = reach(choice);
+        chosen = reached.length === 1 ? reached[0]!.name : undefined;
+        return reached;
+      };
       try {
         call.request.signal.throwIfAborted();
-        const { logFields, text, structuredContent } = await work(getAccount, call.request);
+        const { logFields, text, structuredContent } = await work(reachOnce, call.request);
         logger.info(`${tool} answered`, { tool, ms: Math.round(performance.now() - started), ...logFields });
         return { content: [{ type: 'text', text }], structuredContent };
       } catch (error) {
@@ -85,20 +121,16 @@ export function createToolContext(
           ? 'The call was cancelled by the client.'
           : error instanceof ArgumentError
             ? `Invalid arguments for tool ${tool}: ${sanitize(error.message)}`
-            : error instanceof NoTokenError
-              ? error.message
-              : redact(
-                  explain?.(error) ??
-                    describeFailure(call.expired() ? asDeadline(error) : error, { ...failureContext, serverMaxBytes: memory?.maxBytes }),
-                  secretOf(config),
-                );
+            : error instanceof NoAccountAnswered
+              ? `No account could be read:\n${[...error.failed].map(([name, cause]) => `- ${name}: ${describe(cause, sourceOf(name), explain)}`).join('\n')}`
+              : describe(call.expired() ? asDeadline(error) : error, chosen === undefined ? undefined : sourceOf(chosen), explain);
         const log = error instanceof NoTokenError ? 'tool called without a usable token' : `${tool} failed`;
         logger.warn(log, {
           tool,
           ms: Math.round(performance.now() - started),
           cancelled: signal.aborted || undefined,
           error: message,
-          cause: redact(errorMessage(error), secretOf(config)),
+          cause: redact(errorMessage(error), secretsOf(config)),
         });
         return { content: [{ type: 'text', text: message }], isError: true };
       } finally {
@@ -139,6 +171,13 @@ function callBounds(cancelled: AbortSignal, deadlineMs: number, limits: Config['
 function asDeadline(error: unknown): Error {
   const timeout = deadlineReached();
   return error instanceof IncompleteListError ? new IncompleteListError(timeout, error.pagesFetched, error.snapshotsFetched) : timeout;
+}
+
+/** An account's reason in `accounts`: whole sentences, at most this long (a call may span every account). */
+const MAX_REASON_CHARS = 600;
+
+function clipReason(reason: string): string {
+  return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS - 1)}…`;
 }
 
 function noTokenMessage(): string {

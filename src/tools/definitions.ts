@@ -69,8 +69,9 @@ const built = typeof __PUBLISHED_SCHEMAS__ === 'object' ? __PUBLISHED_SCHEMAS__ 
  * then converts nothing), unbundled converted once per process (over HTTP every request builds a
  * server and lists its tools).
  */
-function forSdk<S extends z.ZodObject>(tool: string, schema: S, io: Io): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
-  let json = built[tool]?.[io];
+function forSdk<S extends z.ZodObject>(tool: string, schema: S, io: Io, oneAccount: boolean): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
+  // The build computed the one-account definitions; a server over several accounts converts its own.
+  let json = oneAccount ? built[tool]?.[io] : undefined;
   const describe = () => {
     json ??= publishedSchema(schema, io);
     return json;
@@ -91,9 +92,10 @@ export function registerTool<I extends z.ZodObject, O extends z.ZodObject>(
 ): void {
   let schemas = registrations.get(definition);
   if (!schemas) {
+    const oneAccount = !('account' in definition.inputSchema.shape);
     schemas = {
-      inputSchema: forSdk(definition.name, definition.inputSchema, 'input'),
-      outputSchema: forSdk(definition.name, definition.outputSchema, 'output'),
+      inputSchema: forSdk(definition.name, definition.inputSchema, 'input', oneAccount),
+      outputSchema: forSdk(definition.name, definition.outputSchema, 'output', oneAccount),
     };
     registrations.set(definition, schemas);
   }

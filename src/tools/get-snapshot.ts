@@ -3,8 +3,12 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { DigitalOceanApiError } from '../digitalocean/errors.js';
 import { apiText } from '../snapshots/clip.js';
 import { formatSnapshot } from '../format/snapshot.js';
-import { snapshotAnswer, type SnapshotAnswer } from '../snapshots/answers.js';
-import { clipSnapshot, clipWarnings, type ClipReport } from '../snapshots/clip.js';
+import { snapshotAnswer, snapshotAnswerAcross, type SnapshotAnswer } from '../snapshots/answers.js';
+import { clipSnapshot, clipString, clipWarnings, type ClipReport } from '../snapshots/clip.js';
+import { NoAccountAnswered, readEach, type NamedAccount } from '../snapshots/across.js';
+import type { RequestContext } from '../digitalocean/client.js';
+import type { Snapshot } from '../digitalocean/schemas.js';
+import { acrossAccounts } from './accounts.js';
 import { hundredths, monthlyCostUnits } from '../snapshots/pricing.js';
 import { DAY_MS } from '../snapshots/query.js';
 import { readOnlyTool, registerTool } from './definitions.js';
@@ -37,15 +41,18 @@ export const getSnapshotTool = readOnlyTool({
 });
 
 export function registerGetSnapshot(server: McpServer, context: ToolContext): void {
-  registerTool(server, getSnapshotTool, ({ id }, ctx) =>
-    context.run(
+  const names = context.accountNames;
+  const definition = names.length > 0 ? acrossAccounts(getSnapshotTool, snapshotAnswerAcross, names) : getSnapshotTool;
+  registerTool(server, definition, (given, ctx) => {
+    const { id } = given;
+    return context.run(
       getSnapshotTool.name,
       ctx.mcpReq.signal,
-      async (account, bounds) => {
+      async (reach, bounds) => {
         // Always the API: one snapshot is one cheap request, and its answer is never stale.
-        const snapshot = await (await account()).client.getSnapshot(id, bounds);
+        const { snapshot, account } = await findSnapshot(reach((given as { account?: string }).account), id, bounds);
         const report: ClipReport = new Map();
-        const shown = clipSnapshot(snapshot, report);
+        const shown = account ? { ...clipSnapshot(snapshot, report), account: clipString(account) } : clipSnapshot(snapshot, report);
         const warnings = [...context.notices, ...clipWarnings(report)];
         const structuredContent: SnapshotAnswer = {
           snapshot: shown,
@@ -55,9 +62,59 @@ export function registerGetSnapshot(server: McpServer, context: ToolContext): vo
         };
         return { structuredContent, text: formatSnapshot(structuredContent), logFields: { id } };
       },
-      (error) => explainMissing(error, id),
-    ),
+      (error) =>
+        error instanceof NotInAccounts ? notInAccounts(error, id, context.statusOf(error)) : explainMissing(error, id),
+    );
+  });
+}
+
+/** The id is in none of the accounts asked (ids are unique across accounts), or some could not be asked. */
+class NotInAccounts extends Error {
+  override name = 'NotInAccounts';
+  constructor(
+    readonly names: string[],
+    readonly failed: Map<string, unknown>,
+  ) {
+    super('the snapshot is in none of the accounts that answered');
+  }
+}
+
+/**
+ * The snapshot from whichever account has it: one account is asked alone (its failure is the
+ * call's); several are asked at once, and an account that answers "not found" (or "not a snapshot")
+ * simply does not have it.
+ */
+async function findSnapshot(accounts: NamedAccount[], id: string, bounds: RequestContext): Promise<{ snapshot: Snapshot; account: string }> {
+  const { parts, failed } = await readEach(accounts, bounds.signal, async (account) => {
+    try {
+      return await account.client.getSnapshot(id, bounds);
+    } catch (error) {
+      if (accounts.length > 1 && explainMissing(error, id) !== undefined) return undefined;
+      throw error;
+    }
+  }).catch((error: unknown) => {
+    if (error instanceof NoAccountAnswered) return { parts: [], failed: error.failed };
+    throw error;
+  });
+  const found = parts.find((part) => part.value !== undefined);
+  if (found) return { snapshot: found.value!, account: found.name };
+  throw new NotInAccounts(
+    accounts.map((account) => account.name),
+    failed,
   );
+}
+
+function notInAccounts(error: NotInAccounts, id: string, status: Record<string, string>): string {
+  const asked = error.names.filter((name) => !error.failed.has(name));
+  const missing = [...error.failed.keys()].map((name) => `- ${name}: ${status[name]}`);
+  const where = asked.length > 0 ? `in ${asked.length === error.names.length ? 'any of ' : ''}the accounts ${asked.join(', ')}` : 'anywhere';
+  if (missing.length === 0) {
+    return (
+      `No snapshot with id ${id} ${where}: it was deleted, or the id is wrong. ` +
+      'list_snapshots finds ids: filter with name (e.g. name="web-*"), region or tag.'
+    );
+  }
+  return `No snapshot with id ${id} was found ${where}; these accounts could not be asked, and it may be in one of them:\n${missing.join('\n')}`;
 }
 
 function explainMissing(error: unknown, id: string): string | undefined {

@@ -1,7 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import { formatSnapshotList, type ListPresentation } from '../format/snapshot-list.js';
-import { listAnswer, type ListAnswer } from '../snapshots/answers.js';
-import { clipSnapshot, clipWarnings, type ClipReport } from '../snapshots/clip.js';
+import { listAnswer, listAnswerAcross, type ListAnswer } from '../snapshots/answers.js';
+import { ALL_ACCOUNTS } from '../snapshots/across.js';
+import { clipSnapshot, clipWarnings, shown, type ClipReport } from '../snapshots/clip.js';
+import { acrossAccounts, coverage, isComplete } from './accounts.js';
 import { listSnapshotsInput, MAX_LIMIT, type ListArguments } from '../snapshots/list-input.js';
 import { listSnapshots, planList, type Listing } from '../snapshots/listing.js';
 import { MINIMUM_MONTHLY_CHARGE_USD, PRICE_PER_GB_MONTH_USD } from '../snapshots/pricing.js';
@@ -28,24 +30,40 @@ export const listSnapshotsTool = readOnlyTool({
 });
 
 export function registerListSnapshots(server: McpServer, context: ToolContext): void {
-  registerTool(server, listSnapshotsTool, (args, ctx) =>
-    context.run(listSnapshotsTool.name, ctx.mcpReq.signal, async (account, bounds) => {
+  const names = context.accountNames;
+  const definition = names.length > 0 ? acrossAccounts(listSnapshotsTool, listAnswerAcross, names) : listSnapshotsTool;
+  registerTool(server, definition, (given, ctx) =>
+    context.run(listSnapshotsTool.name, ctx.mcpReq.signal, async (reach, bounds) => {
+      // With several accounts, no account is every account: a cursor records which.
+      const args: ListArguments = names.length > 0 ? { ...given, account: (given as ListArguments).account ?? ALL_ACCOUNTS } : given;
       const plan = planList(args);
-      const listing = await listSnapshots(await account(), args, plan, { ...bounds, onProgress: progressReporter(ctx) });
+      const listing = await listSnapshots(reach(args.account), args, plan, { ...bounds, onProgress: progressReporter(ctx) });
       const presentation = presentationOf(args, listing);
-      const answer = fitRows(listing.window.length, (listed) => buildAnswer(listing, listed, presentation, context.notices));
+      const spanned = listing.spanned && context.statusOf(listing.spanned);
+      const answer = fitRows(listing.window.length, (listed) => buildAnswer(listing, listed, presentation, context.notices, spanned));
       return { ...answer, logFields: { snapshots: answer.structuredContent.count, pages: listing.pagesFetched, scan: plan.scan } };
     }),
   );
 }
 
 /** Both halves of the answer that lists the window's first `listed` snapshots. */
-function buildAnswer(listing: Listing, listed: number, how: ListPresentation, notices: string[]): Answer<ListAnswer> {
+function buildAnswer(
+  listing: Listing,
+  listed: number,
+  how: ListPresentation,
+  notices: string[],
+  accounts: Record<string, string> | undefined,
+): Answer<ListAnswer> {
   const report: ClipReport = new Map();
-  const snapshots = listing.window.slice(0, listed).map((snapshot) => clipSnapshot(snapshot, report));
+  const { accountOf } = listing;
+  const snapshots = listing.window
+    .slice(0, listed)
+    .map((snapshot) =>
+      accountOf ? { ...clipSnapshot(snapshot, report), account: shown(accountOf(snapshot), report, 'account') } : clipSnapshot(snapshot, report),
+    );
   const summary = listing.scan && clipSummary(listing.scan.summary, report);
   const truncated = listed < listing.window.length || listing.more;
-  const warnings = [...notices, ...listing.warnings];
+  const warnings = [...notices, ...coverage(accounts), ...listing.warnings];
   if (listed < listing.window.length) {
     warnings.push(
       `Only ${listed} of the ${listing.window.length} snapshots asked for fit this answer's size budget ` +
@@ -61,6 +79,7 @@ function buildAnswer(listing: Listing, listed: number, how: ListPresentation, no
     ...(truncated && { next_cursor: listing.cursorAfter(listed) }),
     pages_fetched: listing.pagesFetched,
     ...(listing.scan && { scanned: listing.scan.scanned, as_of: new Date(listing.scan.asOf).toISOString(), summary }),
+    ...(accounts && { accounts, complete: isComplete(accounts) }),
     ...(warnings.length > 0 && { warnings }),
   };
   return { structuredContent, text: formatSnapshotList(structuredContent, how) };

@@ -1,7 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import { COST_REVIEW_META } from '../app/cost-review.js';
 import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
-import { cleanupAnswer, type CleanupAnswer } from '../snapshots/answers.js';
+import { cleanupAnswer, cleanupAnswerAcross, type CleanupAnswer } from '../snapshots/answers.js';
+import { ALL_ACCOUNTS } from '../snapshots/across.js';
+import { acrossAccounts, coverage, isComplete } from './accounts.js';
 import { cleanupInput, cleanupQuery, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
 import { clipWarnings, MAX_KEY_CHARS, shown, type ClipReport } from '../snapshots/clip.js';
 import { clipTallies, MAX_REGIONS, MAX_TYPES } from '../snapshots/summary.js';
@@ -28,14 +30,19 @@ export const planSnapshotCleanupTool = readOnlyTool(
 );
 
 export function registerPlanSnapshotCleanup(server: McpServer, context: ToolContext): void {
-  registerTool(server, planSnapshotCleanupTool, (args, ctx) =>
-    context.run(planSnapshotCleanupTool.name, ctx.mcpReq.signal, async (account, bounds) => {
+  const names = context.accountNames;
+  const definition = names.length > 0 ? acrossAccounts(planSnapshotCleanupTool, cleanupAnswerAcross, names) : planSnapshotCleanupTool;
+  registerTool(server, definition, (given, ctx) =>
+    context.run(planSnapshotCleanupTool.name, ctx.mcpReq.signal, async (reach, bounds) => {
       const now = Date.now();
+      // With several accounts, no account is every account: a cursor records which.
+      const args: CleanupArguments = names.length > 0 ? { ...given, account: (given as CleanupArguments).account ?? ALL_ACCOUNTS } : given;
       const query = cleanupQuery(args);
-      const reading = await readCleanup(await account(), args, query, { ...bounds, onProgress: progressReporter(ctx) }, now);
+      const reading = await readCleanup(reach(args.account), args, query, { ...bounds, onProgress: progressReporter(ctx) }, now);
       const rows = Math.min(args.limit, reading.plan.candidates.length - reading.offset);
       const how: CleanupPresentation = { continued: args.cursor !== undefined, now };
-      const answer = fitRows(rows, (listed) => buildAnswer(args, reading, listed, rows, how, context.notices));
+      const accounts = reading.spanned && context.statusOf(reading.spanned);
+      const answer = fitRows(rows, (listed) => buildAnswer(args, reading, listed, rows, how, context.notices, accounts));
       const { total_candidates, monthly_savings_usd } = answer.structuredContent;
       return { ...answer, logFields: { candidates: total_candidates, savings: monthly_savings_usd, scanned: reading.plan.scanned.length } };
     }),
@@ -49,11 +56,13 @@ function buildAnswer(
   asked: number,
   how: CleanupPresentation,
   notices: string[],
+  accounts: Record<string, string> | undefined,
 ): Answer<CleanupAnswer> {
   const { plan, offset, parts } = reading;
   const report: ClipReport = new Map();
   const text = (value: string, field: string) => shown(value, report, field);
-  const candidates = plan.candidates.slice(offset, offset + listed).map(({ snapshot, cost, reasons }) => ({
+  const candidates = plan.candidates.slice(offset, offset + listed).map(({ snapshot, account, cost, reasons }) => ({
+    ...(account && { account: text(account, 'account') }),
     id: text(snapshot.id, 'id'),
     name: text(snapshot.name, 'name'),
     resource_type: text(snapshot.resource_type, 'resource_type'),
@@ -64,7 +73,7 @@ function buildAnswer(
     reasons,
   }));
   const more = offset + listed < plan.candidates.length;
-  const warnings = [...notices, ...plan.warnings];
+  const warnings = [...notices, ...coverage(accounts), ...plan.warnings];
   if (listed < asked) {
     warnings.push(
       `Only ${listed} of the candidates asked for fit this answer's size budget (${ANSWER_BUDGET_CHARS.toLocaleString('en-US')} characters); continue with the cursor for the rest.`,
@@ -91,7 +100,9 @@ function buildAnswer(
       by_type: clipTallies(parts.by_type, MAX_TYPES, report, 'breakdown types'),
       by_age: parts.by_age,
       by_region: clipTallies(parts.by_region, MAX_REGIONS, report, 'breakdown regions'),
+      ...(parts.by_account && { by_account: parts.by_account }),
     },
+    ...(accounts && { accounts, complete: isComplete(accounts) }),
     warnings,
   };
   warnings.push(...clipWarnings(report));
