@@ -6,7 +6,8 @@ import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COST_REVIEW_URI } from '../../src/app/cost-review.js';
 import { startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
-import { cleanupAnswer, type CleanupAnswer } from '../../src/snapshots/answers.js';
+import { accountIdBase, generateSnapshots } from '../../src/fake-api/data.js';
+import { cleanupAnswer, cleanupAnswerAcross, type CleanupAnswer } from '../../src/snapshots/answers.js';
 import { ServerProcess } from '../e2e/process.js';
 import { canaryToken } from '../helpers.js';
 
@@ -201,6 +202,41 @@ describe('the cost review view', () => {
     });
     expect(boxes.costLeft).toBeGreaterThanOrEqual(boxes.nameRight);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('across two accounts: the cost of each, which were read, and whose each candidate is', async () => {
+    const [acme, globex] = [canaryToken(), canaryToken()];
+    const accounts = await startFakeApi({
+      tokens: { [acme]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'], [globex]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'] },
+      accounts: { [acme]: { snapshots: generateSnapshots(60, 3, accountIdBase(0)) }, [globex]: { snapshots: generateSnapshots(40, 4, accountIdBase(1)) } },
+    });
+    const served = new ServerProcess({ DIGITALOCEAN_API_TOKEN_ACME: acme, DIGITALOCEAN_API_TOKEN_GLOBEX: globex, DIGITALOCEAN_API_URL: accounts.url });
+    try {
+      await served.initialize();
+      const across = (await served.request(1, 'tools/call', { name: 'plan_snapshot_cleanup', arguments: { older_than_days: 30, limit: 20 } })).result;
+      const plan = cleanupAnswerAcross.parse(across.structuredContent);
+      const { view, page, errors } = await host('light', 800, across);
+      const byAccount = plan.breakdown.by_account!;
+      expect(await texts(view, '#chart-account .label')).toEqual(['acme', 'globex']);
+      expect(await texts(view, '#chart-account .figure')).toEqual(
+        Object.values(byAccount).map((bucket) => `${money(bucket.monthly_cost_usd)} · ${bucket.count}`),
+      );
+      expect(await texts(view, '#accounts')).toEqual(['Accounts: acme ok; globex ok']);
+      expect(await view.$eval('#account-column', (node) => (node as HTMLElement).hidden)).toBe(false);
+      const shownAccounts = await texts(view, '#rows tr td:nth-last-child(2)');
+      expect(new Set(shownAccounts)).toEqual(new Set(['acme', 'globex']));
+      expect(shownAccounts).toEqual(plan.candidates.map((candidate) => candidate.account));
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      served.child.kill();
+      await accounts.close();
+    }
+    // One account: neither the chart nor the column.
+    const { view, page } = await host('light', 800);
+    expect(await view.$eval('#chart-account', (node) => (node as HTMLElement).hidden)).toBe(true);
+    expect(await view.$eval('#account-column', (node) => (node as HTMLElement).hidden)).toBe(true);
     await page.close();
   });
 
