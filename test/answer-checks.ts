@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { expect } from 'vitest';
-import { listAnswer, type ListAnswer } from '../src/snapshots/answers.js';
+import { listAnswerAcross, type ListAnswer } from '../src/snapshots/answers.js';
 import { textOf } from './helpers.js';
 
 /**
@@ -73,12 +73,24 @@ export function expectListText(text: string, answer: ListAnswer): void {
   const lines = text.split('\n');
   let at = 0;
   expect(lines[at++]).toMatch(/^(\d[\d,]* of [\d,]+ |No )/);
+  if (answer.accounts) {
+    const each = Object.entries(answer.accounts).map(([name, status]) => (status === 'ok' ? `${name} ok` : `${name} not read: ${clean(status)}`));
+    expect(lines[at++]).toBe(`Accounts: ${each.join('; ')}.`);
+  }
   if (answer.summary && answer.summary.matched > 0) {
     const { matched, total_gb, monthly_cost_usd } = answer.summary;
     const dollars = monthly_cost_usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     expect(lines[at++]).toBe(
       `All ${matched.toLocaleString('en-US')} matching: ${total_gb.toLocaleString('en-US', { maximumFractionDigits: 2 })} GB, about $${dollars} a month at $0.06 per GB-month.`,
     );
+    if (answer.summary.by_account) {
+      const money = (value: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+      const each = Object.entries(answer.summary.by_account).map(
+        ([name, part]) =>
+          `${name} ${part.count.toLocaleString('en-US')} (${part.gb.toLocaleString('en-US', { maximumFractionDigits: 2 })} GB, ${money(part.monthly_cost_usd)})`,
+      );
+      expect(lines[at++]).toBe(`By account: ${each.join(', ')}.`);
+    }
     expect(lines[at++]).toMatch(/^By type: .*\. By region \(a snapshot in several regions counts in each\): .*\.$/);
     expect(lines[at++]).toMatch(/^Oldest .*; newest .*; largest .* GB\)\.$/);
   }
@@ -97,11 +109,14 @@ export function expectListText(text: string, answer: ListAnswer): void {
     expect(lines[at++]).toMatch(
       /^Rows: type D = Droplet snapshot, V = volume snapshot(; tags \? = not visible \(the token lacks tag:read\))?\.$/,
     );
-    const header = lines[at++];
+    const named = answer.snapshots[0]!.account !== undefined;
+    const header = lines[at++]!.replace(named ? /^account\t/ : /^/, '');
     const detailed = header === 'id\tname\ttype\tGB\tmin_disk_gb\tregions\tcreated_at\tresource_id\ttags';
     if (!detailed) expect(header).toBe('id\tname\ttype\tGB\tregions\tcreated\ttags');
     for (const snapshot of answer.snapshots) {
       const cells = lines[at++]!.split('\t');
+      // Rows of a server with several accounts start with the account.
+      if (named) expect(cells.shift()).toBe(snapshot.account);
       expect(cells).toHaveLength(detailed ? 9 : 7);
       expect(cells[0]).toBe(clean(snapshot.id));
       expect(cells[1]).toBe(clean(snapshot.name));
@@ -122,7 +137,7 @@ export function expectOneAnswer(budget: number, result: CallToolResult): ListAns
   const json = JSON.stringify(result.structuredContent);
   expect(text.length).toBeLessThanOrEqual(budget);
   expect(json.length).toBeLessThanOrEqual(budget);
-  const answer = listAnswer.parse(result.structuredContent);
+  const answer = listAnswerAcross.parse(result.structuredContent);
   expect(hiddenInJson(result.structuredContent)).toEqual([]);
   expectListText(text, answer);
   // Every dollar figure in the text is a number the JSON carries.

@@ -107,14 +107,15 @@ async function findSnapshot(accounts: NamedAccount[], id: string, bounds: Reques
 function notInAccounts(error: NotInAccounts, id: string, status: Record<string, string>): string {
   const asked = error.names.filter((name) => !error.failed.has(name));
   const missing = [...error.failed.keys()].map((name) => `- ${name}: ${status[name]}`);
-  const where = asked.length > 0 ? `in ${asked.length === error.names.length ? 'any of ' : ''}the accounts ${asked.join(', ')}` : 'anywhere';
   if (missing.length === 0) {
     return (
-      `No snapshot with id ${id} ${where}: it was deleted, or the id is wrong. ` +
+      `No snapshot with id ${id} in any of the accounts ${asked.join(', ')}: it was deleted, or the id is wrong. ` +
       'list_snapshots finds ids: filter with name (e.g. name="web-*"), region or tag.'
     );
   }
-  return `No snapshot with id ${id} was found ${where}; these accounts could not be asked, and it may be in one of them:\n${missing.join('\n')}`;
+  const where = asked.length === 0 ? 'No account could be asked for' : `Not in ${asked.length === 1 ? 'account' : 'accounts'} ${asked.join(', ')}:`;
+  const rest = missing.length === 1 ? 'the account that could not be asked' : 'one of the accounts that could not be asked';
+  return `${where} snapshot ${id}; it may be in ${rest}:\n${missing.join('\n')}`;
 }
 
 function explainMissing(error: unknown, id: string): string | undefined {
