@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { accountsOf, ConfigError, loadConfig, MAX_ACCOUNTS, secretsOf } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('defaults: no token, the public API, warnings only on stdio and info over HTTP', () => {
@@ -126,6 +126,37 @@ describe('loadConfig', () => {
     expect(config.token).toBe(token);
     expect(config.tokenProblem).toMatch(problem);
     expect(config.tokenProblem).toMatch(/in DIGITALOCEAN_API_TOKEN/);
+  });
+
+  it('adds an account for each DIGITALOCEAN_API_TOKEN_<NAME>, default first and then by name; refuses clashes', () => {
+    const token = (n: number) => `dop_v1_${String(n).repeat(64)}`;
+    const config = loadConfig({ DIGITALOCEAN_API_TOKEN: token(1), DIGITALOCEAN_API_TOKEN_Zeta: token(2), DIGITALOCEAN_API_TOKEN_ACME_2: token(3) });
+    expect(accountsOf(config).map(({ name, source }) => [name, source])).toEqual([
+      ['default', 'DIGITALOCEAN_API_TOKEN'],
+      ['acme_2', 'DIGITALOCEAN_API_TOKEN_ACME_2'],
+      ['zeta', 'DIGITALOCEAN_API_TOKEN_Zeta'],
+    ]);
+    expect(secretsOf(config)).toEqual([token(1), token(3), token(2)]);
+    // An empty variable adds nothing; one named account alone is one account.
+    expect(accountsOf(loadConfig({ DIGITALOCEAN_API_TOKEN_ACME: token(1), DIGITALOCEAN_API_TOKEN_EMPTY: ' ' })).map((a) => a.name)).toEqual([
+      'acme',
+    ]);
+    // A placeholder is that account's problem, said in its answers, not a failed start.
+    expect(accountsOf(loadConfig({ DIGITALOCEAN_API_TOKEN_ACME: '${ACME}' }))[0]!.problem).toMatch(/placeholder/);
+    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN_ALL: token(1) })).toThrow(/"all" means every account/);
+    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN_ACME: token(1), DIGITALOCEAN_API_TOKEN_acme: token(2) })).toThrow(/both name the account "acme"/);
+    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN: token(1), DIGITALOCEAN_API_TOKEN_DEFAULT: token(2) })).toThrow(/both name the account "default"/);
+    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN: token(1), DIGITALOCEAN_API_TOKEN_ACME: token(1) })).toThrow(/hold the same token/);
+    expect(() => loadConfig({ 'DIGITALOCEAN_API_TOKEN_A-B': token(1) })).toThrow(/letters, digits and underscores/);
+    const many = Object.fromEntries(Array.from({ length: MAX_ACCOUNTS + 1 }, (_, i) => [`DIGITALOCEAN_API_TOKEN_A${i}`, token(i)]));
+    expect(() => loadConfig(many)).toThrow(`one server reads at most ${MAX_ACCOUNTS}`);
+  });
+
+  it('--demo-accounts N takes 1 to 3, with --demo only', () => {
+    expect(loadConfig({}, ['--demo', '--demo-accounts', '2']).demoAccounts).toBe(2);
+    expect(loadConfig({}, ['--demo']).demoAccounts).toBe(1);
+    expect(() => loadConfig({}, ['--demo-accounts', '2'])).toThrow(/applies to --demo/);
+    expect(() => loadConfig({}, ['--demo', '--demo-accounts', '4'])).toThrow(/from 1 to 3/);
   });
 
   it('finds nothing wrong with a real-looking token', () => {

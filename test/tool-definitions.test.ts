@@ -96,6 +96,45 @@ describe('tool definitions under version control', () => {
   });
 });
 
+describe('accounts', () => {
+  const token = (n: number) => `dop_v1_${String(n).repeat(64)}`;
+  const surface = async (env: Record<string, string>) => {
+    const connectedClient = await connected(createServer({ config: loadConfig(env) }));
+    const seen = {
+      tools: (await connectedClient.listTools()).tools,
+      prompts: (await connectedClient.listPrompts()).prompts,
+      instructions: connectedClient.getInstructions(),
+    };
+    await connectedClient.close();
+    return seen;
+  };
+
+  it('one account, however it is named, offers the same tools/list, prompts and instructions, byte for byte', async () => {
+    const today = JSON.stringify(await surface({}));
+    expect(JSON.stringify(await surface({ DIGITALOCEAN_API_TOKEN: token(1) }))).toBe(today);
+    expect(JSON.stringify(await surface({ DIGITALOCEAN_API_TOKEN_ACME: token(1) }))).toBe(today);
+  });
+
+  it('two or more add only the account argument (the names and "all") to each tool and the prompt, and name them in the instructions', async () => {
+    const one = await surface({});
+    const several = await surface({ DIGITALOCEAN_API_TOKEN: token(1), DIGITALOCEAN_API_TOKEN_ACME: token(2) });
+    for (const [i, tool] of several.tools.entries()) {
+      const { account, ...rest } = tool.inputSchema.properties as Record<string, { enum?: string[] }>;
+      expect(account!.enum).toEqual(['default', 'acme', 'all']);
+      expect(rest).toEqual(one.tools[i]!.inputSchema.properties);
+      expect(tool.description).toBe(one.tools[i]!.description);
+      // Rows say whose they are; the rest of the answer's shape is today's.
+      expect(JSON.stringify(tool.outputSchema)).toContain('"account"');
+    }
+    expect(several.prompts[0]!.arguments!.map((argument) => argument.name)).toEqual([
+      ...one.prompts[0]!.arguments!.map((argument) => argument.name),
+      'account',
+    ]);
+    expect(several.instructions).toContain('2 DigitalOcean accounts (default, acme;');
+    expect(Buffer.byteLength(several.instructions ?? '')).toBeLessThanOrEqual(400 + 100);
+  });
+});
+
 describe('docs generated from the definitions', () => {
   it("the README's tools section", () => {
     const readme = readFileSync(README, 'utf8');

@@ -219,6 +219,32 @@ describe('whose DigitalOcean token serves a request', () => {
     expect(JSON.stringify(logs)).not.toContain(SECRET);
   });
 
+  it("named accounts go where the operator's token goes (MCP_AUTH_TOKEN); a request's own token is one account and sees none of them", async () => {
+    const [acme, globex, own] = [canaryToken(), canaryToken(), canaryToken()];
+    await start(
+      { DIGITALOCEAN_API_TOKEN_ACME: acme, DIGITALOCEAN_API_TOKEN_GLOBEX: globex, MCP_AUTH_TOKEN: SECRET },
+      { [acme]: ['snapshot:read'], [globex]: ['snapshot:read'], [own]: ['snapshot:read'] },
+      { accounts: { [acme]: generateSnapshots(3, 1), [globex]: generateSnapshots(4, 2, 1_000_000_000), [own]: generateSnapshots(5, 3, 2_000_000_000) } },
+    );
+    const operator = await connect(SECRET);
+    const { tools } = await operator.listTools();
+    expect(tools[0]!.inputSchema.properties!.account).toMatchObject({ enum: ['acme', 'globex', 'all'] });
+    const both = (await list(operator)).structuredContent as { total: number; accounts: Record<string, string> };
+    expect(both).toMatchObject({ total: 7, accounts: { acme: 'ok', globex: 'ok' } });
+
+    const client = await connect(own);
+    const { tools: mine } = await client.listTools();
+    expect(mine[0]!.inputSchema.properties).not.toHaveProperty('account');
+    const alone = (await list(client)).structuredContent as { total: number; snapshots: object[] };
+    expect(alone.total).toBe(5);
+    expect(alone.snapshots[0]).not.toHaveProperty('account');
+    const named = await list(client, { account: 'acme' });
+    expect(named.isError).toBe(true);
+    // Each request carried one token: the operator's calls the named ones, the client's its own.
+    expect(new Set(api.requests.map((entry) => entry.token))).toEqual(new Set([acme, globex, own]));
+    expect(JSON.stringify(logs)).not.toContain(acme);
+  });
+
   it('logs why each request is refused, with the form of its Authorization header and never a token', async () => {
     const sent = canaryToken();
     await start({ DIGITALOCEAN_API_TOKEN: ENV_TOKEN }, { [ENV_TOKEN]: ['snapshot:read'] });
