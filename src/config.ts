@@ -9,6 +9,11 @@ export const TOKEN_VARIABLES = ['DIGITALOCEAN_API_TOKEN', 'DIGITALOCEAN_ACCESS_T
 /** `DIGITALOCEAN_API_TOKEN_<NAME>` adds the account NAME (in lower case); the variables above are the account `default`. */
 export const NAMED_TOKEN_PREFIX = 'DIGITALOCEAN_API_TOKEN_';
 export const DEFAULT_ACCOUNT = 'default';
+/**
+ * `DIGITALOCEAN_ACCOUNT_NAME` names the account `default`, `DIGITALOCEAN_ACCOUNT_NAME_<NAME>` the
+ * account of `DIGITALOCEAN_API_TOKEN_<NAME>`: for clients whose variable names are fixed (the bundle).
+ */
+export const ACCOUNT_NAME_VARIABLE = 'DIGITALOCEAN_ACCOUNT_NAME';
 /** Accounts one server reads: each name sits in every agent's context (tools/list), and a call across all fans out to each. */
 export const MAX_ACCOUNTS = 32;
 const ACCOUNT_NAME = /^[a-z0-9_]{1,40}$/;
@@ -43,8 +48,10 @@ export interface Config {
   tokenSource: (typeof TOKEN_VARIABLES)[number] | 'Authorization header' | '--demo' | undefined;
   /** Set when the token cannot be a real one (a placeholder, the example, too short): see tokenProblem(). */
   tokenProblem: string | undefined;
-  /** Accounts named by `DIGITALOCEAN_API_TOKEN_<NAME>`, by name; the account above (if any) is `default` (accountsOf()). */
+  /** Accounts named by `DIGITALOCEAN_API_TOKEN_<NAME>`, by name; the account above (if any) is `defaultAccount` (accountsOf()). */
   namedAccounts: AccountConfig[];
+  /** The name of the account of `token`: `default`, or DIGITALOCEAN_ACCOUNT_NAME. */
+  defaultAccount: string;
   /** --demo: the server answers from its own made-up account (fake-api/), and says so in every answer. */
   demo: boolean;
   /** --demo-accounts N: how many made-up accounts --demo serves (named ones from 2 on). */
@@ -83,10 +90,12 @@ export interface AccountConfig {
 }
 
 /** Every account the server reads, `default` first, then by name: one account (or none) changes nothing in what tools offer. */
-export function accountsOf(config: Pick<Config, 'token' | 'tokenSource' | 'tokenProblem' | 'namedAccounts'>): AccountConfig[] {
+export function accountsOf(
+  config: Pick<Config, 'token' | 'tokenSource' | 'tokenProblem' | 'namedAccounts' | 'defaultAccount'>,
+): AccountConfig[] {
   const first =
     config.token && config.tokenSource
-      ? [{ name: DEFAULT_ACCOUNT, token: config.token, source: config.tokenSource, problem: config.tokenProblem }]
+      ? [{ name: config.defaultAccount, token: config.token, source: config.tokenSource, problem: config.tokenProblem }]
       : [];
   return [...first, ...config.namedAccounts];
 }
@@ -137,7 +146,7 @@ export function tokenProblem(token: string, source: string): string | undefined 
 }
 
 /** The tokens to redact from everything: every configured one that can be a real token. */
-export function secretsOf(config: Pick<Config, 'token' | 'tokenSource' | 'tokenProblem' | 'namedAccounts'>): string[] {
+export function secretsOf(config: Pick<Config, 'token' | 'tokenSource' | 'tokenProblem' | 'namedAccounts' | 'defaultAccount'>): string[] {
   return accountsOf(config)
     .filter((account) => !account.problem)
     .map((account) => account.token);
@@ -166,6 +175,8 @@ Environment:
                            DIGITALOCEAN_ACCESS_TOKEN or DIGITALOCEAN_TOKEN are read when unset
   DIGITALOCEAN_API_TOKEN_<NAME>   one more account, named NAME in lower case (up to ${MAX_ACCOUNTS}
                            in all); with two or more, every tool takes account=<name> or "all"
+  DIGITALOCEAN_ACCOUNT_NAME[_<NAME>]   another name for the account of DIGITALOCEAN_API_TOKEN
+                           (default "default"), or of DIGITALOCEAN_API_TOKEN_<NAME>
   DIGITALOCEAN_API_URL     API base URL (default ${DEFAULT_API_URL})
   LOG_LEVEL                debug, info, warn or error (default warn on stdio, info over HTTP)
   CALL_DEADLINE_SECONDS    every call ends within this (default ${DEFAULT_DEADLINE_SECONDS})
@@ -237,7 +248,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     token,
     tokenSource,
     tokenProblem: token && tokenSource ? tokenProblem(token, tokenSource) : undefined,
-    namedAccounts: parseNamedAccounts(env, token, tokenSource),
+    ...parseAccounts(env, token, tokenSource),
     demo: commandLine.demo,
     demoAccounts: parseDemoAccounts(commandLine),
     notices,
@@ -268,23 +279,43 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   };
 }
 
-/** `DIGITALOCEAN_API_TOKEN_<NAME>` variables, by name; a name twice, a reserved name or one token twice stops the start. */
-function parseNamedAccounts(
+/** A bundle's optional setting left blank: some hosts pass its placeholder through unexpanded. */
+const BLANK_SETTING = /^\$\{user_config\.[^}]*\}$/;
+const setting = (raw: string | undefined) => {
+  const value = raw?.trim();
+  return value && !BLANK_SETTING.test(value) ? value : undefined;
+};
+
+/** An account's name as given (lower-cased), checked. */
+function accountName(raw: string, variable: string): string {
+  const name = raw.toLowerCase();
+  if (!ACCOUNT_NAME.test(name)) {
+    throw new ConfigError(`${variable}: an account name is 1 to 40 letters, digits and underscores, e.g. ${NAMED_TOKEN_PREFIX}ACME`);
+  }
+  if (name === ALL_ACCOUNTS) throw new ConfigError(`${variable}: "${ALL_ACCOUNTS}" means every account; name this one otherwise`);
+  return name;
+}
+
+/**
+ * The named accounts (`DIGITALOCEAN_API_TOKEN_<NAME>`, by name) and the default one's name; a name
+ * twice, a reserved name or one token twice stops the start.
+ */
+function parseAccounts(
   env: Record<string, string | undefined>,
   token: string | undefined,
   tokenSource: string | undefined,
-): AccountConfig[] {
+): Pick<Config, 'namedAccounts' | 'defaultAccount'> {
+  const given = setting(env[ACCOUNT_NAME_VARIABLE]);
+  const defaultAccount = given === undefined ? DEFAULT_ACCOUNT : accountName(given, ACCOUNT_NAME_VARIABLE);
   const accounts = new Map<string, AccountConfig>();
   for (const [variable, raw] of Object.entries(env)) {
     if (!variable.startsWith(NAMED_TOKEN_PREFIX)) continue;
-    const value = raw?.trim();
+    const value = setting(raw);
     if (!value) continue;
-    const name = variable.slice(NAMED_TOKEN_PREFIX.length).toLowerCase();
-    if (!ACCOUNT_NAME.test(name)) {
-      throw new ConfigError(`${variable}: an account name is 1 to 40 letters, digits and underscores, e.g. ${NAMED_TOKEN_PREFIX}ACME`);
-    }
-    if (name === ALL_ACCOUNTS) throw new ConfigError(`${variable}: "${ALL_ACCOUNTS}" means every account; name this one otherwise`);
-    const taken = name === DEFAULT_ACCOUNT && token ? tokenSource : accounts.get(name)?.source;
+    const suffix = variable.slice(NAMED_TOKEN_PREFIX.length);
+    const renamed = `${ACCOUNT_NAME_VARIABLE}_${suffix}`;
+    const name = accountName(setting(env[renamed]) ?? suffix, setting(env[renamed]) === undefined ? variable : renamed);
+    const taken = name === defaultAccount && token ? tokenSource : accounts.get(name)?.source;
     if (taken) throw new ConfigError(`${variable} and ${taken} both name the account "${name}"; keep one`);
     accounts.set(name, { name, token: value, source: variable, problem: tokenProblem(value, variable) });
   }
@@ -298,7 +329,7 @@ function parseNamedAccounts(
     if (twice) throw new ConfigError(`${twice} and ${account.source} hold the same token: give each account its own`);
     seen.set(account.token, account.source);
   }
-  return named;
+  return { namedAccounts: named, defaultAccount };
 }
 
 /** The made-up accounts --demo names, in order (DEMO_ACCOUNT_NAMES). */

@@ -152,6 +152,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig(many)).toThrow(`one server reads at most ${MAX_ACCOUNTS}`);
   });
 
+  it("names accounts apart from their variables (the bundle's fixed ones); a blank bundle setting is no setting", () => {
+    const token = (n: number) => `dop_v1_${String(n).repeat(64)}`;
+    const config = loadConfig({
+      DIGITALOCEAN_API_TOKEN: token(1),
+      DIGITALOCEAN_ACCOUNT_NAME: 'Agency',
+      DIGITALOCEAN_API_TOKEN_2: token(2),
+      DIGITALOCEAN_ACCOUNT_NAME_2: 'client_b',
+      DIGITALOCEAN_API_TOKEN_3: '${user_config.third_token}',
+      DIGITALOCEAN_ACCOUNT_NAME_3: '${user_config.third_name}',
+    });
+    expect(accountsOf(config).map(({ name, source }) => [name, source])).toEqual([
+      ['agency', 'DIGITALOCEAN_API_TOKEN'],
+      ['client_b', 'DIGITALOCEAN_API_TOKEN_2'],
+    ]);
+    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN_2: token(2), DIGITALOCEAN_ACCOUNT_NAME_2: 'client b' })).toThrow(
+      /DIGITALOCEAN_ACCOUNT_NAME_2: an account name is/,
+    );
+  });
+
   it('--demo-accounts N takes 1 to 3, with --demo only', () => {
     expect(loadConfig({}, ['--demo', '--demo-accounts', '2']).demoAccounts).toBe(2);
     expect(loadConfig({}, ['--demo']).demoAccounts).toBe(1);

@@ -1,3 +1,4 @@
+import { accountsOf, loadConfig } from '../src/config.js';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -59,8 +60,30 @@ describe('manifest.json (MCP Bundle 0.3)', () => {
     expect(manifest.tools.map((tool: { name: string }) => tool.name)).toEqual(tools.map((tool) => tool.name));
     expect(manifest.user_config.digitalocean_api_token).toMatchObject({ type: 'string', sensitive: true, required: true });
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as users paste it, not a template
-    expect(manifest.server.mcp_config.env).toEqual({ DIGITALOCEAN_API_TOKEN: '${user_config.digitalocean_api_token}' });
+    expect(manifest.server.mcp_config.env.DIGITALOCEAN_API_TOKEN).toBe('${user_config.digitalocean_api_token}');
     expect(manifest.compatibility.runtimes.node).toBe(`>=${pkg.engines.node.replace('>=', '')}.0`);
+  });
+
+  it('takes a second and third token, each optional and named as the user says; blanks leave one account', () => {
+    const env = manifest.server.mcp_config.env as Record<string, string>;
+    // What a host passes: each setting's value, or for a blank one its default, or (some hosts) the placeholder itself.
+    const expand = (values: Record<string, string>, blank: 'default' | 'placeholder') =>
+      Object.fromEntries(
+        Object.entries(env).map(([name, value]) => {
+          const key = /^\$\{user_config\.(\w+)\}$/.exec(value)![1]!;
+          return [name, values[key] ?? (blank === 'default' ? manifest.user_config[key].default : value)];
+        }),
+      );
+    const token = (n: number) => `dop_v1_${String(n).repeat(64)}`;
+    for (const blank of ['default', 'placeholder'] as const) {
+      expect(accountsOf(loadConfig(expand({ digitalocean_api_token: token(1) }, blank))).map((a) => a.name)).toEqual(['default']);
+      const three = expand(
+        { digitalocean_api_token: token(1), account_name: 'agency', second_token: token(2), second_name: 'client_a', third_token: token(3) },
+        blank,
+      );
+      expect(accountsOf(loadConfig(three)).map((a) => a.name)).toEqual(['agency', '3', 'client_a']);
+    }
+    for (const key of ['second_token', 'third_token']) expect(manifest.user_config[key]).toMatchObject({ sensitive: true, required: false, default: '' });
   });
 
   it('npm run bundle packs a .mcpb that runs on its own, without node_modules', async () => {
@@ -141,13 +164,17 @@ describe('mcp.json', () => {
     for (const [name, entry] of entries) {
       // Clients expand ${VAR} from their environment; the server must find its entry from here.
       const env = Object.fromEntries(
-        Object.entries(entry.env ?? {}).map(([key, value]) => [key, value.replace(/\$\{(\w+)\}/g, () => 'dop_v1_filled_in_by_the_client')]),
+        Object.entries(entry.env ?? {}).map(([key, value]) => [key, value.replace(/\$\{(\w+)\}/g, () => `dop_v1_filled_in_by_the_client_${key}`)]),
       );
       expect(entry.command, name).toBe('node');
       const [script, ...args] = entry.args;
       const server = new ServerProcess(env, path.resolve(root, script!), args);
       expect((await server.initialize()).result.serverInfo.name, name).toBe(pkg.name);
-      expect((await server.request(1, 'tools/list')).result.tools.length, name).toBeGreaterThan(0);
+      const { tools } = (await server.request(1, 'tools/list')).result;
+      expect(tools.length, name).toBeGreaterThan(0);
+      // An entry with several tokens (or made-up accounts) offers the account argument.
+      const several = Object.keys(entry.env ?? {}).length > 1 || args.includes('--demo-accounts');
+      expect(Object.keys(tools[0].inputSchema.properties).includes('account'), name).toBe(several);
       server.child.stdin.end();
       expect(await server.exited, name).toEqual({ code: 0, signal: null });
     }
