@@ -340,7 +340,9 @@ function parseDemoAccounts(commandLine: CommandLine): number {
   if (!commandLine.demo) throw new ConfigError('--demo-accounts applies to --demo: add --demo, or leave it out');
   const count = Number(commandLine.demoAccounts);
   if (!Number.isInteger(count) || count < 1 || count > DEMO_ACCOUNT_NAMES.length) {
-    throw new ConfigError(`--demo-accounts must be a whole number from 1 to ${DEMO_ACCOUNT_NAMES.length}, got "${commandLine.demoAccounts}"`);
+    throw new ConfigError(
+      `--demo-accounts must be a whole number from 1 to ${DEMO_ACCOUNT_NAMES.length}, got "${commandLine.demoAccounts}"`,
+    );
   }
   return count;
 }

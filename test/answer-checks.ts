@@ -74,7 +74,9 @@ export function expectListText(text: string, answer: ListAnswer): void {
   let at = 0;
   expect(lines[at++]).toMatch(/^(\d[\d,]* of [\d,]+ |No )/);
   if (answer.accounts) {
-    const each = Object.entries(answer.accounts).map(([name, status]) => (status === 'ok' ? `${name} ok` : `${name} not read: ${clean(status)}`));
+    const each = Object.entries(answer.accounts).map(([name, status]) =>
+      status === 'ok' ? `${name} ok` : `${name} not read: ${clean(status)}`,
+    );
     expect(lines[at++]).toBe(`Accounts: ${each.join('; ')}.`);
   }
   if (answer.summary && answer.summary.matched > 0) {

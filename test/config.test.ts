@@ -130,7 +130,11 @@ describe('loadConfig', () => {
 
   it('adds an account for each DIGITALOCEAN_API_TOKEN_<NAME>, default first and then by name; refuses clashes', () => {
     const token = (n: number) => `dop_v1_${String(n).repeat(64)}`;
-    const config = loadConfig({ DIGITALOCEAN_API_TOKEN: token(1), DIGITALOCEAN_API_TOKEN_Zeta: token(2), DIGITALOCEAN_API_TOKEN_ACME_2: token(3) });
+    const config = loadConfig({
+      DIGITALOCEAN_API_TOKEN: token(1),
+      DIGITALOCEAN_API_TOKEN_Zeta: token(2),
+      DIGITALOCEAN_API_TOKEN_ACME_2: token(3),
+    });
     expect(accountsOf(config).map(({ name, source }) => [name, source])).toEqual([
       ['default', 'DIGITALOCEAN_API_TOKEN'],
       ['acme_2', 'DIGITALOCEAN_API_TOKEN_ACME_2'],
@@ -138,14 +142,19 @@ describe('loadConfig', () => {
     ]);
     expect(secretsOf(config)).toEqual([token(1), token(3), token(2)]);
     // An empty variable adds nothing; one named account alone is one account.
-    expect(accountsOf(loadConfig({ DIGITALOCEAN_API_TOKEN_ACME: token(1), DIGITALOCEAN_API_TOKEN_EMPTY: ' ' })).map((a) => a.name)).toEqual([
-      'acme',
-    ]);
+    expect(accountsOf(loadConfig({ DIGITALOCEAN_API_TOKEN_ACME: token(1), DIGITALOCEAN_API_TOKEN_EMPTY: ' ' })).map((a) => a.name)).toEqual(
+      ['acme'],
+    );
     // A placeholder is that account's problem, said in its answers, not a failed start.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as users paste it, not a template
     expect(accountsOf(loadConfig({ DIGITALOCEAN_API_TOKEN_ACME: '${ACME}' }))[0]!.problem).toMatch(/placeholder/);
     expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN_ALL: token(1) })).toThrow(/"all" means every account/);
-    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN_ACME: token(1), DIGITALOCEAN_API_TOKEN_acme: token(2) })).toThrow(/both name the account "acme"/);
-    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN: token(1), DIGITALOCEAN_API_TOKEN_DEFAULT: token(2) })).toThrow(/both name the account "default"/);
+    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN_ACME: token(1), DIGITALOCEAN_API_TOKEN_acme: token(2) })).toThrow(
+      /both name the account "acme"/,
+    );
+    expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN: token(1), DIGITALOCEAN_API_TOKEN_DEFAULT: token(2) })).toThrow(
+      /both name the account "default"/,
+    );
     expect(() => loadConfig({ DIGITALOCEAN_API_TOKEN: token(1), DIGITALOCEAN_API_TOKEN_ACME: token(1) })).toThrow(/hold the same token/);
     expect(() => loadConfig({ 'DIGITALOCEAN_API_TOKEN_A-B': token(1) })).toThrow(/letters, digits and underscores/);
     const many = Object.fromEntries(Array.from({ length: MAX_ACCOUNTS + 1 }, (_, i) => [`DIGITALOCEAN_API_TOKEN_A${i}`, token(i)]));
@@ -159,7 +168,9 @@ describe('loadConfig', () => {
       DIGITALOCEAN_ACCOUNT_NAME: 'Agency',
       DIGITALOCEAN_API_TOKEN_2: token(2),
       DIGITALOCEAN_ACCOUNT_NAME_2: 'client_b',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: what a bundle host passes for a blank setting
       DIGITALOCEAN_API_TOKEN_3: '${user_config.third_token}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: what a bundle host passes for a blank setting
       DIGITALOCEAN_ACCOUNT_NAME_3: '${user_config.third_name}',
     });
     expect(accountsOf(config).map(({ name, source }) => [name, source])).toEqual([

@@ -78,12 +78,19 @@ describe('manifest.json (MCP Bundle 0.3)', () => {
     for (const blank of ['default', 'placeholder'] as const) {
       expect(accountsOf(loadConfig(expand({ digitalocean_api_token: token(1) }, blank))).map((a) => a.name)).toEqual(['default']);
       const three = expand(
-        { digitalocean_api_token: token(1), account_name: 'agency', second_token: token(2), second_name: 'client_a', third_token: token(3) },
+        {
+          digitalocean_api_token: token(1),
+          account_name: 'agency',
+          second_token: token(2),
+          second_name: 'client_a',
+          third_token: token(3),
+        },
         blank,
       );
       expect(accountsOf(loadConfig(three)).map((a) => a.name)).toEqual(['agency', '3', 'client_a']);
     }
-    for (const key of ['second_token', 'third_token']) expect(manifest.user_config[key]).toMatchObject({ sensitive: true, required: false, default: '' });
+    for (const key of ['second_token', 'third_token'])
+      expect(manifest.user_config[key]).toMatchObject({ sensitive: true, required: false, default: '' });
   });
 
   it('npm run bundle packs a .mcpb that runs on its own, without node_modules', async () => {
@@ -164,7 +171,10 @@ describe('mcp.json', () => {
     for (const [name, entry] of entries) {
       // Clients expand ${VAR} from their environment; the server must find its entry from here.
       const env = Object.fromEntries(
-        Object.entries(entry.env ?? {}).map(([key, value]) => [key, value.replace(/\$\{(\w+)\}/g, () => `dop_v1_filled_in_by_the_client_${key}`)]),
+        Object.entries(entry.env ?? {}).map(([key, value]) => [
+          key,
+          value.replace(/\$\{(\w+)\}/g, () => `dop_v1_filled_in_by_the_client_${key}`),
+        ]),
       );
       expect(entry.command, name).toBe('node');
       const [script, ...args] = entry.args;

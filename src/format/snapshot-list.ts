@@ -65,7 +65,10 @@ function headline(answer: ListAnswer, how: ListPresentation): string {
   const status = answer.truncated ? 'more exist' : how.continued ? 'the last of them' : 'all of them';
   if (summary && answer.scanned !== undefined) {
     const filtered = [how.filters && `filters ${how.filters}`, how.sort && `sorted ${SORT_LABELS[how.sort]}`].filter(Boolean).join('; ');
-    const accounts = answer.accounts === undefined ? '' : ` in ${plural(Object.values(answer.accounts).filter((status) => status === 'ok').length, 'account')}`;
+    const accounts =
+      answer.accounts === undefined
+        ? ''
+        : ` in ${plural(Object.values(answer.accounts).filter((status) => status === 'ok').length, 'account')}`;
     const counted =
       answer.scanned === answer.total
         ? `all ${plural(answer.scanned, noun)}${accounts}`

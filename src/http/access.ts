@@ -43,7 +43,10 @@ export function accessFor(headers: IncomingHttpHeaders, config: Config, transpor
   if (presented === undefined) return { refused: 'The Authorization header must be "Bearer <token>", with one token and nothing else' };
   if (transport.authSecret !== undefined && sameSecret(presented, transport.authSecret)) {
     if (operator) return operator;
-    return { refused: 'MCP_AUTH_TOKEN was accepted, but the server has no DIGITALOCEAN_API_TOKEN (or DIGITALOCEAN_API_TOKEN_<NAME>) to serve it with' };
+    return {
+      refused:
+        'MCP_AUTH_TOKEN was accepted, but the server has no DIGITALOCEAN_API_TOKEN (or DIGITALOCEAN_API_TOKEN_<NAME>) to serve it with',
+    };
   }
   return { token: presented, source: 'Authorization header' };
 }

@@ -234,7 +234,7 @@ export async function serveHttp(config: Config, transport: HttpTransportConfig, 
     accounts.length === 0
       ? 'each request brings its own'
       : config.demo
-        ? 'the made-up account(s) for every request (a token sent is ignored)'
+        ? `the made-up account${accounts.length > 1 ? 's' : ''} for every request (a token sent is ignored)`
         : transport.authSecret
           ? `from ${sources} for requests that present MCP_AUTH_TOKEN`
           : transport.trustLoopback && transport.loopback

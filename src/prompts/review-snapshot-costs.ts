@@ -54,7 +54,12 @@ export function registerReviewSnapshotCosts(server: McpServer, accountNames: str
       const days = older_than_days === undefined ? DEFAULT_DAYS : Number(older_than_days);
       const type = `${resource_type ? `, resource_type="${resource_type}"` : ''}${account ? `, account="${account}"` : ''}`;
       const kind = resource_type ? `${resource_type} snapshots` : 'snapshots (Droplet and volume)';
-      const scope = account === ALL_ACCOUNTS ? `${kind} in every account (${accountNames.join(', ')})` : account ? `${kind} in account ${account}` : kind;
+      const scope =
+        account === ALL_ACCOUNTS
+          ? `${kind} in every account (${accountNames.join(', ')})`
+          : account
+            ? `${kind} in account ${account}`
+            : kind;
       return {
         description: `Cleanup review of ${scope} older than ${days} days`,
         messages: [
@@ -74,7 +79,9 @@ export function registerReviewSnapshotCosts(server: McpServer, accountNames: str
                 '- What could go: id, name, type, size in GB, age, monthly cost, and why (its reasons).',
                 '- What stays and why: protected tags, the newest snapshot of each source, anything recent.',
                 "- The monthly saving if the plan is followed, against the account's monthly total (the plan's breakdown by type), in dollars and percent.",
-                ...(account === ALL_ACCOUNTS ? ["- Per account (the breakdown by account): what each costs a month, and which candidates are whose."] : []),
+                ...(account === ALL_ACCOUNTS
+                  ? ['- Per account (the breakdown by account): what each costs a month, and which candidates are whose.']
+                  : []),
                 '- Caveats: orphans may be deliberate archives, so ask me about each; costs are estimates at the listed price; check that nothing depends on a snapshot before deleting it.',
               ].join('\n'),
             },

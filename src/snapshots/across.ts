@@ -66,7 +66,10 @@ export type AccountOf = ((snapshot: Snapshot) => string) | undefined;
  * The account of each snapshot in `groups` (snapshot lists, one per account that answered), for
  * rows and per-account tallies; undefined for an unnamed account. One lookup per call, in slices.
  */
-export async function accountsOfSnapshots(groups: { name: string; snapshots: readonly Snapshot[] }[], signal?: AbortSignal): Promise<AccountOf> {
+export async function accountsOfSnapshots(
+  groups: { name: string; snapshots: readonly Snapshot[] }[],
+  signal?: AbortSignal,
+): Promise<AccountOf> {
   if (groups.length === 0 || groups[0]!.name === '') return undefined;
   if (groups.length === 1) {
     const { name } = groups[0]!;

@@ -3,7 +3,7 @@ import type { Snapshot } from '../digitalocean/schemas.js';
 import { shown, shownKey, type ClipReport } from './clip.js';
 import { eachPaced } from './pace.js';
 import { hundredths, PRICE_PER_GB_MONTH_USD, units } from './pricing.js';
-import { AccountTallies, costedTallySchema, count, Tallies, tallySchema } from './tally.js';
+import { AccountTallies, costedTallySchema, count, tallySchema } from './tally.js';
 import type { AccountOf } from './across.js';
 
 /** Totals over every matching snapshot, not only those an answer lists. */

@@ -96,7 +96,9 @@ export function createToolContext(
         : accounts.filter((account) => account.name === choice);
   const sourceOf = (name: string) => configured.find((account) => (several ? account.name === name : true))?.source;
   const describe = (error: unknown, source: string | undefined, explain?: (error: unknown) => string | undefined) =>
-    error instanceof NoTokenError ? error.message : redact(explain?.(error) ?? describeFailure(error, failureContext(source)), secretsOf(config));
+    error instanceof NoTokenError
+      ? error.message
+      : redact(explain?.(error) ?? describeFailure(error, failureContext(source)), secretsOf(config));
   return {
     notices: config.demo ? [DEMO_NOTICE] : [],
     accountNames: several ? configured.map((account) => account.name) : [],

@@ -69,7 +69,12 @@ const built = typeof __PUBLISHED_SCHEMAS__ === 'object' ? __PUBLISHED_SCHEMAS__ 
  * then converts nothing), unbundled converted once per process (over HTTP every request builds a
  * server and lists its tools).
  */
-function forSdk<S extends z.ZodObject>(tool: string, schema: S, io: Io, oneAccount: boolean): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
+function forSdk<S extends z.ZodObject>(
+  tool: string,
+  schema: S,
+  io: Io,
+  oneAccount: boolean,
+): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
   // The build computed the one-account definitions; a server over several accounts converts its own.
   let json = oneAccount ? built[tool]?.[io] : undefined;
   const describe = () => {

@@ -62,8 +62,7 @@ export function registerGetSnapshot(server: McpServer, context: ToolContext): vo
         };
         return { structuredContent, text: formatSnapshot(structuredContent), logFields: { id } };
       },
-      (error) =>
-        error instanceof NotInAccounts ? notInAccounts(error, id, context.statusOf(error)) : explainMissing(error, id),
+      (error) => (error instanceof NotInAccounts ? notInAccounts(error, id, context.statusOf(error)) : explainMissing(error, id)),
     );
   });
 }
@@ -84,7 +83,11 @@ class NotInAccounts extends Error {
  * call's); several are asked at once, and an account that answers "not found" (or "not a snapshot")
  * simply does not have it.
  */
-async function findSnapshot(accounts: NamedAccount[], id: string, bounds: RequestContext): Promise<{ snapshot: Snapshot; account: string }> {
+async function findSnapshot(
+  accounts: NamedAccount[],
+  id: string,
+  bounds: RequestContext,
+): Promise<{ snapshot: Snapshot; account: string }> {
   const { parts, failed } = await readEach(accounts, bounds.signal, async (account) => {
     try {
       return await account.client.getSnapshot(id, bounds);
@@ -113,7 +116,8 @@ function notInAccounts(error: NotInAccounts, id: string, status: Record<string, 
       'list_snapshots finds ids: filter with name (e.g. name="web-*"), region or tag.'
     );
   }
-  const where = asked.length === 0 ? 'No account could be asked for' : `Not in ${asked.length === 1 ? 'account' : 'accounts'} ${asked.join(', ')}:`;
+  const where =
+    asked.length === 0 ? 'No account could be asked for' : `Not in ${asked.length === 1 ? 'account' : 'accounts'} ${asked.join(', ')}:`;
   const rest = missing.length === 1 ? 'the account that could not be asked' : 'one of the accounts that could not be asked';
   return `${where} snapshot ${id}; it may be in ${rest}:\n${missing.join('\n')}`;
 }

@@ -59,7 +59,9 @@ function buildAnswer(
   const snapshots = listing.window
     .slice(0, listed)
     .map((snapshot) =>
-      accountOf ? { ...clipSnapshot(snapshot, report), account: shown(accountOf(snapshot), report, 'account') } : clipSnapshot(snapshot, report),
+      accountOf
+        ? { ...clipSnapshot(snapshot, report), account: shown(accountOf(snapshot), report, 'account') }
+        : clipSnapshot(snapshot, report),
     );
   const summary = listing.scan && clipSummary(listing.scan.summary, report);
   const truncated = listed < listing.window.length || listing.more;

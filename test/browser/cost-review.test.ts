@@ -208,13 +208,25 @@ describe('the cost review view', () => {
   it('across two accounts: the cost of each, which were read, and whose each candidate is', async () => {
     const [acme, globex] = [canaryToken(), canaryToken()];
     const accounts = await startFakeApi({
-      tokens: { [acme]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'], [globex]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'] },
-      accounts: { [acme]: { snapshots: generateSnapshots(60, 3, accountIdBase(0)) }, [globex]: { snapshots: generateSnapshots(40, 4, accountIdBase(1)) } },
+      tokens: {
+        [acme]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'],
+        [globex]: ['snapshot:read', 'tag:read', 'droplet:read', 'block_storage:read'],
+      },
+      accounts: {
+        [acme]: { snapshots: generateSnapshots(60, 3, accountIdBase(0)) },
+        [globex]: { snapshots: generateSnapshots(40, 4, accountIdBase(1)) },
+      },
     });
-    const served = new ServerProcess({ DIGITALOCEAN_API_TOKEN_ACME: acme, DIGITALOCEAN_API_TOKEN_GLOBEX: globex, DIGITALOCEAN_API_URL: accounts.url });
+    const served = new ServerProcess({
+      DIGITALOCEAN_API_TOKEN_ACME: acme,
+      DIGITALOCEAN_API_TOKEN_GLOBEX: globex,
+      DIGITALOCEAN_API_URL: accounts.url,
+    });
     try {
       await served.initialize();
-      const across = (await served.request(1, 'tools/call', { name: 'plan_snapshot_cleanup', arguments: { older_than_days: 30, limit: 20 } })).result;
+      const across = (
+        await served.request(1, 'tools/call', { name: 'plan_snapshot_cleanup', arguments: { older_than_days: 30, limit: 20 } })
+      ).result;
       const plan = cleanupAnswerAcross.parse(across.structuredContent);
       const { view, page, errors } = await host('light', 800, across);
       const byAccount = plan.breakdown.by_account!;

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/digitalocean/schemas.js';
 import { accountIdBase, generateSnapshots } from '../../src/fake-api/data.js';
 import { ALL_SCOPES, startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
-import { cleanupAnswerAcross, listAnswerAcross, snapshotAnswerAcross, type CleanupAnswer, type ListAnswer } from '../../src/snapshots/answers.js';
+import {
+  cleanupAnswerAcross,
+  listAnswerAcross,
+  snapshotAnswerAcross,
+  type CleanupAnswer,
+  type ListAnswer,
+} from '../../src/snapshots/answers.js';
 import { expectOneAnswer } from '../answer-checks.js';
 import { canaryToken, textOf } from '../helpers.js';
 import { expectedSummary, select } from '../reference.js';
@@ -136,7 +142,11 @@ describe('a server over three accounts', () => {
     expect(first.complete).toBe(true);
     expect(first.total).toBe(everything.length);
     const expected = expectedSummary(everything);
-    expect(first.summary).toMatchObject({ matched: expected.matched, total_gb: expected.total_gb, monthly_cost_usd: expected.monthly_cost_usd });
+    expect(first.summary).toMatchObject({
+      matched: expected.matched,
+      total_gb: expected.total_gb,
+      monthly_cost_usd: expected.monthly_cost_usd,
+    });
     const parts = first.summary!.by_account!;
     expect(Object.keys(parts)).toEqual([...NAMES]);
     const sum = (figure: (part: (typeof parts)[string]) => number) => Object.values(parts).reduce((total, part) => total + figure(part), 0);
@@ -145,7 +155,8 @@ describe('a server over three accounts', () => {
     expect(sum((part) => cents(part.monthly_cost_usd))).toBe(cents(expected.monthly_cost_usd));
     for (const name of NAMES) {
       // Each part is that account's own total, but for the cent a total rounded once may move.
-      const alone = listAnswerAcross.parse((await one[name].call('list_snapshots', { summary: true, limit: 0 })).structuredContent).summary!;
+      const alone = listAnswerAcross.parse((await one[name].call('list_snapshots', { summary: true, limit: 0 })).structuredContent)
+        .summary!;
       expect(parts[name]!.count).toBe(alone.matched);
       expect(Math.abs(cents(parts[name]!.monthly_cost_usd) - cents(alone.monthly_cost_usd))).toBeLessThanOrEqual(1);
       expect(Math.abs(cents(parts[name]!.gb) - cents(alone.total_gb))).toBeLessThanOrEqual(1);
@@ -160,9 +171,13 @@ describe('a server over three accounts', () => {
     expect(across.map(key).sort()).toEqual(alone.flat().map(key).sort());
     const plan = cleanupAnswerAcross.parse((await all.call('plan_snapshot_cleanup', { ...rules, limit: 0 })).structuredContent);
     const savings = await Promise.all(
-      NAMES.map(async (name) => cleanupAnswerAcross.parse((await one[name].call('plan_snapshot_cleanup', { ...rules, limit: 0 })).structuredContent)),
+      NAMES.map(async (name) =>
+        cleanupAnswerAcross.parse((await one[name].call('plan_snapshot_cleanup', { ...rules, limit: 0 })).structuredContent),
+      ),
     );
-    expect(Math.abs(cents(plan.monthly_savings_usd) - savings.reduce((total, part) => total + cents(part.monthly_savings_usd), 0))).toBeLessThanOrEqual(NAMES.length);
+    expect(
+      Math.abs(cents(plan.monthly_savings_usd) - savings.reduce((total, part) => total + cents(part.monthly_savings_usd), 0)),
+    ).toBeLessThanOrEqual(NAMES.length);
     const parts = plan.breakdown.by_account!;
     const byType = Object.values(plan.breakdown.by_type).reduce((total, part) => total + cents(part.monthly_cost_usd), 0);
     expect(Object.values(parts).reduce((total, part) => total + cents(part.monthly_cost_usd), 0)).toBe(byType);
@@ -243,7 +258,8 @@ describe('a server over two accounts, one of them failing', () => {
     expect(answer.accounts!.globex).toMatch(/rejected the API token \(HTTP 401.*DIGITALOCEAN_API_TOKEN_GLOBEX/);
     expect(answer.summary!.matched).toBe(DATA.acme.length);
     expect(Object.keys(answer.summary!.by_account!)).toEqual(['acme']);
-    const warning = 'Incomplete: globex could not be read (the reason is under accounts); rows and totals cover only acme, 1 of the 2 accounts.';
+    const warning =
+      'Incomplete: globex could not be read (the reason is under accounts); rows and totals cover only acme, 1 of the 2 accounts.';
     expect(answer.warnings).toContain(warning);
     expect(textOf(result)).toContain(`Warning: ${warning}`);
     expect(textOf(result)).toContain('globex not read: DigitalOcean rejected the API token');
@@ -255,7 +271,9 @@ describe('a server over two accounts, one of them failing', () => {
     const elsewhere = await served.call('get_snapshot', { id: DATA.globex[0]!.id });
     expect(elsewhere.isError).toBe(true);
     expect(textOf(elsewhere)).toMatch(
-      new RegExp(`^Not in account acme: snapshot ${DATA.globex[0]!.id}; it may be in the account that could not be asked:\\n- globex: DigitalOcean rejected`),
+      new RegExp(
+        `^Not in account acme: snapshot ${DATA.globex[0]!.id}; it may be in the account that could not be asked:\\n- globex: DigitalOcean rejected`,
+      ),
     );
 
     const alone = await served.call('list_snapshots', { account: 'globex' });

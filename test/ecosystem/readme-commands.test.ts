@@ -28,7 +28,11 @@ const env = {
 };
 
 const QUICK_START = blocks.find((block) => block[0]!.startsWith('git clone '))!;
-const INSPECTOR = lines.find((line) => line.startsWith('npx -y -p node@22 -p @modelcontextprotocol/inspector@'))!;
+const INSPECTOR = lines.find(
+  (line) =>
+    line.startsWith('npx -y -p node@22 -p @modelcontextprotocol/inspector@') && line.includes('--server digitalocean-snapshots-demo '),
+)!;
+const ACCOUNTS = lines.find((line) => line.includes('--server digitalocean-snapshots-demo-accounts '))!;
 const HTTP = lines.find((line) => line.startsWith('node dist/index.js --transport http'))!;
 /** Run by the test named. */
 const ELSEWHERE: [RegExp, string][] = [
@@ -47,6 +51,7 @@ describe("the README's commands, as written", () => {
     const covered = (line: string) =>
       QUICK_START.map(command).includes(line) ||
       line === INSPECTOR ||
+      line === ACCOUNTS ||
       line === HTTP ||
       line === 'npm run fake-api' ||
       ELSEWHERE.some(([pattern]) => pattern.test(line)) ||
@@ -72,6 +77,23 @@ describe("the README's commands, as written", () => {
     const { stdout } = await run('sh', ['-c', INSPECTOR], { cwd: root, env, timeout: 240_000 });
     const result = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { structuredContent: unknown };
     expect(result.structuredContent).toMatchObject({ count: 5, total: 250 });
+  }, 300_000);
+
+  it('the Inspector, on the two-account demo entry of mcp.json: the cost of each account in one call', async () => {
+    const { stdout } = await run('sh', ['-c', ACCOUNTS], { cwd: root, env, timeout: 240_000 });
+    const result = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+      structuredContent: {
+        accounts: Record<string, string>;
+        complete: boolean;
+        summary: { monthly_cost_usd: number; by_account: Record<string, { monthly_cost_usd: number }> };
+      };
+    };
+    const { accounts, complete, summary } = result.structuredContent;
+    expect(accounts).toEqual({ acme: 'ok', globex: 'ok' });
+    expect(complete).toBe(true);
+    expect(Object.keys(summary.by_account)).toEqual(['acme', 'globex']);
+    const parts = Object.values(summary.by_account).reduce((total, part) => total + Math.round(part.monthly_cost_usd * 100), 0);
+    expect(parts).toBe(Math.round(summary.monthly_cost_usd * 100));
   }, 300_000);
 
   it('the HTTP server and npm run fake-api start, answer, and stop on SIGTERM', async () => {

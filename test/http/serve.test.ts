@@ -224,7 +224,13 @@ describe('whose DigitalOcean token serves a request', () => {
     await start(
       { DIGITALOCEAN_API_TOKEN_ACME: acme, DIGITALOCEAN_API_TOKEN_GLOBEX: globex, MCP_AUTH_TOKEN: SECRET },
       { [acme]: ['snapshot:read'], [globex]: ['snapshot:read'], [own]: ['snapshot:read'] },
-      { accounts: { [acme]: generateSnapshots(3, 1), [globex]: generateSnapshots(4, 2, 1_000_000_000), [own]: generateSnapshots(5, 3, 2_000_000_000) } },
+      {
+        accounts: {
+          [acme]: generateSnapshots(3, 1),
+          [globex]: generateSnapshots(4, 2, 1_000_000_000),
+          [own]: generateSnapshots(5, 3, 2_000_000_000),
+        },
+      },
     );
     const operator = await connect(SECRET);
     const { tools } = await operator.listTools();
