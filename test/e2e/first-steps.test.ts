@@ -51,12 +51,35 @@ describe('node dist/index.js --demo', () => {
   });
 });
 
+describe('node dist/index.js --demo --demo-accounts N', () => {
+  it.each([2, 3])('serves %i made-up accounts, each its own, and every tool takes account', async (count) => {
+    server = new ServerProcess({}, SERVER_ENTRY, ['--demo', '--demo-accounts', String(count)]);
+    await server.initialize();
+    const names = ['acme', 'globex', 'initech'].slice(0, count);
+    const { tools } = (await server.request(1, 'tools/list')).result;
+    for (const tool of tools) expect(tool.inputSchema.properties.account.enum).toEqual([...names, 'all']);
+    const all = (await server.request(2, 'tools/call', { name: 'list_snapshots', arguments: { summary: true, limit: 1000 } })).result;
+    expect(all.structuredContent.accounts).toEqual(Object.fromEntries(names.map((name) => [name, 'ok'])));
+    expect(all.structuredContent.warnings[0]).toMatch(new RegExp(`^Demo data: ${count} made-up accounts`));
+    const counts = Object.values(all.structuredContent.summary.by_account as Record<string, { count: number }>).map((part) => part.count);
+    // Accounts of different sizes, and no id in two of them.
+    expect(new Set(counts).size).toBe(count);
+    const ids = all.structuredContent.snapshots.map((row: { id: string }) => row.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(all.structuredContent.summary.matched).toBe(counts.reduce((total, part) => total + part, 0));
+    expect(server.nonProtocolLines()).toEqual([]);
+    server.child.kill();
+  });
+});
+
 describe('the command line', () => {
   it('--help prints every option and variable; --version the version; both exit 0', async () => {
     const help = await outcome(['--help']);
     expect(help.code).toBe(0);
     for (const word of [
       '--demo',
+      '--demo-accounts',
+      'DIGITALOCEAN_API_TOKEN_<NAME>',
       '--transport',
       '--port',
       '--host',
