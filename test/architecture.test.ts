@@ -92,6 +92,7 @@ const ROWS: { layer: string; holds: (module: string) => boolean; may: (target: s
         'digitalocean/errors',
         'digitalocean/read-budget',
         'digitalocean/schemas',
+        'digitalocean/slots',
       )(target) ||
       SDK.test(target) ||
       target === 'zod',

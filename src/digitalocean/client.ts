@@ -45,6 +45,8 @@ export interface RequestContext {
   signal?: AbortSignal | undefined;
   deadline?: number | undefined;
   budget?: ReadBudget | undefined;
+  /** The call's own bound on its requests in flight, whatever accounts it reads (PAGE_CONCURRENCY). */
+  gate?: Slots | undefined;
 }
 
 export interface ListPageQuery {
@@ -246,12 +248,14 @@ export class DigitalOceanClient {
   private async attempt(
     url: URL,
     options: GetOptions,
-    { signal, deadline }: RequestContext,
+    { signal, deadline, gate }: RequestContext,
   ): Promise<{ answer?: Answer; failure?: unknown }> {
     const quota = this.options.quota;
     await quota?.take(signal, deadline);
-    const release = await this.options.slots.acquire(signal);
+    const leave = await gate?.acquire(signal);
+    let release: (() => void) | undefined;
     try {
+      release = await this.options.slots.acquire(signal);
       const answer = await get(this.dispatcher, url, options);
       quota?.observe(answer.statusCode, answer.headers);
       return { answer };
@@ -259,7 +263,8 @@ export class DigitalOceanClient {
       if (signal?.aborted) throw failure;
       return { failure };
     } finally {
-      release();
+      release?.();
+      leave?.();
     }
   }
 

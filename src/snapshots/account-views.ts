@@ -207,7 +207,7 @@ export class AccountViews {
       for (const report of flight.progress) report(fetched, needed);
     };
     const scanHere = () =>
-      scanner(resourceType, { signal: controller.signal, deadline, budget, onProgress }).then((result) => {
+      scanner(resourceType, { signal: controller.signal, deadline, budget, onProgress, gate: bounds.gate }).then((result) => {
         const view: AccountView = {
           id: randomId(),
           snapshots: result.snapshots,

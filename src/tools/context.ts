@@ -4,6 +4,7 @@ import type { RequestContext } from '../digitalocean/client.js';
 import { deadlineReached, IncompleteListError } from '../digitalocean/errors.js';
 import type { MemoryBudget } from '../digitalocean/memory.js';
 import { ReadBudget } from '../digitalocean/read-budget.js';
+import { Slots } from '../digitalocean/slots.js';
 import { SNAPSHOTS, TAGS_SCOPE } from '../digitalocean/schemas.js';
 import { describeFailure, TOKENS_PAGE } from '../format/failure.js';
 import { sanitize } from '../snapshots/sanitize.js';
@@ -108,7 +109,7 @@ export function createToolContext(
     statusOf: ({ names, failed }) => accountStatus(names, failed, (name, error) => clipReason(describe(error, sourceOf(name)))),
     async run(tool, signal, work, explain) {
       const started = performance.now();
-      const call = callBounds(signal, config.deadlineSeconds * 1000, config.readBudget, memory);
+      const call = callBounds(signal, config.deadlineSeconds * 1000, config.readBudget, memory, config.concurrency);
       // The account a call read alone, whose token its failure is about.
       let chosen: string | undefined;
       const reachOnce: Reach = (choice) => {
@@ -150,7 +151,13 @@ export function createToolContext(
  * comes first, with the call's read budget. One timer and one controller, both held until the call ends: a timeout signal can be
  * collected (and never fire) once nothing references it (nodejs/node#57736).
  */
-function callBounds(cancelled: AbortSignal, deadlineMs: number, limits: Config['readBudget'], memory: MemoryBudget | undefined) {
+function callBounds(
+  cancelled: AbortSignal,
+  deadlineMs: number,
+  limits: Config['readBudget'],
+  memory: MemoryBudget | undefined,
+  concurrency: number,
+) {
   const deadline = Date.now() + deadlineMs;
   const budget = new ReadBudget(limits, memory?.open(deadline));
   const controller = new AbortController();
@@ -161,7 +168,8 @@ function callBounds(cancelled: AbortSignal, deadlineMs: number, limits: Config['
   else cancelled.addEventListener('abort', onCancel, { once: true });
   const timer = setTimeout(() => controller.abort(deadlineReached()), deadlineMs);
   return {
-    request: { signal: controller.signal, deadline, budget } satisfies RequestContext,
+    // One bound on the call's requests in flight, however many accounts it reads.
+    request: { signal: controller.signal, deadline, budget, gate: new Slots(concurrency) } satisfies RequestContext,
     /** The deadline has passed: whatever failed last, the deadline is what stopped the call. */
     expired: () => Date.now() >= deadline,
     end() {
