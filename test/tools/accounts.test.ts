@@ -26,7 +26,10 @@ function mostAtOnce(requests: RecordedRequest[]): number {
   edges.sort((a, b) => a.at - b.at || a.step - b.step);
   let now = 0;
   let most = 0;
-  for (const edge of edges) most = Math.max(most, (now += edge.step));
+  for (const edge of edges) {
+    now += edge.step;
+    most = Math.max(most, now);
+  }
   return most;
 }
 
