@@ -131,6 +131,8 @@ describe('accounts', () => {
       'account',
     ]);
     expect(several.instructions).toContain('2 DigitalOcean accounts (default, acme;');
+    // What two accounts add to every agent's context: the README says under 1,000 bytes.
+    expect(Buffer.byteLength(JSON.stringify(several.tools)) - Buffer.byteLength(JSON.stringify(one.tools))).toBeLessThan(1000);
     expect(Buffer.byteLength(several.instructions ?? '')).toBeLessThanOrEqual(400 + 100);
   });
 });

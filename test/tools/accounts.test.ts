@@ -65,6 +65,22 @@ describe('a call over several accounts', () => {
     expect(mostAtOnce(api!.requests)).toBeLessThanOrEqual(3);
   });
 
+  it('the prompt asks for every account by default, or the one named', async () => {
+    await serve(2);
+    const all = await client!.getPrompt({ name: 'review_snapshot_costs', arguments: {} });
+    const text = (all.messages[0]!.content as { text: string }).text;
+    expect(text).toContain('in every account (a0, a1)');
+    expect(text).toContain('keep_last=1, account="all"');
+    expect(text).toContain('the breakdown by account');
+    const one = await client!.getPrompt({ name: 'review_snapshot_costs', arguments: { account: 'a1' } });
+    expect((one.messages[0]!.content as { text: string }).text).toContain('account="a1"');
+    const completed = await client!.complete({
+      ref: { type: 'ref/prompt', name: 'review_snapshot_costs' },
+      argument: { name: 'account', value: 'a' },
+    });
+    expect(completed.completion.values).toEqual(['a0', 'a1', 'all']);
+  });
+
   it("ends at the call's deadline as one error when every account is slow, not as accounts that failed", async () => {
     const call = await serve(2, { CALL_DEADLINE_SECONDS: '1' });
     api!.setLatency(2_000);
