@@ -71,28 +71,40 @@ const RUN = 4096;
 
 /**
  * `items` in a stable order (`compare`, ties in input order), in slices: runs of RUN sorted
- * natively, then merged pairwise, each merge by a native sort of the two runs together (a stable
- * TimSort finds them sorted and merges them in one pass).
+ * natively, then merged pairwise, each merge a pass that gives the event loop its turns (a native
+ * sort of two long runs together would hold it for tens of milliseconds).
  */
 export async function sortPaced<T>(items: readonly T[], compare: (a: T, b: T) => number, signal?: AbortSignal): Promise<T[]> {
   const pacer = new Pacer(signal);
-  const step = async (work: number) => {
-    const turn = pacer.tick(work);
-    if (turn) await turn;
-  };
   let runs: T[][] = [];
   for (let start = 0; start < items.length; start += RUN) {
     runs.push(items.slice(start, start + RUN).sort(compare));
-    await step(RUN);
+    const turn = pacer.tick(RUN);
+    if (turn) await turn;
   }
   while (runs.length > 1) {
     const merged: T[][] = [];
     for (let i = 0; i < runs.length; i += 2) {
       const [left, right] = [runs[i]!, runs[i + 1]];
-      merged.push(right ? left.concat(right).sort(compare) : left);
-      await step(left.length + (right?.length ?? 0));
+      merged.push(right ? await mergePaced(left, right, compare, pacer) : left);
     }
     runs = merged;
   }
   return runs[0] ?? [];
+}
+
+/** Two sorted runs as one, in slices; on a tie the left one's item first (so the sort stays stable). */
+async function mergePaced<T>(left: T[], right: T[], compare: (a: T, b: T) => number, pacer: Pacer): Promise<T[]> {
+  // Filled by push: an array made with holes takes the slow paths of every later pass over it.
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    out.push(compare(right[j]!, left[i]!) < 0 ? right[j++]! : left[i++]!);
+    const turn = pacer.tick();
+    if (turn) await turn;
+  }
+  while (i < left.length) out.push(left[i++]!);
+  while (j < right.length) out.push(right[j++]!);
+  return out;
 }

@@ -146,18 +146,34 @@ function globMatcher(pattern: string): (name: string) => boolean {
  * computed once per snapshot, then the positions are sorted by their keys; both in slices (pace.ts).
  */
 export async function sortSnapshots(snapshots: Snapshot[], order: SortOrder, signal?: AbortSignal): Promise<Snapshot[]> {
-  const positions = Array.from(snapshots, (_, i) => i);
+  // Positions and keys in one paced pass (filled by push: arrays with holes sort on slow paths).
+  const positions: number[] = [];
   let sorted: number[];
   if (order === 'name_asc') {
     // Case-insensitive, then exact, by code unit: the same on every machine, whatever its locale.
-    const names = snapshots.map(({ name }) => name);
-    const lower: string[] = new Array(snapshots.length);
-    await eachPaced(names, (name, i) => (lower[i] = name.toLowerCase()), signal);
+    const names: string[] = [];
+    const lower: string[] = [];
+    await eachPaced(
+      snapshots,
+      ({ name }, i) => {
+        positions.push(i);
+        names.push(name);
+        lower.push(name.toLowerCase());
+      },
+      signal,
+    );
     sorted = await sortPaced(positions, (a, b) => byCodeUnit(lower[a]!, lower[b]!) || byCodeUnit(names[a]!, names[b]!), signal);
   } else {
     const key = NUMERIC_KEYS[order];
     const keys = new Float64Array(snapshots.length);
-    await eachPaced(snapshots, (snapshot, i) => (keys[i] = key(snapshot)), signal);
+    await eachPaced(
+      snapshots,
+      (snapshot, i) => {
+        positions.push(i);
+        keys[i] = key(snapshot);
+      },
+      signal,
+    );
     sorted = await sortPaced(positions, (a, b) => keys[a]! - keys[b]!, signal);
   }
   return sorted.map((position) => snapshots[position]!);
