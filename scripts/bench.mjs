@@ -14,7 +14,7 @@ import { Agent, Pool } from 'undici';
 import { DigitalOceanClient } from '../dist/digitalocean/client.js';
 import { collectSnapshots } from '../dist/digitalocean/paginate.js';
 import { Slots } from '../dist/digitalocean/slots.js';
-import { FAKE_TOKEN, roundTrips, startFakeApi } from '../dist/fake-api/server.js';
+import { accountIdBase, FAKE_TOKEN, generateSnapshots, roundTrips, startFakeApi } from '../dist/fake-api/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = path.join(root, 'dist/index.js');
@@ -384,6 +384,41 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
   one.child.kill();
   await large.close();
   redis.kill('SIGKILL');
+}
+
+// 3c. Three accounts in one server: each account's cost in one call (account "all", the default),
+// against asking each account in turn; every page read afresh.
+{
+  console.error('three accounts…');
+  const names = ['acme', 'globex', 'initech'];
+  const tokens = names.map((name) => `${FAKE_TOKEN}-${name}`);
+  const api = await startFakeApi({
+    latencyMs: LATENCY_MS,
+    rateLimit: OPEN,
+    tokens: Object.fromEntries(tokens.map((token) => [token, ['snapshot:read', 'tag:read']])),
+    accounts: Object.fromEntries(tokens.map((token, i) => [token, generateSnapshots(2000, 40 + i, accountIdBase(i))])),
+  });
+  const { client } = await connect(api, {
+    DIGITALOCEAN_API_TOKEN: '',
+    ...Object.fromEntries(names.map((name, i) => [`DIGITALOCEAN_API_TOKEN_${name.toUpperCase()}`, tokens[i]])),
+  });
+  for (const account of names) await client.callTool({ name: 'list_snapshots', arguments: { account, limit: 1 } }); // loads the HTTP stack
+  const measure = async (calls) => {
+    api.requests.length = 0;
+    const started = performance.now();
+    for (const args of calls) await client.callTool({ name: 'list_snapshots', arguments: { summary: true, limit: 0, fresh: true, ...args } });
+    return `${api.requests.length} requests in ${roundTrips(api.requests)} round trips, ${(performance.now() - started).toFixed(0)} ms`;
+  };
+  const together = await measure([{}]);
+  const inTurn = await measure(names.map((account) => ({ account })));
+  row(
+    `The cost of each of three accounts of 2,000 snapshots at ${LATENCY_MS} ms a request: one call (account "all")`,
+    together,
+    `each account in turn (three calls): ${inTurn}`,
+    '',
+  );
+  await client.close();
+  await api.close();
 }
 
 // 4 and 5. Text against raw JSON per snapshot, and the server's own time per call at zero latency.

@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DROPLETS, SCOPES, SNAPSHOTS, TAGS_SCOPE, VOLUMES, type Scope, type Snapshot } from '../digitalocean/schemas.js';
 import { generateSnapshots, hostileSnapshots, liveResources, type LiveResources } from './data.js';
+
+// What a tool outside the tree (the bench) needs to make accounts of its own.
+export { accountIdBase, generateSnapshots } from './data.js';
 import { FakeRateLimiter } from './rate-limiter.js';
 
 /**
