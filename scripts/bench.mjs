@@ -406,7 +406,8 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
   const measure = async (calls) => {
     api.requests.length = 0;
     const started = performance.now();
-    for (const args of calls) await client.callTool({ name: 'list_snapshots', arguments: { summary: true, limit: 0, fresh: true, ...args } });
+    for (const args of calls)
+      await client.callTool({ name: 'list_snapshots', arguments: { summary: true, limit: 0, fresh: true, ...args } });
     return `${api.requests.length} requests in ${roundTrips(api.requests)} round trips, ${(performance.now() - started).toFixed(0)} ms`;
   };
   const together = await measure([{}]);
