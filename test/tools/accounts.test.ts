@@ -81,6 +81,21 @@ describe('a call over several accounts', () => {
     expect(completed.completion.values).toEqual(['a0', 'a1', 'all']);
   });
 
+  it('walks every account in one order with the cursor, also without kept views (each page of the walk read again)', async () => {
+    const call = await serve(2, { SNAPSHOT_CACHE_SECONDS: '0' });
+    const all = [0, 1].flatMap((i) => generateSnapshots(500, 20 + i, accountIdBase(i)));
+    const expected = [...all].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at)).map((snapshot) => snapshot.id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const result = await call('list_snapshots', { sort: 'created_desc', limit: 300, ...(cursor && { cursor }) });
+      const answer = listAnswerAcross.parse(result.structuredContent);
+      seen.push(...answer.snapshots.map((row) => row.id));
+      cursor = answer.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+  });
+
   it("ends at the call's deadline as one error when every account is slow, not as accounts that failed", async () => {
     const call = await serve(2, { CALL_DEADLINE_SECONDS: '1' });
     api!.setLatency(2_000);
