@@ -1,4 +1,5 @@
 import { sanitize } from '../snapshots/sanitize.js';
+import type { AccountPart } from '../snapshots/cleanup.js';
 import type { CostedTally } from '../snapshots/tally.js';
 import { formatNumber, usd } from './words.js';
 
@@ -13,12 +14,17 @@ export function accountsLine(accounts: Record<string, string> | undefined): stri
   return [`Accounts: ${each.join('; ')}.`];
 }
 
-/** "By account: acme 12 (340 GB, $17.00), globex 3 (…)": each account's part of the totals. */
-export function byAccountLine(byAccount: Record<string, CostedTally> | undefined): string[] {
+/**
+ * "By account: acme 12 (340 GB, $17.00), globex 3 (…)": each account's part of the totals; in a
+ * plan, what of it could go too ("…, $17.00; 5 could go, saving $6.10").
+ */
+export function byAccountLine(byAccount: Record<string, CostedTally & Partial<AccountPart>> | undefined): string[] {
   if (!byAccount) return [];
-  const each = Object.entries(byAccount).map(
-    ([name, tally]) => `${sanitize(name)} ${formatNumber(tally.count)} (${formatNumber(tally.gb)} GB, ${usd(tally.monthly_cost_usd)})`,
-  );
+  const each = Object.entries(byAccount).map(([name, part]) => {
+    const going =
+      part.candidates === undefined ? '' : `; ${formatNumber(part.candidates)} could go, saving ${usd(part.monthly_savings_usd ?? 0)}`;
+    return `${sanitize(name)} ${formatNumber(part.count)} (${formatNumber(part.gb)} GB, ${usd(part.monthly_cost_usd)}${going})`;
+  });
   return [`By account: ${each.join(', ')}.`];
 }
 

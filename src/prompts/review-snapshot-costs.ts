@@ -80,7 +80,7 @@ export function registerReviewSnapshotCosts(server: McpServer, accountNames: str
                 '- What stays and why: protected tags, the newest snapshot of each source, anything recent.',
                 "- The monthly saving if the plan is followed, against the account's monthly total (the plan's breakdown by type), in dollars and percent.",
                 ...(account === ALL_ACCOUNTS
-                  ? ['- Per account (the breakdown by account): what each costs a month, and which candidates are whose.']
+                  ? ['- Per account (the breakdown by account): what each costs a month, and what of it could go and save.']
                   : []),
                 '- Caveats: orphans may be deliberate archives, so ask me about each; costs are estimates at the listed price; check that nothing depends on a snapshot before deleting it.',
               ].join('\n'),

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { snapshotRecord } from '../digitalocean/schemas.js';
 import { RESOURCE_TYPES } from '../digitalocean/schemas.js';
-import { ageBucketSchema, orphanCheckSchema, orphansSchema, reasonSchema } from './cleanup.js';
+import { accountPartSchema, ageBucketSchema, orphanCheckSchema, orphansSchema, reasonSchema } from './cleanup.js';
 import { summaryAcrossSchema, summarySchema } from './summary.js';
 import { costedTallySchema, count, tallySchema } from './tally.js';
 
@@ -90,7 +90,7 @@ export const cleanupAnswer = z.object({
 
 export const cleanupAnswerAcross = cleanupAnswer.extend({
   candidates: z.array(candidate.extend(fromAccount)),
-  breakdown: breakdown.extend({ by_account: z.record(z.string(), costedTallySchema).optional() }),
+  breakdown: breakdown.extend({ by_account: z.record(z.string(), accountPartSchema).optional() }),
   ...spanned,
 });
 export type CleanupAnswer = z.output<typeof cleanupAnswerAcross>;

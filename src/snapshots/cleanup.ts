@@ -21,7 +21,7 @@ import { MAX_KEY_CHARS, shown } from './clip.js';
 import { eachPaced, filterPaced, sortPaced } from './pace.js';
 import { DAY_MS } from './query.js';
 import { hundredths, monthlyCostUnits } from './pricing.js';
-import { AccountTallies, apportion, Tallies } from './tally.js';
+import { AccountTallies, apportion, costedTallySchema, count, Tallies } from './tally.js';
 
 /**
  * plan_snapshot_cleanup: which snapshots could go and what that saves, read-only. Every rule only
@@ -356,8 +356,8 @@ export async function readLiveSources(
 
 export interface CleanupReading {
   plan: CleanupPlan;
-  /** Where the money goes among the snapshots scanned (breakdown()). */
-  parts: Awaited<ReturnType<typeof breakdown>>;
+  /** Where the money goes among the snapshots scanned (breakdown()); across accounts, what each could save too. */
+  parts: Omit<Awaited<ReturnType<typeof breakdown>>, 'by_account'> & { by_account?: Record<string, AccountPart> };
   /** Position of the first candidate of this answer, and the rest of the candidates from there. */
   offset: number;
   asOf: number;
@@ -366,6 +366,33 @@ export interface CleanupReading {
   cursorAfter(listed: number): string;
   /** A plan that spanned several accounts: their names, and why each that failed did. */
   spanned: { names: string[]; failed: Map<string, unknown> } | undefined;
+}
+
+/** An account's part of a plan across accounts: what it holds, and what of it could go. */
+export const accountPartSchema = costedTallySchema.extend({ candidates: count(), monthly_savings_usd: z.number() });
+export type AccountPart = z.output<typeof accountPartSchema>;
+
+/**
+ * Each account's candidates and savings beside what it holds. Candidates' costs are in cents that
+ * add up to the plan's savings, so the accounts' savings add up to them exactly.
+ */
+function withSavings(parts: Awaited<ReturnType<typeof breakdown>>, candidates: Candidate[]): CleanupReading['parts'] {
+  const { by_account: held, ...rest } = parts;
+  if (!held) return rest;
+  const going = new Map<string, { count: number; cents: number }>();
+  for (const { account, cost } of candidates) {
+    const sum = going.get(account) ?? { count: 0, cents: 0 };
+    sum.count += 1;
+    sum.cents += Math.round(cost * 100);
+    going.set(account, sum);
+  }
+  const byAccount = Object.fromEntries(
+    Object.entries(held).map(([name, tally]) => [
+      name,
+      { ...tally, candidates: going.get(name)?.count ?? 0, monthly_savings_usd: (going.get(name)?.cents ?? 0) / 100 },
+    ]),
+  );
+  return { ...rest, by_account: byAccount };
 }
 
 export interface CleanupQuery {
@@ -431,7 +458,7 @@ export async function readCleanup(
     : undefined;
   return {
     plan,
-    parts: await breakdown(plan.scanned, now, reading.signal, accountOf && { names, of: accountOf }),
+    parts: withSavings(await breakdown(plan.scanned, now, reading.signal, accountOf && { names, of: accountOf }), plan.candidates),
     offset: start,
     asOf: Math.min(...parts.map((part) => part.value.view.asOf)),
     pagesFetched: parts.reduce((total, part) => total + part.value.view.pagesFetched, 0),

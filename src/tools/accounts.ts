@@ -13,7 +13,7 @@ export function accountArgument(names: readonly string[]) {
   return z
     .enum([...names, ALL_ACCOUNTS] as unknown as [string, ...string[]])
     .optional()
-    .describe(`Which account; default "${ALL_ACCOUNTS}".`);
+    .describe(`Default "${ALL_ACCOUNTS}".`);
 }
 
 const across = new Map<string, ToolDefinition<z.ZodObject, z.ZodObject>>();

@@ -232,7 +232,9 @@ describe('the cost review view', () => {
       const byAccount = plan.breakdown.by_account!;
       expect(await texts(view, '#chart-account .label')).toEqual(['acme', 'globex']);
       expect(await texts(view, '#chart-account .figure')).toEqual(
-        Object.values(byAccount).map((bucket) => `${money(bucket.monthly_cost_usd)} · ${bucket.count}`),
+        Object.values(byAccount).map(
+          (bucket) => `${money(bucket.monthly_cost_usd)} · ${bucket.count} · saves ${money(bucket.monthly_savings_usd)}`,
+        ),
       );
       expect(await texts(view, '#accounts')).toEqual(['Accounts: acme ok; globex ok']);
       expect(await view.$eval('#account-column', (node) => (node as HTMLElement).hidden)).toBe(false);

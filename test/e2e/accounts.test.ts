@@ -181,6 +181,14 @@ describe('a server over three accounts', () => {
     const parts = plan.breakdown.by_account!;
     const byType = Object.values(plan.breakdown.by_type).reduce((total, part) => total + cents(part.monthly_cost_usd), 0);
     expect(Object.values(parts).reduce((total, part) => total + cents(part.monthly_cost_usd), 0)).toBe(byType);
+    // What each account could save: its candidates, their costs as listed, adding up to the plan's savings.
+    expect(Object.values(parts).reduce((total, part) => total + cents(part.monthly_savings_usd), 0)).toBe(cents(plan.monthly_savings_usd));
+    for (const [i, name] of NAMES.entries()) {
+      expect(parts[name]!.candidates).toBe(savings[i]!.total_candidates);
+      expect(cents(parts[name]!.monthly_savings_usd)).toBe(
+        across.filter((row) => row.account === name).reduce((total, row) => total + cents(row.monthly_cost_usd), 0),
+      );
+    }
     expect(plan.scanned).toBe(NAMES.reduce((total, name) => total + DATA[name].length, 0));
     expect(plan.complete).toBe(true);
   });
