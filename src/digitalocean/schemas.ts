@@ -69,7 +69,11 @@ function asSnapshot(fields: SnapshotFields, problem: Problem): Snapshot {
   const valid = !Number.isNaN(Date.parse(fields.created_at));
   // Not a time: the page fails with this issue, and the value is left as it came.
   if (!valid) problem(['created_at'], 'expected an ISO 8601 date-time');
-  return { ...fields, created_at: valid ? canonicalTime(fields.created_at) : fields.created_at, tags: fields.tags ?? null };
+  // zod's output is a fresh object of the page's parse: made canonical in place, not copied again.
+  const snapshot = fields as Omit<SnapshotFields, 'tags'> & { tags: string[] | null };
+  if (valid) snapshot.created_at = canonicalTime(fields.created_at);
+  snapshot.tags = fields.tags ?? null;
+  return snapshot;
 }
 
 /** Adds a problem found after zod's checks to its issues, at its path. */

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../digitalocean/schemas.js';
-import { sanitize } from './sanitize.js';
+import { isPlain, sanitize } from './sanitize.js';
 
 /**
  * What an API string may bring into an answer, applied the same way to both halves (the text and
@@ -73,8 +73,24 @@ function clipList(items: string[], report: ClipReport, field: string): string[] 
   return kept;
 }
 
-/** The snapshot as an answer shows it: every string and list within the bounds above. */
+/** A snapshot that shown() would leave as it is: printable ASCII strings within the bounds, lists short. */
+function asShown(snapshot: Snapshot): boolean {
+  const plain = (value: string) => value.length <= MAX_STRING_CHARS && isPlain(value);
+  const short = (items: string[]) => items.length <= MAX_LIST_ITEMS && items.every(plain) && items.join('').length <= MAX_LIST_CHARS;
+  return (
+    plain(snapshot.id) &&
+    plain(snapshot.name) &&
+    plain(snapshot.created_at) &&
+    plain(snapshot.resource_id) &&
+    plain(snapshot.resource_type) &&
+    short(snapshot.regions) &&
+    (snapshot.tags === null || short(snapshot.tags))
+  );
+}
+
+/** The snapshot as an answer shows it: every string and list within the bounds above (the same object when it already is). */
 export function clipSnapshot(snapshot: Snapshot, report: ClipReport): Snapshot {
+  if (asShown(snapshot)) return snapshot;
   return {
     id: shown(snapshot.id, report, 'id'),
     name: shown(snapshot.name, report, 'name'),

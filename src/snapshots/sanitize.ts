@@ -22,6 +22,11 @@ const STACKED = new RegExp(`(\\p{M}{${MAX_MARKS}})\\p{M}+`, 'gu');
 // Most strings are plain ASCII: skip the Unicode passes for them.
 const PLAIN = /^[\x20-\x7e]*$/;
 
+/** Printable ASCII only: sanitize() leaves it as it is. */
+export function isPlain(value: string): boolean {
+  return PLAIN.test(value);
+}
+
 export function sanitize(value: string): string {
   if (PLAIN.test(value)) return value;
   return value.replace(FLATTEN, ' ').replace(INVISIBLE, '').replace(STACKED, '$1');
