@@ -76,7 +76,8 @@ function clipList(items: string[], report: ClipReport, field: string): string[] 
 /** A snapshot that shown() would leave as it is: printable ASCII strings within the bounds, lists short. */
 function asShown(snapshot: Snapshot): boolean {
   const plain = (value: string) => value.length <= MAX_STRING_CHARS && isPlain(value);
-  const short = (items: string[]) => items.length <= MAX_LIST_ITEMS && items.every(plain) && items.join('').length <= MAX_LIST_CHARS;
+  const short = (items: string[]) =>
+    items.length <= MAX_LIST_ITEMS && items.every(plain) && items.reduce((chars, item) => chars + item.length, 0) <= MAX_LIST_CHARS;
   return (
     plain(snapshot.id) &&
     plain(snapshot.name) &&

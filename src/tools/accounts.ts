@@ -8,12 +8,9 @@ import type { ToolDefinition } from './definitions.js';
  * nothing is added: the same tools/list, byte for byte.
  */
 
-/** The `account` argument over these names. */
+/** The `account` argument over these names: left out, every account (a cursor then records "all"). */
 export function accountArgument(names: readonly string[]) {
-  return z
-    .enum([...names, ALL_ACCOUNTS] as unknown as [string, ...string[]])
-    .optional()
-    .describe(`Default "${ALL_ACCOUNTS}".`);
+  return z.enum([...names, ALL_ACCOUNTS] as unknown as [string, ...string[]]).default(ALL_ACCOUNTS);
 }
 
 const across = new Map<string, ToolDefinition<z.ZodObject, z.ZodObject>>();

@@ -43,14 +43,13 @@ export const getSnapshotTool = readOnlyTool({
 export function registerGetSnapshot(server: McpServer, context: ToolContext): void {
   const names = context.accountNames;
   const definition = names.length > 0 ? acrossAccounts(getSnapshotTool, snapshotAnswerAcross, names) : getSnapshotTool;
-  registerTool(server, definition, (given, ctx) => {
-    const { id } = given;
+  registerTool(server, definition, ({ id, account: chosen }: z.output<typeof getSnapshotInput> & { account?: string }, ctx) => {
     return context.run(
       getSnapshotTool.name,
       ctx.mcpReq.signal,
       async (reach, bounds) => {
         // Always the API: one snapshot is one cheap request, and its answer is never stale.
-        const { snapshot, account } = await findSnapshot(reach((given as { account?: string }).account), id, bounds);
+        const { snapshot, account } = await findSnapshot(reach(chosen), id, bounds);
         const report: ClipReport = new Map();
         const shown = account ? { ...clipSnapshot(snapshot, report), account: clipString(account) } : clipSnapshot(snapshot, report);
         const warnings = [...context.notices, ...clipWarnings(report)];

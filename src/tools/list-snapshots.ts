@@ -1,7 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import { formatSnapshotList, type ListPresentation } from '../format/snapshot-list.js';
 import { listAnswer, listAnswerAcross, type ListAnswer } from '../snapshots/answers.js';
-import { ALL_ACCOUNTS } from '../snapshots/across.js';
 import { clipSnapshot, clipWarnings, shown, type ClipReport } from '../snapshots/clip.js';
 import { acrossAccounts, coverage, isComplete } from './accounts.js';
 import { listSnapshotsInput, MAX_LIMIT, type ListArguments } from '../snapshots/list-input.js';
@@ -32,10 +31,8 @@ export const listSnapshotsTool = readOnlyTool({
 export function registerListSnapshots(server: McpServer, context: ToolContext): void {
   const names = context.accountNames;
   const definition = names.length > 0 ? acrossAccounts(listSnapshotsTool, listAnswerAcross, names) : listSnapshotsTool;
-  registerTool(server, definition, (given, ctx) =>
+  registerTool(server, definition, (args: ListArguments, ctx) =>
     context.run(listSnapshotsTool.name, ctx.mcpReq.signal, async (reach, bounds) => {
-      // With several accounts, no account is every account: a cursor records which.
-      const args: ListArguments = names.length > 0 ? { ...given, account: (given as ListArguments).account ?? ALL_ACCOUNTS } : given;
       const plan = planList(args);
       const listing = await listSnapshots(reach(args.account), args, plan, { ...bounds, onProgress: progressReporter(ctx) });
       const presentation = presentationOf(args, listing);

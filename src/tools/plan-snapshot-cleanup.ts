@@ -2,7 +2,6 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { COST_REVIEW_META } from '../app/cost-review.js';
 import { formatCleanupPlan, type CleanupPresentation } from '../format/cleanup.js';
 import { cleanupAnswer, cleanupAnswerAcross, type CleanupAnswer } from '../snapshots/answers.js';
-import { ALL_ACCOUNTS } from '../snapshots/across.js';
 import { acrossAccounts, coverage, isComplete } from './accounts.js';
 import { cleanupInput, cleanupQuery, readCleanup, type CleanupArguments, type CleanupReading } from '../snapshots/cleanup.js';
 import { clipWarnings, MAX_KEY_CHARS, shown, type ClipReport } from '../snapshots/clip.js';
@@ -32,11 +31,9 @@ export const planSnapshotCleanupTool = readOnlyTool(
 export function registerPlanSnapshotCleanup(server: McpServer, context: ToolContext): void {
   const names = context.accountNames;
   const definition = names.length > 0 ? acrossAccounts(planSnapshotCleanupTool, cleanupAnswerAcross, names) : planSnapshotCleanupTool;
-  registerTool(server, definition, (given, ctx) =>
+  registerTool(server, definition, (args: CleanupArguments, ctx) =>
     context.run(planSnapshotCleanupTool.name, ctx.mcpReq.signal, async (reach, bounds) => {
       const now = Date.now();
-      // With several accounts, no account is every account: a cursor records which.
-      const args: CleanupArguments = names.length > 0 ? { ...given, account: (given as CleanupArguments).account ?? ALL_ACCOUNTS } : given;
       const query = cleanupQuery(args);
       const reading = await readCleanup(reach(args.account), args, query, { ...bounds, onProgress: progressReporter(ctx) }, now);
       const rows = Math.min(args.limit, reading.plan.candidates.length - reading.offset);
