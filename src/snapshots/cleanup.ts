@@ -96,17 +96,6 @@ export interface PlanGroup {
 const VOLUME_SNAPSHOT_LIMIT = 25;
 const VOLUME_WARNING_AT = 20;
 
-/** The plan over one account's snapshots (planAcross()). */
-export function planCleanup(
-  snapshots: Snapshot[],
-  live: LiveSources,
-  args: CleanupArguments,
-  now: number,
-  signal?: AbortSignal,
-): Promise<CleanupPlan> {
-  return planAcross([{ name: '', snapshots, live }], args, now, signal);
-}
-
 /**
  * The plan over the accounts' snapshots, in slices (pace.ts); `now` anchors older_than_days. Each
  * account's candidates are found with its own sources; the savings are rounded once, over all.

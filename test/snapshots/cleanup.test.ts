@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateSnapshots } from '../../src/fake-api/data.js';
-import { cleanupInput, planCleanup } from '../../src/snapshots/cleanup.js';
+import { cleanupInput, planAcross } from '../../src/snapshots/cleanup.js';
 import { expectedPlan, type PlanRules } from '../reference.js';
 
 const rules = fc.record(
@@ -32,12 +32,12 @@ describe('the cleanup rules over random accounts', () => {
           const droplets = new Set([...live].filter((id) => /^\d+$/.test(id)));
           const volumes = volumesListed ? new Set([...live].filter((id) => !/^\d+$/.test(id))) : null;
           const now = Date.now();
-          const plan = await planCleanup(
-            snapshots,
-            { droplet: droplets, volume: volumes ?? undefined, refused: volumesListed ? {} : { volume: 'block_storage:read' } },
-            cleanupInput.parse(given),
-            now,
-          );
+          const listed = {
+            droplet: droplets,
+            volume: volumes ?? undefined,
+            refused: volumesListed ? {} : { volume: 'block_storage:read' as const },
+          };
+          const plan = await planAcross([{ name: '', snapshots, live: listed }], cleanupInput.parse(given), now);
           const expected = expectedPlan(snapshots, { droplets, volumes }, given, now);
           expect(plan.candidates.map(({ snapshot, reasons, cost }) => ({ id: snapshot.id, reasons, monthly_cost_usd: cost }))).toEqual(
             expected.candidates,

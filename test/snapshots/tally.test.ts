@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateSnapshots } from '../../src/fake-api/data.js';
-import { breakdown, planCleanup } from '../../src/snapshots/cleanup.js';
+import { breakdown, planAcross } from '../../src/snapshots/cleanup.js';
 import { summarize } from '../../src/snapshots/summary.js';
 import { hundredths, units } from '../../src/snapshots/pricing.js';
 import { apportion } from '../../src/snapshots/tally.js';
@@ -58,7 +58,7 @@ describe('figures that add up', () => {
           expect(cents(byType.map((tally) => tally.monthly_cost_usd))).toBe(Math.round(summary.monthly_cost_usd * 100));
 
           const live = { droplet: new Set<string>(), volume: new Set<string>(), refused: {} };
-          const plan = await planCleanup(snapshots, live, { orphans: 'include', keep_last: 1, limit: 100 }, now);
+          const plan = await planAcross([{ name: '', snapshots, live }], { orphans: 'include', keep_last: 1, limit: 100 }, now);
           expect(cents(plan.candidates.map((candidate) => candidate.cost))).toBe(Math.round(plan.savings * 100));
         },
       ),
