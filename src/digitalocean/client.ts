@@ -3,7 +3,7 @@ import type * as z from 'zod';
 import { redact } from '../redact.js';
 import { DigitalOceanApiError, DigitalOceanError, DigitalOceanNetworkError, DigitalOceanResponseError, QuotaError } from './errors.js';
 import { headerValue, readRateLimit, retryAfterSeconds, type RateLimitInfo, type ResponseHeaders } from './rate-limit.js';
-import { apiErrorBodySchema, describeIssues, singleSnapshotSchema, type Collection, type ResourceType, type Snapshot } from './schemas.js';
+import { apiErrorBodySchema, describeIssues, readSingleSnapshot, type Collection, type ResourceType, type Snapshot } from './schemas.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry.js';
 import { get, type Answer, type GetOptions } from './undici.js';
 import { pause } from './pause.js';
@@ -127,7 +127,7 @@ export class DigitalOceanClient {
   /** One page of a list, from a URL made by listUrl() or a checked pagination link. */
   async getPage<T extends { id: string | number }>(collection: Collection<T>, url: URL, context: RequestContext = {}): Promise<Page<T>> {
     const { json, rateLimit, bytes } = await this.getJson(url, context);
-    const parsed = collection.page.safeParse(json);
+    const parsed = collection.readPage(json);
     if (!parsed.success) throw malformed(url, parsed.error);
     const { items, total, pages } = parsed.data;
     const asked = Number(url.searchParams.get('per_page'));
@@ -143,9 +143,9 @@ export class DigitalOceanClient {
   async getSnapshot(id: string, context: RequestContext = {}): Promise<Snapshot> {
     const url = new URL(`${this.basePath}/v2/snapshots/${encodeURIComponent(id)}`, this.options.apiUrl.origin);
     const { json } = await this.getJson(url, context);
-    const parsed = singleSnapshotSchema.safeParse(json);
+    const parsed = readSingleSnapshot(json);
     if (!parsed.success) throw malformed(url, parsed.error);
-    return parsed.data.snapshot;
+    return parsed.data;
   }
 
   private linkUrl(href: string | undefined, base: URL): URL | undefined {

@@ -76,11 +76,24 @@ function asSnapshot(fields: SnapshotFields, problem: Problem): Snapshot {
   return snapshot;
 }
 
-/** Adds a problem found after zod's checks to its issues, at its path. */
-const reporter =
-  (ctx: z.core.$RefinementCtx, prefix: (string | number)[]): Problem =>
-  (path, message) =>
-    ctx.issues.push({ code: 'custom', message, input: undefined, path: [...prefix, ...path] });
+/** A response as read: its value, or what is wrong with it, each problem at its path. */
+export type Read<T> = { success: true; data: T } | { success: false; error: z.ZodError };
+
+/**
+ * zod's checks, then one pass of our own that makes the value canonical and may find problems a
+ * schema does not express, told at their paths as zod's own issues are. Not a zod transform: one
+ * anywhere in a schema makes zod track every object of the parse (its support for cyclic data),
+ * which read a page five times slower.
+ */
+function checked<R, T>(schema: z.ZodType<R>, finish: (read: R, problem: Problem) => T): (json: unknown) => Read<T> {
+  return (json) => {
+    const read = schema.safeParse(json);
+    if (!read.success) return read;
+    const issues: z.core.$ZodIssue[] = [];
+    const data = finish(read.data, (path, message) => issues.push({ code: 'custom', message, input: undefined, path }));
+    return issues.length === 0 ? { success: true, data } : { success: false, error: new z.ZodError(issues) };
+  };
+}
 
 const pageLinksSchema = z.object({
   first: z.string().optional(),
@@ -117,7 +130,7 @@ export interface Collection<T extends { id: string | number }> {
   scope: Scope;
   /** Query parameters every page request carries. */
   query: Record<string, string>;
-  page: z.ZodType<PageOf<T>, unknown>;
+  readPage: (json: unknown) => Read<PageOf<T>>;
 }
 
 /** A list endpoint whose page holds its items under `key`, beside the shared `links` and `meta`. */
@@ -138,8 +151,8 @@ function collection<T extends { id: string | number }, R = T>(
     noun,
     scope,
     query: {},
-    page: pageSchema.transform((read, ctx) => ({
-      items: read[key]!.map((entry, i) => finish(entry, reporter(ctx, [key, i]))),
+    readPage: checked(pageSchema, (read, problem) => ({
+      items: read[key]!.map((entry, i) => finish(entry, (path, message) => problem([key, i, ...path], message))),
       total: read.meta.total,
       pages: read.links?.pages,
     })),
@@ -163,9 +176,9 @@ export const GPU_DROPLETS: Collection<Droplet> = { ...DROPLETS, noun: 'GPU Dropl
 export type Volume = z.output<typeof volumeSchema>;
 export const VOLUMES: Collection<Volume> = collection('/v2/volumes', 'volumes', 'volumes', 'block_storage:read', volumeSchema);
 
-export const singleSnapshotSchema = z
-  .object({ snapshot: snapshotFields })
-  .transform((read, ctx) => ({ snapshot: asSnapshot(read.snapshot, reporter(ctx, ['snapshot'])) }));
+export const readSingleSnapshot = checked(z.object({ snapshot: snapshotFields }), (read, problem) =>
+  asSnapshot(read.snapshot, (path, message) => problem(['snapshot', ...path], message)),
+);
 
 /** The error body every endpoint documents (shared/models/error.yml); read leniently. */
 export const apiErrorBodySchema = z.object({

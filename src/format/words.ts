@@ -38,14 +38,24 @@ function twoDecimals(value: number, minDigits: 0 | 2, grouping: boolean): string
     const up = fraction.charCodeAt(2) >= 53; // '5' or above: at least half a hundredth
     fraction = fraction.slice(0, 2);
     if (up) {
-      const digits = (BigInt(whole + fraction) + 1n).toString().padStart(3, '0');
+      const digits = plusOne(whole + fraction).padStart(3, '0');
       whole = digits.slice(0, -2);
       fraction = digits.slice(-2);
     }
+    // Cut or carried, the hundredths may end in zeros (the shortest form never does).
+    if (fraction.endsWith('0')) fraction = fraction === '00' ? '' : fraction.slice(0, 1);
   }
-  fraction = fraction.replace(/0+$/, '').padEnd(minDigits, '0');
+  fraction = fraction.padEnd(minDigits, '0');
   if (grouping && whole.length > 3) whole = whole.replace(/\B(?=(\d{3})+$)/g, ',');
   return `${value < 0 ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** A string of decimal digits plus one, exactly, at any length ("1299" -> "1300", "99" -> "100"). */
+function plusOne(digits: string): string {
+  let last = digits.length - 1;
+  while (last >= 0 && digits.charCodeAt(last) === 57) last -= 1; // trailing nines carry
+  const carried = '0'.repeat(digits.length - 1 - last);
+  return last < 0 ? `1${carried}` : digits.slice(0, last) + String.fromCharCode(digits.charCodeAt(last) + 1) + carried;
 }
 
 export function plural(count: number, noun: string): string {
