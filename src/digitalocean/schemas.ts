@@ -82,8 +82,7 @@ export type Read<T> = { success: true; data: T } | { success: false; error: z.Zo
 /**
  * zod's checks, then one pass of our own that makes the value canonical and may find problems a
  * schema does not express, told at their paths as zod's own issues are. Not a zod transform: one
- * anywhere in a schema makes zod track every object of the parse (its support for cyclic data),
- * which read a page five times slower.
+ * anywhere in a schema makes zod track every object of the parse (its support for cyclic data).
  */
 function checked<R, T>(schema: z.ZodType<R>, finish: (read: R, problem: Problem) => T): (json: unknown) => Read<T> {
   return (json) => {
