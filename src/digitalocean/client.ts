@@ -77,6 +77,8 @@ export class DigitalOceanClient {
   private readonly concurrency: number;
   /** From the latest response: how close the token is to its hourly limit. */
   private rateLimit: RateLimitInfo = {};
+  /** `meta.total` as last read from each list (its path and filters), for a later scan to plan by. */
+  private readonly totals = new Map<string, number>();
 
   constructor(private readonly options: DigitalOceanClientOptions) {
     this.basePath = options.apiUrl.pathname.replace(/\/+$/, '');
@@ -97,6 +99,25 @@ export class DigitalOceanClient {
     url.searchParams.set('per_page', String(query.perPage));
     if (query.resourceType) url.searchParams.set('resource_type', query.resourceType);
     return url;
+  }
+
+  /**
+   * How many pages a scan of this list at `perPage` will read, as far as the last page read of it
+   * says (1 when none was): a hint only, since the account may have changed since.
+   */
+  expectedPages(collection: Collection<{ id: string | number }>, query: Omit<ListPageQuery, 'page'>): number {
+    const total = this.totals.get(this.listKey(collection, query));
+    return total === undefined ? 1 : Math.max(1, Math.ceil(total / query.perPage));
+  }
+
+  /** Notes the `meta.total` just read from a list, for expectedPages(). */
+  noteTotal(collection: Collection<{ id: string | number }>, query: Omit<ListPageQuery, 'page'>, total: number): void {
+    this.totals.set(this.listKey(collection, query), total);
+  }
+
+  /** A list as all its pages share it: the endpoint and the filters (keys made here only, so few). */
+  private listKey(collection: Collection<{ id: string | number }>, query: Omit<ListPageQuery, 'page'>): string {
+    return `${collection.path}?${new URLSearchParams(collection.query)}&${query.resourceType ?? ''}`;
   }
 
   /**

@@ -61,30 +61,42 @@ export async function collect<T extends Item>(
   options: CollectOptions,
 ): Promise<Collected<T>> {
   const { perPage, resourceType, limit } = options;
+  const query = { perPage, resourceType };
   const collector = new Collector<T>(limit);
   const urlOf = (page: number) => client.listUrl(collection, { page, perPage, resourceType });
+  const getPage = (url: URL, bounds: RequestContext) => client.getPage(collection, url, bounds);
   try {
-    let number = options.page;
-    let page = await client.getPage(collection, urlOf(number), options);
-    let done = collector.absorb(page, number, options.skip ?? 0);
-    if (done) return done;
+    const first = options.page;
+    const opening = await openingPages(client, collection, options);
+    const read =
+      opening.length === 1 ? [await getPage(urlOf(first), options)] : await fetchAll(opening.map(urlOf), getPage, client, options);
+    let number = first;
+    let page = read[0]!;
+    let done: Collected<T> | undefined;
+    for (const [i, opened] of read.entries()) {
+      [number, page] = [opening[i]!, opened];
+      client.noteTotal(collection, query, page.total);
+      done = collector.absorb(page, number, i === 0 ? (options.skip ?? 0) : 0);
+      if (done) return done;
+    }
 
     const lastPage = Math.max(number, Math.ceil(page.total / perPage));
-    const wanted = Math.min(lastPage, number + Math.ceil(collector.room() / perPage), number + MAX_PAGES - 1);
+    const wanted = Math.min(lastPage, number + Math.ceil(collector.room() / perPage), first + MAX_PAGES - 1);
     const numbers = Array.from({ length: wanted - number }, (_, i) => number + 1 + i);
+    const all = opening.length + numbers.length;
     // Known now: the pages still needed. None is read when the token's quota cannot take them all.
-    await client.expectRequests(numbers.length, options, 1 + numbers.length);
-    let fetched = 1;
-    options.onProgress?.(fetched, 1 + numbers.length);
-    // The rest will be about as large as the first page: room for it is made before it is read.
+    await client.expectRequests(numbers.length, options, all);
+    let fetched = opening.length;
+    options.onProgress?.(fetched, all);
+    // The rest will be about as large as the pages read: room for it is made before it is read.
     await options.budget?.expect(page.bytes * numbers.length, options.signal, options.deadline);
     const urls = numbers.map(urlOf);
-    const requested = new Set([urlOf(options.page).href, ...urls.map((url) => url.href)]);
+    const requested = new Set([...opening.map((opened) => urlOf(opened).href), ...urls.map((url) => url.href)]);
     const pages = await fetchAll(
       urls,
       async (url, bounds) => {
-        const result = await client.getPage(collection, url, bounds);
-        options.onProgress?.(++fetched, 1 + numbers.length);
+        const result = await getPage(url, bounds);
+        options.onProgress?.(++fetched, all);
         return result;
       },
       client,
@@ -120,6 +132,28 @@ export async function collect<T extends Item>(
     if (collector.pagesFetched === 0 || error instanceof QuotaError) throw error;
     throw new IncompleteListError(error, collector.pagesFetched, collector.items.length);
   }
+}
+
+/**
+ * The pages to ask for before any answer: the first alone, unless this reads a whole list the
+ * client has read before. Then the pages its last `meta.total` promises go at once (as many as run
+ * at once, and as the token's quota takes now): a round trip fewer; if the list changed since,
+ * what they say decides the rest as usual.
+ */
+async function openingPages(client: DigitalOceanClient, collection: Collection<Item>, options: CollectOptions): Promise<number[]> {
+  const { page, perPage, resourceType, limit } = options;
+  const whole = page === 1 && limit === Number.POSITIVE_INFINITY;
+  const count = whole ? Math.min(client.expectedPages(collection, { perPage, resourceType }), client.parallelism()) : 1;
+  if (count > 1) {
+    try {
+      await client.expectRequests(count, options, count);
+    } catch (error) {
+      // Not now: the first page alone, and the scan's own check after it says what the quota allows.
+      if (!(error instanceof QuotaError)) throw error;
+      return [page];
+    }
+  }
+  return Array.from({ length: count }, (_, i) => page + i);
 }
 
 /** The snapshot list, as the listing reads it. */

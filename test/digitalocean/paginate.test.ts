@@ -7,7 +7,7 @@ import { DigitalOceanPaginationError, IncompleteListError } from '../../src/digi
 import { collectSnapshots } from '../../src/digitalocean/paginate.js';
 import { SNAPSHOTS } from '../../src/digitalocean/schemas.js';
 import { Slots } from '../../src/digitalocean/slots.js';
-import { FAKE_TOKEN, startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
+import { FAKE_TOKEN, roundTrips, startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
 import { harness, textOf } from '../helpers.js';
 
 let api: FakeApi;
@@ -127,6 +127,54 @@ describe('following links.pages.next', () => {
     expect(result.snapshots).toEqual(api.snapshots);
     expect(result.pagesFetched).toBe(10);
     expect(peak).toBe(3);
+  });
+
+  it('reads a list it has read before in one round trip fewer, asking at once for the pages its total promised', async () => {
+    api.setLatency(50);
+    const concurrent = new DigitalOceanClient({
+      apiUrl: new URL(api.url),
+      token: FAKE_TOKEN,
+      dispatcher,
+      slots: new Slots(16),
+      userAgent: 'test',
+      concurrency: 8,
+    });
+    const scan = () => collectSnapshots(concurrent, { page: 1, perPage: 10, limit: Number.POSITIVE_INFINITY });
+    // First: page 1 says there are 5 pages, then pages 2-5 together.
+    expect((await scan()).snapshots).toEqual(api.snapshots);
+    expect(roundTrips(api.requests)).toBe(2);
+    api.requests.length = 0;
+    // Again: pages 1-5 together, and the same list.
+    const again = await scan();
+    expect(again.snapshots).toEqual(api.snapshots);
+    expect(again.pagesFetched).toBe(5);
+    expect(api.requests.map((request) => request.url).sort()).toEqual(
+      [1, 2, 3, 4, 5].map((page) => `/v2/snapshots?page=${page}&per_page=10`),
+    );
+    expect(roundTrips(api.requests)).toBe(1);
+  });
+
+  it('reads a list that shrank since right, at the cost of the pages it no longer has', async () => {
+    const concurrent = new DigitalOceanClient({
+      apiUrl: new URL(api.url),
+      token: FAKE_TOKEN,
+      dispatcher,
+      slots: new Slots(16),
+      userAgent: 'test',
+      concurrency: 8,
+    });
+    const scan = () => collectSnapshots(concurrent, { page: 1, perPage: 10, limit: Number.POSITIVE_INFINITY });
+    await scan();
+    api.snapshots.splice(20);
+    api.requests.length = 0;
+    const shrunk = await scan();
+    expect(shrunk.snapshots).toEqual(api.snapshots);
+    expect([shrunk.total, shrunk.truncated, shrunk.drift]).toEqual([20, false, undefined]);
+    expect(api.requests).toHaveLength(5);
+    // Only a whole list is read that way: a limited read asks for its first page alone.
+    api.requests.length = 0;
+    await collectSnapshots(concurrent, { page: 1, perPage: 10, limit: 15 });
+    expect(api.requests.map((request) => request.url)).toEqual(['/v2/snapshots?page=1&per_page=10', '/v2/snapshots?page=2&per_page=10']);
   });
 
   it('slows down as the hourly quota runs low', async () => {
