@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DigitalOceanClient } from '../../src/digitalocean/client.js';
-import { DigitalOceanPaginationError, IncompleteListError } from '../../src/digitalocean/errors.js';
+import { DigitalOceanPaginationError, IncompleteListError, type QuotaError } from '../../src/digitalocean/errors.js';
 import { collectSnapshots } from '../../src/digitalocean/paginate.js';
+import { TokenQuota } from '../../src/digitalocean/quota.js';
 import { SNAPSHOTS } from '../../src/digitalocean/schemas.js';
 import { Slots } from '../../src/digitalocean/slots.js';
 import { FAKE_TOKEN, roundTrips, startFakeApi, type FakeApi } from '../../src/fake-api/server.js';
@@ -175,6 +176,23 @@ describe('following links.pages.next', () => {
     api.requests.length = 0;
     await collectSnapshots(concurrent, { page: 1, perPage: 10, limit: 15 });
     expect(api.requests.map((request) => request.url)).toEqual(['/v2/snapshots?page=1&per_page=10', '/v2/snapshots?page=2&per_page=10']);
+  });
+
+  it('asks for the first page alone when the quota cannot take the pages a re-read expects, and says what it needs after it', async () => {
+    const limited = new DigitalOceanClient({
+      ...{ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, slots: new Slots(16), userAgent: 'test', concurrency: 8 },
+      quota: new TokenQuota(3),
+    });
+    const scan = () =>
+      collectSnapshots(limited, { page: 1, perPage: 10, limit: Number.POSITIVE_INFINITY, deadline: Date.now() + 10_000 }).then(
+        () => expect.unreachable('the quota should refuse the scan'),
+        (error: unknown) => (error as QuotaError).shortfall,
+      );
+    // 5 pages at 3 requests a minute: page 1, then a refusal of the other 4 (2 allowed).
+    expect(await scan()).toMatchObject({ needed: 4, total: 5, allowed: 2 });
+    // Again: 5 pages at once would be over the quota, so page 1 alone, then the same refusal.
+    expect(await scan()).toMatchObject({ needed: 4, total: 5, allowed: 1 });
+    expect(api.requests.map((request) => request.url)).toEqual(['/v2/snapshots?page=1&per_page=10', '/v2/snapshots?page=1&per_page=10']);
   });
 
   it('slows down as the hourly quota runs low', async () => {
