@@ -51,7 +51,7 @@ export const MAX_PAGES = 1000;
  * Reads pages from the starting one until `limit` snapshots are in hand or the pages run out.
  * Page 1 tells how many pages exist (meta.total), so the pages still needed are then fetched
  * concurrently, as many at once as the client allows, and taken in API order; no page the answer
- * does not need is requested. If the account grew meanwhile, `links.pages.next` is followed from
+ * does not need is requested (a whole list read before opens with the pages it had: openingPages). If the account grew meanwhile, `links.pages.next` is followed from
  * there, checked before the token is sent along it. A failure after the first page throws
  * IncompleteListError rather than returning a shorter list.
  */
