@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DigitalOceanClient } from '../../src/digitalocean/client.js';
+import { DigitalOceanClient, type DigitalOceanClientOptions, type RequestContext } from '../../src/digitalocean/client.js';
 import { DigitalOceanPaginationError, IncompleteListError, type QuotaError } from '../../src/digitalocean/errors.js';
 import { collectSnapshots } from '../../src/digitalocean/paginate.js';
 import { TokenQuota } from '../../src/digitalocean/quota.js';
@@ -47,6 +47,22 @@ async function paginationFailure(promise: Promise<unknown>): Promise<IncompleteL
   expect((error as IncompleteListError).cause).toBeInstanceOf(DigitalOceanPaginationError);
   return error as IncompleteListError;
 }
+
+/** A client that runs up to 8 requests at once, as the server's does. */
+const concurrentClient = (options: Partial<DigitalOceanClientOptions> = {}) =>
+  new DigitalOceanClient({
+    apiUrl: new URL(api.url),
+    token: FAKE_TOKEN,
+    dispatcher,
+    slots: new Slots(16),
+    userAgent: 'test',
+    concurrency: 8,
+    ...options,
+  });
+
+/** Every page of the snapshot list, 10 a page, as a scan reads it. */
+const wholeList = (reader: DigitalOceanClient, bounds: RequestContext = {}) =>
+  collectSnapshots(reader, { page: 1, perPage: 10, limit: Number.POSITIVE_INFINITY, ...bounds });
 
 // 50 snapshots at per_page=10: page 1 says there are 5 pages, pages 2-5 are fetched as planned,
 // and only a next link on page 5 (the account grew, or the API says so) is followed.
@@ -132,15 +148,8 @@ describe('following links.pages.next', () => {
 
   it('reads a list it has read before in one round trip fewer, asking at once for the pages its total promised', async () => {
     api.setLatency(50);
-    const concurrent = new DigitalOceanClient({
-      apiUrl: new URL(api.url),
-      token: FAKE_TOKEN,
-      dispatcher,
-      slots: new Slots(16),
-      userAgent: 'test',
-      concurrency: 8,
-    });
-    const scan = () => collectSnapshots(concurrent, { page: 1, perPage: 10, limit: Number.POSITIVE_INFINITY });
+    const concurrent = concurrentClient();
+    const scan = () => wholeList(concurrent);
     // First: page 1 says there are 5 pages, then pages 2-5 together.
     expect((await scan()).snapshots).toEqual(api.snapshots);
     expect(roundTrips(api.requests)).toBe(2);
@@ -156,15 +165,8 @@ describe('following links.pages.next', () => {
   });
 
   it('reads a list that shrank since right, at the cost of the pages it no longer has', async () => {
-    const concurrent = new DigitalOceanClient({
-      apiUrl: new URL(api.url),
-      token: FAKE_TOKEN,
-      dispatcher,
-      slots: new Slots(16),
-      userAgent: 'test',
-      concurrency: 8,
-    });
-    const scan = () => collectSnapshots(concurrent, { page: 1, perPage: 10, limit: Number.POSITIVE_INFINITY });
+    const concurrent = concurrentClient();
+    const scan = () => wholeList(concurrent);
     await scan();
     api.snapshots.splice(20);
     api.requests.length = 0;
@@ -179,12 +181,9 @@ describe('following links.pages.next', () => {
   });
 
   it('asks for the first page alone when the quota cannot take the pages a re-read expects, and says what it needs after it', async () => {
-    const limited = new DigitalOceanClient({
-      ...{ apiUrl: new URL(api.url), token: FAKE_TOKEN, dispatcher, slots: new Slots(16), userAgent: 'test', concurrency: 8 },
-      quota: new TokenQuota(3),
-    });
+    const limited = concurrentClient({ quota: new TokenQuota(3) });
     const scan = () =>
-      collectSnapshots(limited, { page: 1, perPage: 10, limit: Number.POSITIVE_INFINITY, deadline: Date.now() + 10_000 }).then(
+      wholeList(limited, { deadline: Date.now() + 10_000 }).then(
         () => expect.unreachable('the quota should refuse the scan'),
         (error: unknown) => (error as QuotaError).shortfall,
       );
@@ -198,14 +197,7 @@ describe('following links.pages.next', () => {
   it('slows down as the hourly quota runs low', async () => {
     await api.close();
     api = await startFakeApi({ count: 50, rateLimit: { perHour: 60, perMinute: 1000 } });
-    const lowQuota = new DigitalOceanClient({
-      apiUrl: new URL(api.url),
-      token: FAKE_TOKEN,
-      dispatcher,
-      slots: new Slots(16),
-      userAgent: 'test',
-      concurrency: 8,
-    });
+    const lowQuota = concurrentClient();
     expect(lowQuota.parallelism()).toBe(8);
     await collectSnapshots(lowQuota, { page: 1, perPage: 50, limit: 10 });
     expect(lowQuota.parallelism()).toBe(2);
