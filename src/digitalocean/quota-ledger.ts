@@ -1,6 +1,6 @@
 import { shortDigest } from '../digest.js';
 import { KEY_PREFIX, type SharedStore } from '../store/shared-store.js';
-import { MINUTE_MS, type QuotaLedger, type QuotaState } from './quota.js';
+import { HOUR_MS, MINUTE_MS, type QuotaLedger, type QuotaState } from './quota.js';
 
 /**
  * Each token's quota kept together by the replicas, in the shared store: the send times of the last
@@ -37,8 +37,6 @@ export class RedisQuotaLedger implements QuotaLedger {
     ]);
   }
 }
-
-const HOUR_MS = 3_600_000;
 
 function keys(owner: string): string[] {
   const key = shortDigest(`quota|${owner}`, 32);

@@ -4,15 +4,8 @@ import { readRateLimit, retryAfterSeconds, type ResponseHeaders } from './rate-l
 
 /** DigitalOcean counts a token's requests per minute (documented, not in the headers) and per hour. */
 export const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
-/**
- * One token's request quota at DigitalOcean, as this process spends it: at most `perMinute`
- * requests in any 60 s (0: no cap), no request while the hourly budget of the latest answer's
- * `ratelimit-remaining` is spent (until `ratelimit-reset`), and none before a 429's `retry-after`
- * has passed. Every call of the token draws on it, so no call sends what the quota cannot take, and
- * a scan that cannot fit is known before it spends the rest. Waiting for it holds nothing.
- */
 /** A token's quota as replicas keep it together (quota-ledger.ts, with REDIS_URL). */
 export interface QuotaLedger {
   /** Counts one request sent now if the shared quota takes it (0), else when it would (epoch ms); undefined when the ledger did not answer. */
@@ -31,6 +24,13 @@ export interface QuotaState {
   blockedUntil: number;
 }
 
+/**
+ * One token's request quota at DigitalOcean, as this process spends it: at most `perMinute`
+ * requests in any 60 s (0: no cap), no request while the hourly budget of the latest answer's
+ * `ratelimit-remaining` is spent (until `ratelimit-reset`), and none before a 429's `retry-after`
+ * has passed. Every call of the token draws on it, so no call sends what the quota cannot take, and
+ * a scan that cannot fit is known before it spends the rest. Waiting for it holds nothing.
+ */
 export class TokenQuota {
   /** When each of the last minute's requests was sent, oldest first. */
   private sent: number[] = [];
